@@ -1,0 +1,30 @@
+"""`make bench`: runs every benchmark module in this folder that defines ``run()``.
+
+Each prints its figures and the ratio against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+import bench
+
+
+def main() -> int:
+    only = set(sys.argv[1:])
+    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(bench.__file__).parent)]))
+    for name in names:
+        if name.startswith("_") or (only and name not in only):
+            continue
+        mod = importlib.import_module(f"bench.{name}")
+        if hasattr(mod, "run"):
+            print(f"\n=== bench.{name} ===", flush=True)
+            mod.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""Finding, loading and validating layout files.
+
+Errors name the file, the key path and what was expected, in German, e.g.
+``layouts/registration.yaml: fields[2].rect: erwartet 4 Zahlen [x, y, Breite, Höhe] in mm``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from formkit.errors import LayoutError
+from formkit.layout.event import Event, Statements
+from formkit.layout.models import DocumentLayout, FormLayout, Layout
+
+T = TypeVar("T", bound=BaseModel)
+
+_LAYOUT_ADAPTER: TypeAdapter[Layout] = TypeAdapter(Layout)
+
+
+def default_layouts_dir() -> Path:
+    """$FORMKIT_LAYOUTS, else ./layouts, else the layouts folder beside the package."""
+    env = os.environ.get("FORMKIT_LAYOUTS")
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "layouts"
+    if cwd.is_dir() and any(cwd.glob("*.yaml")):
+        return cwd
+    return Path(__file__).resolve().parents[2] / "layouts"
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(Wurzel)"
+
+
+def _describe(err: Any) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", ""))
+    if kind == "missing":
+        return "Pflichtangabe fehlt"
+    if kind == "extra_forbidden":
+        return "unbekannter Schlüssel (Tippfehler?)"
+    if kind in ("too_short", "too_long") and "rect" in str(err.get("loc", ())):
+        return "erwartet 4 Zahlen [x, y, Breite, Höhe] in mm"
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return f"unbekannter Typ ({msg})"
+    return msg
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LayoutError(f"{path}: Datei nicht gefunden") from None
+    except UnicodeDecodeError as e:
+        raise LayoutError(f"{path}: keine gültige UTF-8-Datei ({e.reason})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (Zeile {mark.line + 1}, Spalte {mark.column + 1})" if mark else ""
+        raise LayoutError(f"{path}: kein gültiges YAML{where}: {getattr(e, 'problem', e)}") from None
+    if not isinstance(data, dict):
+        raise LayoutError(f"{path}: erwartet eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
+    return data
+
+
+def _validate(path: Path, adapter: TypeAdapter[Any], data: Any) -> Any:
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors()[:5]:
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+            lines.append(f"{path}: {_loc(loc)}: {_describe(err)}")
+        more = len(e.errors()) - 5
+        if more > 0:
+            lines.append(f"… und {more} weitere Fehler")
+        raise LayoutError("\n".join(lines)) from None
+
+
+# Discriminator tags pydantic puts into error locations; they are not keys of the file.
+_UNION_TAGS = {
+    "heading", "paragraph", "bullets", "spacer", "meeting_dates", "agenda", "venues",
+    "contacts", "notes", "letter", "statement", "document", "form", "FormPage", "FlowPage",
+    "DocumentLayout", "FormLayout",
+}
+
+
+@dataclass(frozen=True)
+class LoadedLayout:
+    """A validated layout with the data it refers to."""
+
+    layout: DocumentLayout | FormLayout
+    path: Path
+    event: Event | None
+    statements: Statements | None
+
+
+class LayoutRegistry:
+    """All layouts of one layouts folder, loaded lazily and cached by id."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or default_layouts_dir()).resolve()
+        self._cache: dict[str, LoadedLayout] = {}
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in self.root.glob("*.yaml"))
+
+    def resolve_path(self, name_or_path: str) -> Path:
+        p = Path(name_or_path)
+        if p.suffix in (".yaml", ".yml") and p.exists():
+            return p.resolve()
+        candidate = self.root / f"{name_or_path}.yaml"
+        if candidate.exists():
+            return candidate
+        known = ", ".join(self.names()) or "(keine)"
+        raise LayoutError(f"Layout „{name_or_path}“ nicht gefunden in {self.root}; vorhanden: {known}")
+
+    def get(self, name_or_path: str) -> LoadedLayout:
+        path = self.resolve_path(name_or_path)
+        key = str(path)
+        if key not in self._cache:
+            self._cache[key] = self._load(path)
+        return self._cache[key]
+
+    def form(self, form_id: str) -> LoadedLayout:
+        loaded = self.get(form_id)
+        if not isinstance(loaded.layout, FormLayout):
+            raise LayoutError(f"{loaded.path}: „{form_id}“ ist kein Formular (kind: form erwartet)")
+        return loaded
+
+    def forms(self) -> list[LoadedLayout]:
+        out = []
+        for name in self.names():
+            loaded = self.get(name)
+            if isinstance(loaded.layout, FormLayout):
+                out.append(loaded)
+        return out
+
+    def _load(self, path: Path) -> LoadedLayout:
+        data = _read_yaml(path)
+        layout = _validate(path, _LAYOUT_ADAPTER, data)
+        base = path.parent
+        event = _load_data(base, layout.event, Event) if layout.event else None
+        statements = _load_data(base, layout.statements, Statements) if layout.statements else None
+        if isinstance(layout, DocumentLayout):
+            for i, page in enumerate(layout.pages):
+                form_id = getattr(page, "form", None)
+                if form_id is not None:
+                    try:
+                        self.form(form_id)
+                    except LayoutError as e:
+                        raise LayoutError(f"{path}: pages[{i}].form: {e.message}") from None
+        if isinstance(layout, FormLayout) and event is not None:
+            _check_form_refs(path, layout, event)
+        return LoadedLayout(layout=layout, path=path, event=event, statements=statements)
+
+
+def _check_form_refs(path: Path, form: FormLayout, event: Event) -> None:
+    for i, f in enumerate(form.fields):
+        x, y, w, h = f.rect
+        if x < 0 or y < 0 or x + w > form.width or y + h > form.height:
+            raise LayoutError(f"{path}: fields[{i}].rect: liegt außerhalb der Seite")
+        if y < 12.0:
+            raise LayoutError(
+                f"{path}: fields[{i}].rect: die obersten 12 mm bedruckt das Faxgerät; Feld tiefer setzen"
+            )
+        if f.type == "checkbox" and (w < 5.0 or h < 5.0):
+            raise LayoutError(f"{path}: fields[{i}].rect: Ankreuzfelder müssen mindestens 5 mm groß sein")
+
+
+@lru_cache(maxsize=32)
+def _load_data_cached(path: Path, model: type[BaseModel]) -> BaseModel:
+    return _validate(path, TypeAdapter(model), _read_yaml(path))  # type: ignore[no-any-return]
+
+
+def _load_data(base: Path, ref: str, model: type[T]) -> T:
+    path = (base / ref).resolve()
+    return _load_data_cached(path, model)  # type: ignore[return-value]
+
+
+def load_layout(name_or_path: str, root: Path | None = None) -> LoadedLayout:
+    return LayoutRegistry(root).get(name_or_path)
+
+
+def list_layouts(root: Path | None = None) -> list[LoadedLayout]:
+    reg = LayoutRegistry(root)
+    return [reg.get(n) for n in reg.names()]

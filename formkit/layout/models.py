@@ -1,0 +1,283 @@
+"""Typed models of layout files. Validated on load; unknown keys are errors.
+
+A layout file is YAML with ``kind: document`` (pages of flowing blocks, may include forms) or
+``kind: form`` (one fillable page whose geometry the parser reads back). All lengths are
+millimetres in layout space (see :mod:`formkit.geometry`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from formkit.geometry import Rect
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+RectList = Annotated[list[float], Field(min_length=4, max_length=4)]
+
+
+def _rect(values: list[float]) -> Rect:
+    return Rect(values[0], values[1], values[2], values[3])
+
+
+# --- flow blocks ---------------------------------------------------------------------------
+
+
+class HeadingBlock(_Strict):
+    type: Literal["heading"]
+    text: str
+    level: Literal[1, 2, 3] = 1
+
+
+class ParagraphBlock(_Strict):
+    """Free text; a Jinja template over the event data; ``**bold**`` marks bold text."""
+
+    type: Literal["paragraph"]
+    text: str
+    size: float = 10.5
+    align: Literal["left", "justify", "center"] = "left"
+
+
+class BulletsBlock(_Strict):
+    type: Literal["bullets"]
+    items: list[str]
+
+
+class SpacerBlock(_Strict):
+    type: Literal["spacer"]
+    height: float = 5.0
+
+
+class MeetingDatesBlock(_Strict):
+    """The meeting dates as "26. April 2018 in Sonneberg", in one or two columns."""
+
+    type: Literal["meeting_dates"]
+    columns: Literal[1, 2] = 2
+
+
+class AgendaBlock(_Strict):
+    type: Literal["agenda"]
+    title: str = "Programm:"
+
+
+class VenuesBlock(_Strict):
+    type: Literal["venues"]
+
+
+class ContactsBlock(_Strict):
+    type: Literal["contacts"]
+
+
+class NotesBlock(_Strict):
+    type: Literal["notes"]
+    title: str = "Hinweise:"
+
+
+class LetterBlock(_Strict):
+    """A DIN 5008 (form B) cover letter built from the event's ``letter`` section.
+
+    Must be the first block of its page: it places the address field for a window envelope,
+    the information block, fold and punch marks, date, subject, salutation and signature.
+    """
+
+    type: Literal["letter"]
+
+
+class StatementBlock(_Strict):
+    """One model commune's answers to the statement prompts (``communes`` of the event)."""
+
+    type: Literal["statement"]
+    commune: str
+
+
+Block = Annotated[
+    Union[
+        HeadingBlock,
+        ParagraphBlock,
+        BulletsBlock,
+        SpacerBlock,
+        MeetingDatesBlock,
+        AgendaBlock,
+        VenuesBlock,
+        ContactsBlock,
+        NotesBlock,
+        LetterBlock,
+        StatementBlock,
+    ],
+    Field(discriminator="type"),
+]
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class FieldSpec(_Strict):
+    """A form field: an AcroForm widget in the PDF and a zone the scan parser reads."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: Literal["text", "checkbox"]
+    label: str
+    tooltip: str
+    rect: RectList
+    multiline: bool = False
+    max_length: int = 200
+    font_size: float = 10.0
+    # Semantic role of the value (what the record calls it) and, for check boxes, the group
+    # they belong to and the value a tick stands for (e.g. group "venue", value "Sonneberg").
+    group: str | None = None
+    value: str | None = None
+    # Check box label drawn right of the box; text field label drawn left of the box.
+    label_width: float = 42.0
+    kind: Literal["name", "text", "address", "phone", "email", "date"] = "text"
+
+    @field_validator("rect")
+    @classmethod
+    def _positive(cls, v: list[float]) -> list[float]:
+        if v[2] <= 0 or v[3] <= 0:
+            raise ValueError("width and height must be positive")
+        return v
+
+    @property
+    def box(self) -> Rect:
+        return _rect(self.rect)
+
+
+class BoxSpec(_Strict):
+    """A labelled box that is not a field (e.g. the signature)."""
+
+    name: str
+    label: str
+    rect: RectList
+
+    @property
+    def box(self) -> Rect:
+        return _rect(self.rect)
+
+
+class MarkSpec(_Strict):
+    """Solid square registration marks; ``at`` lists the top-left corner of each mark."""
+
+    size: float = 7.0
+    at: list[Annotated[list[float], Field(min_length=2, max_length=2)]]
+
+    @field_validator("at")
+    @classmethod
+    def _four(cls, v: list[list[float]]) -> list[list[float]]:
+        if len(v) != 4:
+            raise ValueError("expected exactly 4 marks: top-left, top-right, bottom-left, bottom-right")
+        return v
+
+    def rects(self) -> list[Rect]:
+        return [Rect(x, y, self.size, self.size) for x, y in self.at]
+
+    def centers(self) -> list[tuple[float, float]]:
+        return [r.center for r in self.rects()]
+
+
+class QRSpec(_Strict):
+    """Where the QR code goes; ``size`` includes the quiet zone."""
+
+    x: float
+    y: float
+    size: float = 25.0
+
+    @property
+    def box(self) -> Rect:
+        return Rect(self.x, self.y, self.size, self.size)
+
+
+class TextSpec(_Strict):
+    """Static text placed at a fixed position on a form page."""
+
+    text: str
+    at: Annotated[list[float], Field(min_length=2, max_length=2)]
+    size: float = 8.0
+    bold: bool = False
+
+
+class FormLayout(_Strict):
+    kind: Literal["form"]
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: int = Field(ge=1)
+    title: str
+    event: str | None = None
+    statements: str | None = None
+    page_size: Annotated[list[float], Field(min_length=2, max_length=2)] = [210.0, 297.0]
+    # Region (mm) in which the header blocks flow, above the fields.
+    header_rect: RectList = [22.0, 26.0, 136.0, 70.0]
+    header: list[Block] = []
+    marks: MarkSpec
+    qr: QRSpec
+    fields: list[FieldSpec]
+    boxes: list[BoxSpec] = []
+    texts: list[TextSpec] = []
+    # Small print with the layout id, version and recipient id, readable by people and text layer.
+    footer_at: Annotated[list[float], Field(min_length=2, max_length=2)] = [22.0, 278.0]
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_names(cls, v: list[FieldSpec]) -> list[FieldSpec]:
+        names = [f.name for f in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"field names must be unique, repeated: {', '.join(dupes)}")
+        return v
+
+    @property
+    def width(self) -> float:
+        return self.page_size[0]
+
+    @property
+    def height(self) -> float:
+        return self.page_size[1]
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def groups(self) -> dict[str, list[FieldSpec]]:
+        out: dict[str, list[FieldSpec]] = {}
+        for f in self.fields:
+            if f.group:
+                out.setdefault(f.group, []).append(f)
+        return out
+
+
+class FlowPage(_Strict):
+    """A page whose blocks flow top to bottom inside the page margins."""
+
+    blocks: list[Block]
+
+
+class FormPage(_Strict):
+    """A page that is a form layout, included by id."""
+
+    form: str
+
+
+PageSpec = Union[FormPage, FlowPage]
+
+
+class DocumentLayout(_Strict):
+    kind: Literal["document"]
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: int = Field(ge=1)
+    title: str
+    event: str | None = None
+    statements: str | None = None
+    margins: Annotated[list[float], Field(min_length=4, max_length=4)] = [25.0, 20.0, 20.0, 25.0]
+    pages: list[PageSpec] = Field(min_length=1)
+
+
+Layout = Union[DocumentLayout, FormLayout]
+
+
+def describe_type(value: Any) -> str:
+    return type(value).__name__

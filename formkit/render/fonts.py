@@ -1,0 +1,58 @@
+"""Embedded TrueType fonts for document text (Liberation Sans, metric-compatible with Arial).
+
+Form field appearances use the PDF base font Helvetica, which every viewer regenerates with;
+document text uses an embedded font so that it prints identically everywhere.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from formkit.errors import MissingToolError
+
+REGULAR = "FK-Sans"
+BOLD = "FK-Sans-Bold"
+ITALIC = "FK-Sans-Italic"
+BOLD_ITALIC = "FK-Sans-BoldItalic"
+
+_CANDIDATES = {
+    REGULAR: ("liberation2/LiberationSans-Regular.ttf", "liberation/LiberationSans-Regular.ttf",
+              "dejavu/DejaVuSans.ttf"),
+    BOLD: ("liberation2/LiberationSans-Bold.ttf", "liberation/LiberationSans-Bold.ttf",
+           "dejavu/DejaVuSans-Bold.ttf"),
+    ITALIC: ("liberation2/LiberationSans-Italic.ttf", "liberation/LiberationSans-Italic.ttf",
+             "dejavu/DejaVuSans-Oblique.ttf"),
+    BOLD_ITALIC: ("liberation2/LiberationSans-BoldItalic.ttf", "liberation/LiberationSans-BoldItalic.ttf",
+                  "dejavu/DejaVuSans-BoldOblique.ttf"),
+}
+_FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts"))
+
+
+def _find(candidates: tuple[str, ...]) -> Path:
+    for rel in candidates:
+        for base in _FONT_DIRS:
+            p = base / rel
+            if p.exists():
+                return p
+    raise MissingToolError(
+        "Schriftart Liberation Sans nicht gefunden. Bitte 'make setup' ausführen "
+        "(installiert fonts-liberation2)."
+    )
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> str:
+    """Register the family once per process; returns the regular font's name."""
+    for name, candidates in _CANDIDATES.items():
+        pdfmetrics.registerFont(TTFont(name, str(_find(candidates))))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, ITALIC)
+    addMapping(REGULAR, 1, 1, BOLD_ITALIC)
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+    return REGULAR

@@ -1,0 +1,233 @@
+"""A form page: registration marks, QR identity, header text, fields, boxes and small print.
+
+Everything is drawn from the :class:`FormLayout` geometry, the same object the parser reads.
+Writing areas stay white (a tinted background becomes a halftone pattern under a fax driver).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame
+
+from formkit.errors import RenderError
+from formkit.geometry import Rect
+from formkit.ident import FormIdentity
+from formkit.layout.event import Event, Statements
+from formkit.layout.models import FieldSpec, FormLayout
+from formkit.layout.text import plain, render_text
+from formkit.render import blocks, styles
+from formkit.render.fonts import BOLD, REGULAR
+from formkit.render.qr import draw_qr
+
+FIELD_FONT = "Helvetica"  # AcroForm appearance font: a base font every viewer has
+MIN_FONT = 6.0
+LINE_WIDTH = 0.8  # pt, field borders: thin enough to remove, thick enough to survive a fax
+
+
+@dataclass
+class FormOutcome:
+    """What drawing one form page had to compromise on (shown in the packet manifest)."""
+
+    warnings: list[str] = field(default_factory=list)
+
+
+def to_latin1(value: str) -> tuple[str, bool]:
+    """AcroForm values from reportlab must be Latin-1: transliterate the rest, never crash."""
+    try:
+        value.encode("latin-1")
+        return value, False
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in value:
+        try:
+            ch.encode("latin-1")
+            out.append(ch)
+            continue
+        except UnicodeEncodeError:
+            pass
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            base.encode("latin-1")
+            out.append(base or "?")
+        except UnicodeEncodeError:
+            out.append("?")
+    return "".join(out), True
+
+
+def fit_font_size(c: Canvas, f: FieldSpec, value: str) -> tuple[float, bool]:
+    """Largest size <= the field's that fits the box; False when even MIN_FONT does not fit."""
+    r = f.box
+    width = (r.w - 2.5) * mm
+    lines = value.split("\n") if f.multiline else [value]
+    size = f.font_size
+    while size >= MIN_FONT:
+        if f.multiline:
+            # Wrapped line count at this size must fit the height.
+            needed = 0
+            for line in lines:
+                w = c.stringWidth(line, FIELD_FONT, size)
+                needed += max(1, int(w // width) + (1 if w % width else 0))
+            if needed * size * 1.16 <= (r.h - 1.5) * mm:
+                return size, True
+        elif c.stringWidth(lines[0], FIELD_FONT, size) <= width:
+            return size, True
+        size -= 0.5
+    return MIN_FONT, False
+
+
+def template_context(event: Event | None, statements: Statements | None) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    if statements is not None:
+        ctx.update(statements.model_dump())
+    if event is not None:
+        ctx.update(event.model_dump())
+    return ctx
+
+
+def _draw_marks(c: Canvas, form: FormLayout) -> None:
+    c.setFillColorRGB(0, 0, 0)
+    for r in form.marks.rects():
+        x, y, w, h = r.to_pdf(form.height)
+        c.rect(x, y, w, h, stroke=0, fill=1)
+
+
+def _draw_label(c: Canvas, form: FormLayout, f: FieldSpec, label: str) -> None:
+    r = f.box
+    c.setFillColorRGB(0, 0, 0)
+    if f.type == "checkbox":
+        c.setFont(REGULAR, 11)
+        c.drawString((r.x2 + 4) * mm, (form.height - r.y - r.h / 2 - 1.4) * mm, label)
+    elif f.label_width > 0:
+        c.setFont(BOLD, 10)
+        c.drawString((r.x - f.label_width) * mm, (form.height - r.y - min(r.h, 11) / 2 - 1.3) * mm, label)
+    else:
+        c.setFont(BOLD, 10)
+        c.drawString(r.x * mm, (form.height - r.y + 1.6) * mm, label)
+
+
+def draw_form(
+    c: Canvas,
+    form: FormLayout,
+    event: Event | None,
+    statements: Statements | None,
+    values: dict[str, str] | None = None,
+    recipient_id: str | None = None,
+    fillable: bool = True,
+) -> FormOutcome:
+    """Draw one form page on *c* (the caller ends the page)."""
+    values = values or {}
+    outcome = FormOutcome()
+    ctx = template_context(event, statements)
+    ident = FormIdentity(form.id, form.version, recipient_id)
+
+    _draw_marks(c, form)
+    q = form.qr
+    draw_qr(c, ident.payload(), q.x * mm, (form.height - q.y) * mm, q.size * mm)
+
+    # Header text flows in its region; it must fit.
+    hr = Rect(*form.header_rect)
+    hx, hy, hw, hh = hr.to_pdf(form.height)
+    frame = Frame(hx, hy, hw, hh, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
+    flow = []
+    for b in form.header:
+        flow.extend(blocks.to_flowables(b, ctx, event, statements, hw))
+    frame.addFromList(flow, c)
+    if flow:
+        raise RenderError(f"Formular „{form.id}“: der Kopftext passt nicht in header_rect {form.header_rect}")
+
+    for t in form.texts:
+        c.setFont(BOLD if t.bold else REGULAR, t.size)
+        c.drawString(t.at[0] * mm, (form.height - t.at[1]) * mm, plain(render_text(t.text, ctx)))
+
+    af = c.acroForm
+    for f in form.fields:
+        label = plain(render_text(f.label, ctx))
+        tooltip = plain(render_text(f.tooltip, ctx))
+        _draw_label(c, form, f, label)
+        x, y, w, h = f.box.to_pdf(form.height)
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setLineWidth(LINE_WIDTH if f.type == "text" else 1.2)
+        c.rect(x, y, w, h, stroke=1, fill=0)
+        inset = 0.8 * mm
+        raw = values.get(f.name, "")
+        if f.type == "checkbox":
+            checked = raw.strip().lower() in {"1", "x", "yes", "ja", "true", "on"}
+            if fillable:
+                af.checkbox(
+                    name=f.name, tooltip=tooltip, x=x + inset, y=y + inset, size=w - 2 * inset,
+                    checked=checked, buttonStyle="cross", borderWidth=0, borderColor=None,
+                    fillColor=None, textColor=(0, 0, 0), fieldFlags="", forceBorder=False,
+                )
+            elif checked:
+                c.setLineWidth(1.6)
+                c.line(x + inset, y + inset, x + w - inset, y + h - inset)
+                c.line(x + inset, y + h - inset, x + w - inset, y + inset)
+            continue
+        value, changed = to_latin1(raw)
+        if changed:
+            outcome.warnings.append(f"{f.name}: Zeichen außerhalb von Latin-1 ersetzt")
+        if len(value) > f.max_length:
+            value = value[: f.max_length]
+            outcome.warnings.append(f"{f.name}: auf {f.max_length} Zeichen gekürzt")
+        size, fits = fit_font_size(c, f, value) if value else (f.font_size, True)
+        if not fits:
+            outcome.warnings.append(f"{f.name}: Text passt nicht vollständig ins Feld")
+        if fillable:
+            af.textfield(
+                name=f.name, tooltip=tooltip, value=value, x=x + inset, y=y + inset,
+                width=w - 2 * inset, height=h - 2 * inset, fontName=FIELD_FONT, fontSize=size,
+                borderWidth=0, borderColor=None, fillColor=None, textColor=(0, 0, 0),
+                maxlen=f.max_length, fieldFlags="multiline" if f.multiline else "",
+            )
+        elif value:
+            _draw_static_value(c, f, value, size, form.height)
+
+    for b in form.boxes:
+        x, y, w, h = b.box.to_pdf(form.height)
+        c.setLineWidth(LINE_WIDTH)
+        c.rect(x, y, w, h, stroke=1, fill=0)
+        c.setFont(REGULAR, 7)
+        c.drawString(x + 1.5 * mm, y + h - 3 * mm, b.label)
+
+    fx, fy = form.footer_at
+    c.setFont(REGULAR, 7)
+    c.setFillColorRGB(0.2, 0.2, 0.2)
+    who = f" · Empfänger-Nr. {recipient_id}" if recipient_id else ""
+    c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
+    c.setFillColorRGB(0, 0, 0)
+    return outcome
+
+
+def _draw_static_value(c: Canvas, f: FieldSpec, value: str, size: float, page_h: float) -> None:
+    """Print a value into its box (print copies carry no form fields)."""
+    r = f.box
+    width = (r.w - 2.5) * mm
+    c.setFont(FIELD_FONT, size)
+    lines: list[str] = []
+    for para in value.split("\n") if f.multiline else [value]:
+        words = para.split(" ")
+        cur = ""
+        for w in words:
+            trial = f"{cur} {w}".strip()
+            if c.stringWidth(trial, FIELD_FONT, size) <= width or not cur:
+                cur = trial
+            else:
+                lines.append(cur)
+                cur = w
+        lines.append(cur)
+    if not f.multiline:
+        lines = lines[:1] if c.stringWidth(value, FIELD_FONT, size) > width else [value]
+    top = page_h - r.y - 1.2 - size / mm * 0.9
+    for i, line in enumerate(lines):
+        yy = top - i * size * 1.16 / mm
+        if f.multiline is False:
+            yy = page_h - r.y - r.h / 2 - size / mm * 0.35
+        if yy < page_h - r.y2:
+            break
+        c.drawString((r.x + 1.25) * mm, yy * mm, line)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages formkit needs. Idempotent: does nothing when all are present.
+set -euo pipefail
+PKGS=(tesseract-ocr tesseract-ocr-deu poppler-utils ghostscript pdftk-java qpdf
+      fonts-liberation2 fonts-dejavu-core fonts-dkg-handwriting fonts-breip fonts-femkeklaver
+      chromium chromium-driver)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installiere Systempakete: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
