@@ -1,6 +1,6 @@
 """Declarative layouts: event data and document/form descriptions, loaded and validated."""
 
-from formkit.layout.loader import LayoutRegistry, load_layout, list_layouts
+from formkit.layout.loader import LayoutRegistry, list_layouts, load_layout
 from formkit.layout.models import (
     BoxSpec,
     DocumentLayout,

@@ -59,6 +59,17 @@ def _describe(err: Any) -> str:
     return msg
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay strings for pydantic to validate
+    (so '2018-04-31' is reported with its key instead of crashing the YAML parser)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -67,7 +78,7 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as e:
         raise LayoutError(f"{path}: keine gültige UTF-8-Datei ({e.reason})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (Zeile {mark.line + 1}, Spalte {mark.column + 1})" if mark else ""
@@ -94,8 +105,7 @@ def _validate(path: Path, adapter: TypeAdapter[Any], data: Any) -> Any:
 # Discriminator tags pydantic puts into error locations; they are not keys of the file.
 _UNION_TAGS = {
     "heading", "paragraph", "bullets", "spacer", "meeting_dates", "agenda", "venues",
-    "contacts", "notes", "letter", "statement", "document", "form", "FormPage", "FlowPage",
-    "DocumentLayout", "FormLayout",
+    "contacts", "notes", "letter", "statement", "document", "form", "flow",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from formkit.geometry import Rect
 
@@ -262,7 +262,16 @@ class FormPage(_Strict):
     form: str
 
 
-PageSpec = Union[FormPage, FlowPage]
+def _page_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "form" if "form" in value else "flow"
+    return "form" if isinstance(value, FormPage) else "flow"
+
+
+PageSpec = Annotated[
+    Union[Annotated[FormPage, Tag("form")], Annotated[FlowPage, Tag("flow")]],
+    Discriminator(_page_kind),
+]
 
 
 class DocumentLayout(_Strict):
@@ -276,7 +285,7 @@ class DocumentLayout(_Strict):
     pages: list[PageSpec] = Field(min_length=1)
 
 
-Layout = Union[DocumentLayout, FormLayout]
+Layout = Annotated[Union[DocumentLayout, FormLayout], Field(discriminator="kind")]
 
 
 def describe_type(value: Any) -> str:

@@ -57,9 +57,8 @@ def meeting_dates(event: Event, columns: int, width: float) -> Flowable:
         rows = [[p] for p in paras]
         col_widths = [width]
     else:
-        half = (len(paras) + 1) // 2
-        left, right = paras[:half], paras[half:]
-        rows = [[left[i], right[i] if i < len(right) else ""] for i in range(half)]
+        # Row-major, so the dates read in order: Sonneberg | Gotha, then Sondershausen | Schleiz.
+        rows = [[paras[i], paras[i + 1] if i + 1 < len(paras) else ""] for i in range(0, len(paras), 2)]
         col_widths = [width / 2, width / 2]
     t = Table(rows, colWidths=col_widths, hAlign="LEFT")
     t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -132,7 +131,7 @@ def contacts(event: Event, width: float) -> Flowable:
         if c.unit:
             lines.append(_esc(c.unit))
         lines += [_esc(c.street), f"{_esc(c.postcode)} {_esc(c.city)}",
-                  f"Telefon: {_esc(c.phone)}", f"E-Mail: {_esc(c.email)}"]
+                  f"Telefon: {_esc(c.phone)}, E-Mail: {_esc(c.email)}"]
         cells.append([_p(line, body) for line in lines])
     n = max(len(cells), 1)
     t = Table([cells], colWidths=[width / n] * n, hAlign="LEFT")

@@ -20,7 +20,7 @@ from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.layout.text import plain, render_text
-from formkit.render import blocks, styles
+from formkit.render import blocks
 from formkit.render.fonts import BOLD, REGULAR
 from formkit.render.qr import draw_qr
 
@@ -36,6 +36,12 @@ class FormOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+# Letters and signs NFKD does not decompose into a Latin-1 base.
+_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i",
+                           "€": "EUR", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
+                           "–": "-", "—": "-", "…": "..."})
+
+
 def to_latin1(value: str) -> tuple[str, bool]:
     """AcroForm values from reportlab must be Latin-1: transliterate the rest, never crash."""
     try:
@@ -44,7 +50,7 @@ def to_latin1(value: str) -> tuple[str, bool]:
     except UnicodeEncodeError:
         pass
     out = []
-    for ch in value:
+    for ch in value.translate(_TRANSLIT):
         try:
             ch.encode("latin-1")
             out.append(ch)
@@ -135,8 +141,8 @@ def draw_form(
     hx, hy, hw, hh = hr.to_pdf(form.height)
     frame = Frame(hx, hy, hw, hh, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
     flow = []
-    for b in form.header:
-        flow.extend(blocks.to_flowables(b, ctx, event, statements, hw))
+    for block in form.header:
+        flow.extend(blocks.to_flowables(block, ctx, event, statements, hw))
     frame.addFromList(flow, c)
     if flow:
         raise RenderError(f"Formular „{form.id}“: der Kopftext passt nicht in header_rect {form.header_rect}")
