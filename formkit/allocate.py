@@ -1,0 +1,234 @@
+"""Seats per meeting in order of receipt, the rest on a waiting list.
+
+Input is a list of :class:`Applicant` (one per stored record, built from the store by
+:func:`applicants_from_store`); output is one :class:`Allocation` per applicant. The rules:
+
+- Only records with status ``ok`` and exactly one venue compete for seats. ``review`` records are
+  reported as pending (``offen``); ``rejected`` ones take no part.
+- Order of receipt is the fax or e-mail time where the record carries one, else the file's
+  modification time; every allocation states which was used (``received_source``).
+- A registration received after the event's deadline follows ``registration.late_policy``:
+  ``accept`` (treated like any other), ``waitlist`` (never seated by this run, queued after the
+  timely ones) or ``review`` (pending until a person decides; accepting it in review does not
+  change its receipt time, so it stays pending here: the organiser seats it by changing the
+  policy or the deadline).
+- Seats are sticky: a registrant seated by an earlier run keeps the seat as long as the record is
+  still ``ok`` for the same venue, so a confirmation once sent is never taken back. The remaining
+  seats go to the others in order of receipt. Running twice on the same store gives the same result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from formkit.layout.event import Event, Meeting
+
+Outcome = Literal["seat", "waitlist", "pending", "none"]
+ReceivedSource = Literal["received", "mtime", "unknown"]
+
+OUTCOME_DE = {"seat": "Platz", "waitlist": "Warteliste", "pending": "offen", "none": "keine Teilnahme"}
+SOURCE_DE = {"received": "Eingangszeit (Fax/E-Mail)", "mtime": "Dateizeit", "unknown": "unbekannt"}
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What allocation needs to know of one record."""
+
+    key: str  # the record key in the store ("<sha256>:<page>")
+    status: str  # ok | review | rejected
+    venue: str  # city as printed; several joined with "|"; empty when none ticked
+    received: dt.datetime | None
+    received_source: ReceivedSource
+    name: str = ""
+    institution: str = ""
+
+
+@dataclass(frozen=True)
+class Allocation:
+    key: str
+    meeting_id: str | None
+    venue: str
+    outcome: Outcome
+    position: int | None  # seat number or waiting-list place, 1-based
+    received: dt.datetime | None
+    received_source: ReceivedSource
+    late: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class VenueSummary:
+    meeting: Meeting
+    seats: int
+    seated: int
+    waitlist: int
+    pending: int
+
+    @property
+    def free(self) -> int:
+        return max(self.meeting.capacity - self.seated, 0)
+
+
+def _sort_key(a: Applicant) -> tuple[int, dt.datetime, str]:
+    # Unknown receipt times go last; ties are broken by the record key (stable across runs).
+    when = _naive_utc(a.received) if a.received else dt.datetime.max
+    return (0 if a.received else 1, when, a.key)
+
+
+def _naive_utc(t: dt.datetime) -> dt.datetime:
+    if t.tzinfo is None:
+        return t
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def is_late(received: dt.datetime | None, deadline: dt.date) -> bool:
+    """After the deadline day (local date of receipt; a registration on the day itself is timely)."""
+    return received is not None and received.date() > deadline
+
+
+def meeting_for_venue(event: Event, venue: str) -> Meeting | None:
+    v = venue.strip().casefold()
+    for m in event.meetings:
+        if v in (m.city.casefold(), m.id.casefold()):
+            return m
+    return None
+
+
+def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[Allocation] = ()) -> list[Allocation]:
+    """Allocate seats; *previous* is the last stored allocation (its seats are kept)."""
+    policy = event.registration.late_policy
+    deadline = event.registration.deadline
+    kept = {a.key: a for a in previous if a.outcome == "seat"}
+    out: dict[str, Allocation] = {}
+    queues: dict[str, list[tuple[Applicant, bool]]] = {m.id: [] for m in event.meetings}
+    late_queues: dict[str, list[Applicant]] = {m.id: [] for m in event.meetings}
+
+    def put(a: Applicant, meeting: Meeting | None, outcome: Outcome, late: bool, note: str,
+            position: int | None = None) -> None:
+        out[a.key] = Allocation(a.key, meeting.id if meeting else None, a.venue, outcome, position,
+                                a.received, a.received_source, late, note)
+
+    for a in sorted(applicants, key=_sort_key):
+        late = is_late(a.received, deadline)
+        meeting = meeting_for_venue(event, a.venue) if "|" not in a.venue else None
+        if a.status == "rejected":
+            put(a, meeting, "none", late, "abgelehnt")
+            continue
+        if a.status != "ok":
+            put(a, meeting, "pending", late, "in Prüfung (Status review)")
+            continue
+        if meeting is None:
+            put(a, None, "pending", late, f"Veranstaltungsort unklar: „{a.venue}“")
+            continue
+        if late and policy == "review":
+            put(a, meeting, "pending", late, "nach Anmeldeschluss eingegangen: Entscheidung nötig")
+            continue
+        if late and policy == "waitlist":
+            late_queues[meeting.id].append(a)
+            continue
+        queues[meeting.id].append((a, late))
+
+    for m in event.meetings:
+        queue = queues[m.id]
+        seated_keys = [a.key for a, _ in queue if a.key in kept and kept[a.key].meeting_id == m.id]
+        seat_no = 0
+        # Kept seats first (in receipt order), then the rest in receipt order.
+        ordered = [(a, late) for a, late in queue if a.key in seated_keys] + \
+                  [(a, late) for a, late in queue if a.key not in seated_keys]
+        wait_no = 0
+        for a, late in ordered:
+            note = "nach Anmeldeschluss, angenommen (late_policy: accept)" if late else ""
+            if a.key in seated_keys or seat_no < m.capacity:
+                seat_no += 1
+                put(a, m, "seat", late, note or ("Platz aus früherer Vergabe" if a.key in seated_keys else ""),
+                    seat_no)
+            else:
+                wait_no += 1
+                put(a, m, "waitlist", late, note or "Kapazität erschöpft", wait_no)
+        for a in late_queues[m.id]:
+            wait_no += 1
+            put(a, m, "waitlist", True, "nach Anmeldeschluss: Warteliste (late_policy: waitlist)", wait_no)
+    return [out[a.key] for a in sorted(applicants, key=_sort_key)]
+
+
+def summarize(event: Event, allocations: Sequence[Allocation]) -> list[VenueSummary]:
+    out = []
+    for m in event.meetings:
+        mine = [a for a in allocations if a.meeting_id == m.id]
+        out.append(VenueSummary(
+            meeting=m, seats=m.capacity,
+            seated=sum(a.outcome == "seat" for a in mine),
+            waitlist=sum(a.outcome == "waitlist" for a in mine),
+            pending=sum(a.outcome == "pending" for a in mine),
+        ))
+    return out
+
+
+def summary_lines(event: Event, allocations: Sequence[Allocation]) -> list[str]:
+    """The German per-venue summary printed by ``formkit allocate``."""
+    lines = [f"{'Veranstaltungsort':<16} {'Plätze':>6} {'vergeben':>8} {'Warteliste':>10} {'offen':>5} {'frei':>5}"]
+    for s in summarize(event, allocations):
+        lines.append(f"{s.meeting.city:<16} {s.seats:>6} {s.seated:>8} {s.waitlist:>10} {s.pending:>5} {s.free:>5}")
+    unplaced = sum(1 for a in allocations if a.meeting_id is None and a.outcome == "pending")
+    if unplaced:
+        lines.append(f"ohne eindeutigen Ort (offen): {unplaced}")
+    return lines
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS allocations (
+    record_key TEXT PRIMARY KEY,
+    meeting_id TEXT,
+    venue TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('seat', 'waitlist', 'pending', 'none')),
+    position INTEGER,
+    received TEXT,
+    received_source TEXT NOT NULL,
+    late INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    allocated_at TEXT NOT NULL
+);
+"""
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def load_allocations(conn: sqlite3.Connection) -> list[Allocation]:
+    ensure_schema(conn)
+    rows = conn.execute(
+        "SELECT record_key, meeting_id, venue, outcome, position, received, received_source, late, note "
+        "FROM allocations ORDER BY meeting_id, outcome, position, record_key").fetchall()
+    return [Allocation(r[0], r[1], r[2], r[3], r[4], dt.datetime.fromisoformat(r[5]) if r[5] else None,
+                       r[6], bool(r[7]), r[8]) for r in rows]
+
+
+def save_allocations(conn: sqlite3.Connection, allocations: Sequence[Allocation],
+                     now: dt.datetime | None = None) -> int:
+    """Replace the stored allocation; unchanged rows keep their time. Returns the rows changed."""
+    ensure_schema(conn)
+    stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+    old = {a.key: a for a in load_allocations(conn)}
+    changed = 0
+    with conn:
+        keys = {a.key for a in allocations}
+        for key in set(old) - keys:
+            conn.execute("DELETE FROM allocations WHERE record_key = ?", (key,))
+            changed += 1
+        for a in allocations:
+            if old.get(a.key) == a:
+                continue
+            changed += 1
+            conn.execute(
+                "INSERT OR REPLACE INTO allocations (record_key, meeting_id, venue, outcome, position, received, "
+                "received_source, late, note, allocated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (a.key, a.meeting_id, a.venue, a.outcome, a.position,
+                 a.received.isoformat() if a.received else None, a.received_source, int(a.late), a.note, stamp))
+    return changed

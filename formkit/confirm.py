@@ -1,0 +1,263 @@
+"""Personal letters after the allocation: a Teilnahmebestätigung for every seated registrant and a
+waiting-list letter for the others, one PDF each, a combined print file and a CSV of who got what.
+
+The letters are layouts (``layouts/confirmation.yaml``, ``layouts/waitlist.yaml``): a DIN 5008
+letter head (the ``letter`` block, addressed to the registrant) followed by templated blocks. The
+template context is the event data plus ``recipient``, ``meeting``, ``allocation`` and ``today``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from formkit.allocate import Allocation
+from formkit.errors import LayoutError
+from formkit.geometry import A4
+from formkit.layout.event import Event, Meeting
+from formkit.layout.loader import LayoutRegistry, LoadedLayout
+from formkit.layout.models import DocumentLayout, FlowPage, LetterBlock
+from formkit.layout.text import date_short_de
+from formkit.render import blocks
+from formkit.render.document import RenderResult, _flow, new_canvas
+from formkit.render.form import template_context
+from formkit.render.letter import BODY_TOP, draw_letter_head
+
+CONFIRMATION_LAYOUT = "confirmation"
+WAITLIST_LAYOUT = "waitlist"
+CSV_COLUMNS = ("id", "letter", "file", "name", "institution", "email", "venue", "date", "position",
+               "received", "received_source", "record_key")
+LETTER_DE = {"seat": "Teilnahmebestätigung", "waitlist": "Warteliste"}
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """The registrant as the returned sheet names them (values after review corrections)."""
+
+    key: str  # record key in the store
+    name: str
+    institution: str = ""
+    address: str = ""
+    email: str = ""
+    recipient_id: str | None = None
+    salutation: str | None = None  # from the mailing list, where the packet carried an id
+
+    @property
+    def id(self) -> str:
+        """Recipient id where known, else a short, stable id from the record key."""
+        if self.recipient_id:
+            return self.recipient_id
+        sha, _, page = self.key.partition(":")
+        return f"R{sha[:8]}" + (f"-{page}" if page and page != "1" else "")
+
+    @property
+    def display_name(self) -> str:
+        """'Müller, Anna' (as written on the sheet) -> 'Anna Müller'."""
+        return display_name(self.name)
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        lines = [self.display_name] if self.display_name else []
+        if self.institution:
+            lines.insert(0, self.institution)
+        lines += split_address(self.address)
+        return tuple(lines)
+
+
+def display_name(name: str) -> str:
+    name = " ".join(name.split())
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        if last and first:
+            return f"{first} {last}"
+    return name
+
+
+_PLACE = re.compile(r"\b\d{5}\s+\S")
+
+
+def split_address(address: str) -> list[str]:
+    """Address lines for the window: newlines as written, or 'Straße 1, 99084 Erfurt' split at the comma."""
+    lines = [" ".join(line.split()) for line in address.replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) == 1 and "," in lines[0]:
+        head, _, tail = lines[0].rpartition(",")
+        if _PLACE.match(tail.strip()):
+            lines = [head.strip(), tail.strip()]
+    return lines
+
+
+def slug(text: str, limit: int = 40) -> str:
+    text = text.replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return out[:limit].rstrip("-") or "ohne-name"
+
+
+def _defuse(value: str) -> str:
+    # Data values are rendered with the layout's template engine, which expands templates found
+    # inside values (formkit.layout.text._finalize): a registrant's text must never be a template.
+    return value.replace("{{", "{ {").replace("{%", "{ %").replace("{#", "{ #")
+
+
+def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocation: Allocation,
+                   today: dt.date) -> dict[str, Any]:
+    ctx = template_context(event, None)
+    ctx["recipient"] = {
+        "id": addressee.id,
+        "name": _defuse(addressee.name),
+        "display_name": _defuse(addressee.display_name),
+        "institution": _defuse(addressee.institution),
+        "address": _defuse(addressee.address),
+        "email": _defuse(addressee.email),
+        "salutation": _defuse(addressee.salutation or _salutation(addressee)),
+    }
+    ctx["meeting"] = meeting.model_dump()
+    ctx["allocation"] = {"outcome": allocation.outcome, "position": allocation.position}
+    ctx["today"] = today
+    return ctx
+
+
+def _salutation(addressee: Addressee) -> str:
+    # The sheet does not say how a person wants to be addressed: a neutral, personal form.
+    return f"Guten Tag {addressee.display_name}," if addressee.display_name else "Sehr geehrte Damen und Herren,"
+
+
+def draw_letter(c: Canvas, loaded: LoadedLayout, context: dict[str, Any], address_lines: Sequence[str],
+                today: dt.date) -> RenderResult:
+    """Draw a letter layout with *context*; the ``letter`` block draws only the DIN 5008 head."""
+    layout = loaded.layout
+    if not isinstance(layout, DocumentLayout) or loaded.event is None:
+        raise LayoutError(f"{loaded.path}: ein Brief braucht kind: document und Veranstaltungsdaten (event)")
+    result = RenderResult()
+    width = (A4[0] - layout.margins[1] - layout.margins[3]) * mm
+    for i, page in enumerate(layout.pages):
+        if not isinstance(page, FlowPage):
+            raise LayoutError(f"{loaded.path}: pages[{i}]: ein Brief enthält keine Formularseiten")
+        items = list(page.blocks)
+        first_top = None
+        if items and isinstance(items[0], LetterBlock):
+            draw_letter_head(c, loaded.event, A4[1], list(address_lines), date_short_de(today))
+            first_top = BODY_TOP
+            items = items[1:]
+        flowables: list[Flowable] = []
+        for b in items:
+            try:
+                flowables.extend(blocks.to_flowables(b, context, loaded.event, None, width))
+            except ValueError as e:
+                raise LayoutError(f"{loaded.path}: pages[{i}]: {e}") from None
+        _flow(c, flowables, layout.margins, first_top, result)
+    return result
+
+
+@dataclass(frozen=True)
+class Letter:
+    addressee: Addressee
+    allocation: Allocation
+    meeting: Meeting
+    path: Path
+
+    @property
+    def kind(self) -> str:
+        return LETTER_DE[self.allocation.outcome]
+
+
+@dataclass
+class ConfirmResult:
+    letters: list[Letter] = field(default_factory=list)
+    print_file: Path | None = None
+    csv_file: Path | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (record key, reason)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for x in self.letters if x.allocation.outcome == outcome)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render_letters(registry: LayoutRegistry, people: Sequence[tuple[Addressee, Allocation]],
+                   out_dir: Path, today: dt.date | None = None) -> ConfirmResult:
+    """One PDF per seated or waiting registrant, ``print.pdf`` with all of them, ``confirmations.csv``.
+
+    Pending and non-participating records get no letter (listed in ``skipped``).
+    """
+    today = today or dt.date.today()
+    layouts = {"seat": registry.get(CONFIRMATION_LAYOUT), "waitlist": registry.get(WAITLIST_LAYOUT)}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = ConfirmResult()
+    order = {"seat": 0, "waitlist": 1}
+    chosen = [(a, al) for a, al in people if al.outcome in order]
+    for a, al in people:
+        if al.outcome not in order:
+            result.skipped.append((a.key, al.note or al.outcome))
+    # Print order: by venue (as in the event), seats before the waiting list, then by name.
+    event = layouts["seat"].event
+    if event is None:
+        raise LayoutError(f"{layouts['seat'].path}: Veranstaltungsdaten (event) fehlen")
+    meeting_order = {m.id: i for i, m in enumerate(event.meetings)}
+    chosen.sort(key=lambda p: (meeting_order.get(p[1].meeting_id or "", 99), order[p[1].outcome],
+                               p[1].position or 0, p[0].key))
+    print_buf = io.BytesIO()
+    print_canvas = new_canvas(print_buf, "Teilnahmebestätigungen und Wartelistenbriefe")
+    used: set[str] = set()
+    for addressee, allocation in chosen:
+        loaded = layouts[allocation.outcome]
+        if allocation.meeting_id is None:
+            result.skipped.append((addressee.key, "kein Veranstaltungsort"))
+            continue
+        meeting = event.meeting(allocation.meeting_id)
+        ctx = letter_context(event, addressee, meeting, allocation, today)
+        name = f"{addressee.id}-{slug(addressee.display_name or addressee.institution)}"
+        while name in used:
+            name += "-2"
+        used.add(name)
+        path = out_dir / f"{name}.pdf"
+        buf = io.BytesIO()
+        c = new_canvas(buf, f"{loaded.layout.title} – {addressee.display_name}")
+        draw_letter(c, loaded, ctx, addressee.address_lines, today)
+        c.save()
+        _atomic_write(path, buf.getvalue())
+        draw_letter(print_canvas, loaded, ctx, addressee.address_lines, today)
+        result.letters.append(Letter(addressee, allocation, meeting, path))
+    if not result.letters:
+        print_canvas.setFont("Helvetica", 11)
+        print_canvas.drawString(25 * mm, (A4[1] - 30) * mm, "Keine Briefe: niemand hat einen Platz oder Wartelistenplatz.")
+        print_canvas.showPage()
+    print_canvas.save()
+    result.print_file = out_dir / "print.pdf"
+    _atomic_write(result.print_file, print_buf.getvalue())
+    result.csv_file = out_dir / "confirmations.csv"
+    _write_csv(result.csv_file, result.letters)
+    return result
+
+
+def _write_csv(path: Path, letters: Sequence[Letter]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for x in letters:
+        al = x.allocation
+        row = [x.addressee.id, x.kind, x.path.name, x.addressee.name, x.addressee.institution, x.addressee.email,
+               x.meeting.city, x.meeting.date.isoformat(), str(al.position or ""),
+               al.received.isoformat() if al.received else "", al.received_source, x.addressee.key]
+        w.writerow([_csv_safe(v) for v in row])
+    _atomic_write(path, buf.getvalue().encode("utf-8"))
