@@ -1,0 +1,93 @@
+"""CSV export of records: a fixed column order, two dialects, safe against formula injection.
+
+Contract: the first columns are, in this order, ``source, page, status, reason, method,
+recipient_id, name, institution, address, phone, email, venue``; further columns follow.
+``excel-de`` is what German Excel opens correctly by double-click (``;``, UTF-8 with BOM);
+``rfc4180`` (the default) is ``,`` and UTF-8 without BOM, lines ending in CRLF.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from formkit.records import Record
+
+Dialect = Literal["rfc4180", "excel-de"]
+DIALECTS: tuple[str, ...] = ("rfc4180", "excel-de")
+
+COLUMNS = ("source", "page", "status", "reason", "method", "recipient_id", "name", "institution", "address",
+           "phone", "email", "venue")
+EXTRA_COLUMNS = ("date", "confidence", "match_id", "match_score", "received", "sender", "sha256", "layout")
+ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
+
+# A cell starting with one of these is taken as a formula by Excel/LibreOffice/Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise a formula by a leading apostrophe; lossless: strip one leading ' to get the original.
+
+    A value that itself starts with an apostrophe gets one more, so the rule stays reversible.
+    """
+    if value.startswith(_FORMULA_START) or value.startswith("'"):
+        return "'" + value
+    return value
+
+
+def unsafe_cell(value: str) -> str:
+    """The inverse of :func:`safe_cell`."""
+    return value[1:] if value.startswith("'") else value
+
+
+def row(rec: Record) -> dict[str, str]:
+    p, v = rec.provenance, rec.values
+    out = {
+        "source": p.source,
+        "page": str(p.page) if p.page else "",
+        "status": rec.status,
+        "reason": rec.reason,
+        "method": p.method,
+        "recipient_id": rec.recipient_id,
+        "name": v.get("name", ""),
+        "institution": v.get("institution", ""),
+        "address": v.get("address", ""),
+        "phone": v.get("phone", ""),
+        "email": v.get("email", ""),
+        "venue": v.get("venue", ""),
+        "date": v.get("date", ""),
+        "confidence": "" if rec.confidence is None else f"{rec.confidence:.3f}",
+        "match_id": rec.match.recipient_id if rec.match else "",
+        "match_score": f"{rec.match.score:.1f}" if rec.match else "",
+        "received": p.received.isoformat() if p.received else "",
+        "sender": p.sender,
+        "sha256": p.sha256,
+        "layout": f"{p.layout_id} v{p.layout_version}" if p.layout_id else "",
+    }
+    return {k: safe_cell(val) for k, val in out.items()}
+
+
+def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Dialect = "rfc4180") -> int:
+    """Write *records*; returns the number of rows. A file target is replaced atomically."""
+    if dialect not in DIALECTS:
+        raise ValueError(dialect)
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=ALL_COLUMNS, delimiter=";" if dialect == "excel-de" else ",",
+                            quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writeheader()
+    n = 0
+    for rec in records:
+        writer.writerow(row(rec))
+        n += 1
+    text = buf.getvalue()
+    if isinstance(target, io.StringIO):
+        target.write(text)
+        return n
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
+    tmp.replace(target)
+    return n

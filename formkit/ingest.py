@@ -1,0 +1,208 @@
+"""Inputs into :class:`Source`s: files, folders (recursive) and e-mail (.eml, mbox, Maildir).
+
+A source is one file, or one PDF/TIFF/PNG/JPEG attachment of a message, with its SHA-256, and for
+attachments the message's date (the time the registration was received) and sender address.
+Something that yields no source (an unreadable file, a message without a usable attachment)
+becomes a source with an ``error``, so that every input is accounted for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import email.utils
+import hashlib
+import mailbox
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+from pathlib import Path
+
+from formkit.errors import InputError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a returned form is < 1 MB; a fax of 20 pages < 10 MB
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png", "image/jpeg": ".jpg",
+                    "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/x-png": ".png"}
+ATTACHMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to parse. Either ``path`` (read by the worker) or ``data`` is set, unless ``error`` is."""
+
+    label: str  # the path as given, within the given folder, or "message#attachment"
+    sha256: str
+    size: int
+    path: Path | None = None
+    data: bytes | None = field(default=None, repr=False)
+    received: dt.datetime | None = None
+    sender: str = ""
+    error: str | None = None
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _error_source(label: str, reason: str, data: bytes = b"") -> Source:
+    # Keyed by the label: the file's content is unknown or not what is being reported.
+    key = hashlib.sha256(b"formkit-error:" + label.encode("utf-8", "surrogateescape") + b":" + data).hexdigest()
+    return Source(label=label, sha256=key, size=len(data), error=reason)
+
+
+def is_maildir(path: Path) -> bool:
+    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def is_mbox(path: Path) -> bool:
+    if path.suffix.lower() == ".mbox":
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(5)
+    except OSError:
+        return False
+    return head == b"From "
+
+
+def iter_sources(inputs: list[Path]) -> Iterator[Source]:
+    """Sources of every input, in a stable order (inputs as given, folder contents sorted)."""
+    for given in inputs:
+        if not given.exists():
+            raise InputError(f"{given}: nicht gefunden")
+        if is_maildir(given):
+            yield from _maildir(given, str(given))
+        elif given.is_dir():
+            yield from _folder(given)
+        else:
+            yield from _file(given, str(given))
+
+
+def _folder(root: Path) -> Iterator[Source]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        maildirs = [d for d in dirnames if is_maildir(here / d)]
+        for d in sorted(maildirs):
+            yield from _maildir(here / d, (here / d).relative_to(root).as_posix())
+        dirnames[:] = sorted(d for d in dirnames if d not in maildirs)
+        for name in sorted(filenames):
+            p = here / name
+            yield from _file(p, p.relative_to(root).as_posix())
+
+
+def _file(path: Path, label: str) -> Iterator[Source]:
+    try:
+        if path.is_symlink() and not path.exists():
+            yield _error_source(label, "Verknüpfung ins Leere")
+            return
+        if not path.is_file():
+            yield _error_source(label, "keine reguläre Datei")
+            return
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield _error_source(label, f"Datei zu groß ({size // (1024 * 1024)} MB, höchstens "
+                                       f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
+            return
+        suffix = path.suffix.lower()
+        if suffix == ".eml":
+            raw = path.read_bytes()
+            yield from _message(email.message_from_bytes(raw, policy=email.policy.default), label, raw)
+            return
+        if suffix != ".pdf" and is_mbox(path):
+            yield from _mbox(path, label)
+            return
+        digest, size = sha256_file(path)
+    except OSError as e:
+        yield _error_source(label, f"Datei nicht lesbar ({e.strerror or type(e).__name__})")
+        return
+    yield Source(label=label, sha256=digest, size=size, path=path)
+
+
+def _mbox(path: Path, label: str) -> Iterator[Source]:
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for i, key in enumerate(box.keys(), start=1):
+            raw = box.get_bytes(key)
+            yield from _message(email.message_from_bytes(raw, policy=email.policy.default), f"{label}#{i}", raw)
+    finally:
+        box.close()
+
+
+def _maildir(path: Path, label: str) -> Iterator[Source]:
+    box = mailbox.Maildir(str(path), factory=None, create=False)
+    entries = []
+    for key in list(box.iterkeys()):
+        sub = "new" if (path / "new" / key).exists() else "cur"
+        names = [n for n in os.listdir(path / sub) if n.split(":", 1)[0] == key] if (path / sub).is_dir() else []
+        entries.append((f"{sub}/{names[0] if names else key}", key))
+    for rel, key in sorted(entries):
+        raw = box.get_bytes(key)
+        yield from _message(email.message_from_bytes(raw, policy=email.policy.default), f"{label}/{rel}", raw)
+
+
+def message_date(msg: Message) -> dt.datetime | None:
+    value = msg.get("Date")
+    if not value:
+        return None
+    try:
+        t = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def message_sender(msg: Message) -> str:
+    value = msg.get("From")
+    if not value:
+        return ""
+    return email.utils.parseaddr(str(value))[1]
+
+
+def _is_usable(part: Message) -> tuple[bool, str]:
+    ctype = part.get_content_type().lower()
+    filename = part.get_filename() or ""
+    suffix = Path(filename).suffix.lower()
+    if ctype.startswith("multipart/") or ctype == "message/rfc822":
+        return False, ""
+    disposition = (part.get_content_disposition() or "").lower()
+    # Images referenced from the HTML body (logos, signatures) are not returns.
+    if disposition == "inline" and part.get("Content-ID") and ctype.startswith("image/"):
+        return False, ""
+    if ctype in ATTACHMENT_TYPES or suffix in ATTACHMENT_SUFFIXES:
+        return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype, '.bin')}"
+    return False, ""
+
+
+def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
+    received, sender = message_date(msg), message_sender(msg)
+    found = 0
+    seen_names: dict[str, int] = {}
+    parts = msg.walk() if isinstance(msg, (EmailMessage, Message)) else iter(())
+    for part in parts:
+        usable, filename = _is_usable(part)
+        if not usable:
+            continue
+        try:
+            payload = part.get_payload(decode=True)
+        except (ValueError, TypeError, AssertionError):
+            payload = None
+        n = seen_names.get(filename, 0)
+        seen_names[filename] = n + 1
+        name = filename if n == 0 else f"{filename}({n + 1})"
+        found += 1
+        if not isinstance(payload, bytes):
+            yield _error_source(f"{label}#{name}", "Anhang nicht lesbar")
+            continue
+        yield Source(label=f"{label}#{name}", sha256=hashlib.sha256(payload).hexdigest(), size=len(payload),
+                     data=payload, received=received, sender=sender)
+    if not found:
+        s = _error_source(label, "E-Mail ohne PDF- oder Bildanhang", raw)
+        yield Source(label=s.label, sha256=s.sha256, size=s.size, received=received, sender=sender, error=s.error)

@@ -1,0 +1,390 @@
+"""The batch: ingest → read (worker processes) → assemble → store → CSV. Composition only.
+
+Reading runs in worker processes (``workers`` > 1), each file bounded in time (an alarm) and
+memory (an address-space limit); one bad file never stops the batch. Assembly and store writes
+run in this process, in input order, so an interrupted run that is started again ends with the
+same records as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formkit.errors import FormkitError, InputError
+from formkit.export import Dialect, write_csv
+from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources
+from formkit.layout.loader import LayoutRegistry
+from formkit.layout.models import FormLayout
+from formkit.pdfform import PageResult, RasterPage, harden_pypdf, read_pdf
+from formkit.readings import NotAForm, PageReading
+from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
+from formkit.store import SourceInfo, Store
+
+FILE_TIMEOUT_S = 60  # per input file in a worker; a filled sheet takes ~5 ms, a fax page ~1 s
+WORKER_MEMORY_BYTES = 2 * 1024**3  # address-space limit of a worker process
+MAX_IMAGE_PAGES = 50  # frames of a TIFF read by OCR
+OCR_UNAVAILABLE = "Texterkennung nicht verfügbar"
+NO_FORM = "kein Anmeldeformular gefunden"
+
+
+@dataclass(frozen=True)
+class Options:
+    db: Path = Path("formkit.sqlite")
+    csv: Path | None = None
+    dialect: Dialect = "rfc4180"
+    recipients: Path | None = None
+    workers: int = 1
+    layouts: Path | None = None
+    file_timeout_s: int = FILE_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class Job:
+    label: str
+    sha256: str
+    path: Path | None
+    data: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    sha256: str
+    page_count: int = 0
+    pages: tuple[PageResult, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    inputs: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    already_stored: int = 0
+    same_content: int = 0  # inputs of this run with the content of an earlier input of this run
+    pages_without_form: int = 0
+    recipient_errors: int = 0
+    csv_rows: int | None = None
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_REGISTRY: LayoutRegistry | None = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout()
+
+
+def init_worker(layouts: Path | None, limit_memory: bool) -> None:
+    global _REGISTRY
+    _REGISTRY = LayoutRegistry(layouts)
+    _REGISTRY.forms()
+    harden_pypdf()
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if limit_memory:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+        except (ImportError, ValueError, OSError):
+            pass
+
+
+def _kind(head: bytes) -> str:
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head[:4] in (b"II*\x00", b"MM\x00*") or head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff":
+        return "image"
+    return ""
+
+
+def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
+    """Read one input (in a worker). Never raises: a failure is a FileResult with an error."""
+    use_alarm = timeout_s > 0 and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        try:
+            old = signal.signal(signal.SIGALRM, _on_alarm)
+            signal.alarm(timeout_s)
+        except ValueError:  # not in the main thread
+            use_alarm = False
+    try:
+        return _process(job)
+    except _Timeout:
+        return FileResult(job.sha256, error=f"Zeitlimit überschritten ({timeout_s} s)")
+    except FormkitError as e:
+        return FileResult(job.sha256, error=e.message)
+    except MemoryError:
+        return FileResult(job.sha256, error="Speichergrenze überschritten")
+    except RecursionError:
+        return FileResult(job.sha256, error="Struktur zu tief verschachtelt")
+    except Exception as e:  # one bad file never stops the batch: record why it failed
+        return FileResult(job.sha256, error=f"unerwarteter Fehler beim Lesen ({type(e).__name__}: {e})"[:300])
+    finally:
+        if use_alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _process(job: Job) -> FileResult:
+    registry = _REGISTRY or LayoutRegistry()
+    if job.data is not None:
+        data = job.data
+    else:
+        assert job.path is not None
+        if job.path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError("Datei zu groß")
+        data = job.path.read_bytes()
+    if not data:
+        raise InputError("leere Datei (0 Byte)")
+    kind = _kind(data[:1024])
+    if kind == "pdf":
+        result = read_pdf(data, registry)
+        if not any(isinstance(p, RasterPage) for p in result.pages):
+            return FileResult(job.sha256, result.page_count, result.pages)
+        with _as_file(job, data, ".pdf") as path:
+            pages = tuple(_ocr_pdf_page(path, p.page, registry) if isinstance(p, RasterPage) else p
+                          for p in result.pages)
+        return FileResult(job.sha256, result.page_count, pages)
+    if kind == "image":
+        with _as_file(job, data, ".img") as path:
+            pages = _ocr_image(path, registry)
+        return FileResult(job.sha256, len(pages), pages)
+    raise InputError("weder PDF noch Bild (TIFF, PNG, JPEG)")
+
+
+class _as_file:
+    """The job's bytes as a file path (OCR rasterisers read files); a temporary copy for attachments."""
+
+    def __init__(self, job: Job, data: bytes, suffix: str) -> None:
+        self.job, self.data, self.suffix = job, data, suffix
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if self.job.path is not None:
+            return self.job.path
+        fd, name = tempfile.mkstemp(prefix="formkit-", suffix=self.suffix)
+        with os.fdopen(fd, "wb") as f:
+            f.write(self.data)
+        self.tmp = Path(name)
+        return Path(name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _ocr_pdf_page(path: Path, page_no: int, registry: LayoutRegistry) -> PageReading | NotAForm:
+    try:
+        from formkit.scan import rasterize_pdf_page, read_page
+    except ImportError:
+        return NotAForm(page_no, OCR_UNAVAILABLE)
+    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry)
+
+
+def _ocr_image(path: Path, registry: LayoutRegistry) -> tuple[PageReading | NotAForm, ...]:
+    try:
+        from formkit.scan import iter_image_pages, read_page
+    except ImportError:
+        return (NotAForm(1, OCR_UNAVAILABLE),)
+    out: list[PageReading | NotAForm] = []
+    for i, image in enumerate(iter_image_pages(path), start=1):
+        if i > MAX_IMAGE_PAGES:
+            raise InputError(f"zu viele Bildseiten (höchstens {MAX_IMAGE_PAGES})")
+        out.append(read_page(image, i, registry))
+    return tuple(out)
+
+
+# --- reading many files ----------------------------------------------------------------------
+
+
+def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
+    """Results in job order; a worker crash costs only the file that caused it."""
+    if opts.workers <= 1:
+        init_worker(opts.layouts, limit_memory=False)
+        for job in jobs:
+            yield process(job, opts.file_timeout_s)
+        return
+    pending = deque(range(len(jobs)))
+    suspects: set[int] = set()  # in flight when a worker died: retried one at a time
+    ctx = multiprocessing.get_context("fork")
+    window = opts.workers * 8
+    while pending:
+        with cf.ProcessPoolExecutor(opts.workers, mp_context=ctx, initializer=init_worker,
+                                    initargs=(opts.layouts, True)) as pool:
+            inflight: deque[tuple[int, cf.Future[FileResult]]] = deque()
+            while pending or inflight:
+                serial = bool(suspects) and (bool(pending) and pending[0] in suspects or
+                                             any(j in suspects for j, _ in inflight))
+                while pending and len(inflight) < (1 if serial else window):
+                    i = pending.popleft()
+                    inflight.append((i, pool.submit(process, jobs[i], opts.file_timeout_s)))
+                i, fut = inflight[0]
+                try:
+                    res = fut.result()
+                except BrokenProcessPool:
+                    if len(inflight) == 1:
+                        suspects.discard(i)
+                        yield FileResult(jobs[i].sha256, error="Leseprozess abgestürzt")
+                    else:
+                        suspects.update(j for j, _ in inflight)
+                        pending.extendleft(reversed([j for j, _ in inflight]))
+                    break
+                inflight.popleft()
+                suspects.discard(i)
+                yield res
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+class Assembler:
+    """Assembly context per form layout (deadline, mailing list, duplicates in the store)."""
+
+    def __init__(self, registry: LayoutRegistry, store: Store, matcher: Matcher | None) -> None:
+        self.registry, self.store, self.matcher = registry, store, matcher
+        self._forms: dict[tuple[str, int], tuple[FormLayout, Any]] = {}
+
+    def form(self, layout_id: str, version: int) -> tuple[FormLayout, Any] | None:
+        key = (layout_id, version)
+        if key not in self._forms:
+            for lo in self.registry.forms():
+                if isinstance(lo.layout, FormLayout) and lo.layout.id == layout_id and lo.layout.version == version:
+                    self._forms[key] = (lo.layout, lo.event)
+        return self._forms.get(key)
+
+    def record(self, reading: PageReading, prov: Provenance) -> Record:
+        found = self.form(reading.identity.layout_id, reading.identity.version)
+        if found is None:
+            return rejected(prov, f"unbekanntes Formular {reading.identity.layout_id} v{reading.identity.version}")
+        form, event = found
+        reg = event.registration if event is not None else None
+        ctx = Context(
+            form=form,
+            deadline=reg.deadline if reg else None,
+            late_policy=reg.late_policy if reg else "review",
+            matcher=self.matcher,
+            find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0),
+        )
+        return assemble(reading, prov, ctx)
+
+
+def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Record], int]:
+    """Records of one source (at least one) and the number of its pages without a form."""
+    base = Provenance(src.label, src.sha256, None, "", received=src.received, sender=src.sender)
+    if res.error:
+        return [rejected(base, res.error)], 0
+    out: list[Record] = []
+    without = 0
+    foreign: list[str] = []
+    for page in res.pages:
+        if isinstance(page, PageReading):
+            prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
+                              page.identity.version, src.received, src.sender)
+            out.append(asm.record(page, prov))
+        elif isinstance(page, NotAForm) and page.reason.startswith(OCR_UNAVAILABLE):
+            out.append(rejected(Provenance(src.label, src.sha256, page.page, "ocr", received=src.received,
+                                           sender=src.sender), page.reason))
+        elif isinstance(page, NotAForm):
+            without += 1
+            if page.foreign:
+                foreign.append(page.reason)
+        else:
+            without += 1
+    if not out:
+        out.append(rejected(base, foreign[0] if foreign else NO_FORM))
+    return out, without
+
+
+def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | None = None,
+        total: Callable[[int], None] | None = None) -> Summary:
+    """Parse *inputs* into the store (and the CSV of this run); returns the summary."""
+    registry = LayoutRegistry(opts.layouts)
+    registry.forms()
+    matcher = None
+    summary = Summary()
+    if opts.recipients is not None:
+        from formkit.recipients import read_recipients
+
+        if not opts.recipients.exists():
+            raise InputError(f"{opts.recipients}: Empfängerliste nicht gefunden")
+        recipients, row_errors = read_recipients(opts.recipients)
+        summary.recipient_errors = len(row_errors)
+        matcher = Matcher(recipients)
+    sources = list(iter_sources(inputs))
+    summary.inputs = len(sources)
+    if total:
+        total(len(sources))
+    with Store(opts.db) as store:
+        asm = Assembler(registry, store, matcher)
+        run_keys: list[str] = []
+        seen: set[str] = set()
+        todo: list[Source] = []
+        for src in sources:
+            if src.sha256 in seen:
+                summary.same_content += 1
+            elif store.has_source(src.sha256):
+                summary.already_stored += 1
+                info = store.source_info(src.sha256)
+                summary.pages_without_form += info.pages_without_form if info else 0
+            else:
+                todo.append(src)
+            if src.sha256 not in seen:
+                run_keys.append(src.sha256)
+            seen.add(src.sha256)
+        done = len(sources) - len(todo)
+        if progress and done:
+            progress(done)
+        errors = [s for s in todo if s.error]
+        for src in errors:
+            _write(store, src, FileResult(src.sha256, error=src.error), asm, summary)
+            if progress:
+                progress(1)
+        jobs = [Job(s.label, s.sha256, s.path, s.data) for s in todo if not s.error]
+        by_key = {s.sha256: s for s in todo}
+        for res in _read_all(jobs, opts):
+            _write(store, by_key[res.sha256], res, asm, summary)
+            if progress:
+                progress(1)
+        # Counts by status over every input of this run (also those stored by an earlier run).
+        records = list(store.records(run_keys))
+        summary.by_status = Counter(r.status for r in records)
+        if opts.csv is not None:
+            summary.csv_rows = write_csv(records, opts.csv, opts.dialect)
+    return summary
+
+
+def _write(store: Store, src: Source, res: FileResult, asm: Assembler, summary: Summary) -> None:
+    store.begin()
+    try:
+        records, without = records_of(src, res, asm)
+        for rec in records:
+            store.add_record(rec)
+        store.add_source(SourceInfo(src.sha256, src.label, src.size, src.received, src.sender, res.page_count,
+                                    without))
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    summary.pages_without_form += without
+
+
+def export(db: Path, csv: Path, dialect: Dialect = "rfc4180", venue: str | None = None) -> int:
+    if not db.exists():
+        raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
+    with Store(db) as store:
+        return write_csv(store.records(venue=venue), csv, dialect)

@@ -1,0 +1,243 @@
+"""From a page's readings to a checked record: normalisation, validation, venue, late, duplicates.
+
+A :class:`Record` keeps what was read (normalised only in white space) next to what was
+concluded from it (status, reason, mailing-list match); nothing read is replaced or dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
+
+from formkit.layout.models import FormLayout
+from formkit.readings import FieldReading, PageReading
+
+if TYPE_CHECKING:
+    from formkit.recipients import Recipient
+
+Status = Literal["ok", "review", "rejected"]
+
+# --- thresholds ----------------------------------------------------------------------------
+REVIEW_CONFIDENCE = 0.80  # below: a person checks the field (OCR zones; AcroForm values are 1.0)
+MATCH_MIN_SCORE = 70.0  # rapidfuzz 0-100; below this no mailing-list match is recorded
+MATCH_NAME_WEIGHT = 0.7  # name counts more than institution when both were written
+OFFICE_TZ = ZoneInfo("Europe/Berlin")  # the deadline is a calendar day at the office
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 ()/.\-]+$")
+PHONE_MIN_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record came from."""
+
+    source: str  # path as given or within the given folder, "mail.eml#anhang.pdf" for attachments
+    sha256: str
+    page: int | None  # 1-based; None for a file-level rejection
+    method: str  # acroform | textlayer | ocr | "" (rejected file)
+    layout_id: str = ""
+    layout_version: int | None = None
+    received: dt.datetime | None = None
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best mailing-list entry for what was written (kept beside it, never replacing it)."""
+
+    recipient_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Record:
+    provenance: Provenance
+    status: Status
+    reason: str
+    recipient_id: str = ""  # from the sheet's identity (QR, metadata, footer)
+    values: dict[str, str] = field(default_factory=dict)  # name, institution, address, phone, email, venue, date
+    confidence: float | None = None  # lowest field confidence
+    match: Match | None = None
+    readings: tuple[FieldReading, ...] = ()
+    page_image: bytes | None = field(default=None, repr=False)
+
+    @property
+    def person_keys(self) -> tuple[str, ...]:
+        return person_keys(self.values)
+
+
+def rejected(prov: Provenance, reason: str) -> Record:
+    return Record(provenance=prov, status="rejected", reason=reason)
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+def collapse(value: str, multiline: bool = False) -> str:
+    """Trim and collapse white space; a multi-line field keeps its (non-empty) lines."""
+    value = unicodedata.normalize("NFC", value.replace("\u00a0", " "))
+    if multiline:
+        lines = [" ".join(line.split()) for line in value.splitlines()]
+        return "\n".join(line for line in lines if line)
+    return " ".join(value.split())
+
+
+def valid_email(value: str) -> bool:
+    return bool(EMAIL.match(value)) and ".." not in value
+
+
+def valid_phone(value: str) -> bool:
+    return bool(PHONE.match(value)) and sum(c.isdigit() for c in value) >= PHONE_MIN_DIGITS
+
+
+def _fold(value: str) -> str:
+    """Comparison form of a name: case-, accent- and order-insensitive."""
+    v = value.casefold().replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    v = "".join(c for c in unicodedata.normalize("NFKD", v) if not unicodedata.combining(c))
+    return " ".join(sorted(re.findall(r"[a-z0-9]+", v)))
+
+
+def person_keys(values: dict[str, str]) -> tuple[str, ...]:
+    """Keys under which the same person registering twice is found: name+e-mail, name+institution."""
+    name = _fold(values.get("name", ""))
+    if not name:
+        return ()
+    keys = []
+    if values.get("email"):
+        keys.append(f"{name}|@{values['email'].casefold()}")
+    keys.append(f"{name}|{_fold(values.get('institution', ''))}")
+    return tuple(keys)
+
+
+# --- mailing-list matching -----------------------------------------------------------------
+
+
+class Matcher:
+    """Fuzzy matching of a written name/institution against the mailing list (rapidfuzz)."""
+
+    def __init__(self, recipients: Sequence[Recipient]) -> None:
+        self.recipients = list(recipients)
+        self.ids = {r.id for r in self.recipients}
+        self._names = [_fold(r.full_name or f"{r.first_name} {r.last_name}") for r in self.recipients]
+        self._insts = [_fold(r.institution) for r in self.recipients]
+
+    def match(self, name: str, institution: str) -> Match | None:
+        from rapidfuzz import fuzz, process
+
+        if not self.recipients or not (name or institution):
+            return None
+        n, i = _fold(name), _fold(institution)
+        name_scores = process.cdist([n], self._names, scorer=fuzz.token_set_ratio)[0] if n else None
+        inst_scores = process.cdist([i], self._insts, scorer=fuzz.token_set_ratio)[0] if i else None
+        best: tuple[float, int] | None = None
+        for k in range(len(self.recipients)):
+            parts: list[tuple[float, float]] = []
+            if name_scores is not None and self._names[k]:
+                parts.append((MATCH_NAME_WEIGHT, float(name_scores[k])))
+            if inst_scores is not None and self._insts[k]:
+                parts.append((1 - MATCH_NAME_WEIGHT, float(inst_scores[k])))
+            if not parts:
+                continue
+            score = sum(w * s for w, s in parts) / sum(w for w, _ in parts)
+            if best is None or score > best[0]:
+                best = (score, k)
+        if best is None or best[0] < MATCH_MIN_SCORE:
+            return None
+        return Match(self.recipients[best[1]].id, round(best[0], 1))
+
+
+# --- assembly -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What assembly needs beyond the page: the layout, its deadline, the mailing list, duplicates."""
+
+    form: FormLayout
+    deadline: dt.date | None = None
+    late_policy: str = "review"
+    matcher: Matcher | None = None
+    # Returns a description of an earlier record of the same person, or None.
+    find_duplicate: Callable[[tuple[str, ...]], str | None] | None = None
+
+
+def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
+    """A record from one page's readings: values, status and the reasons a person must look."""
+    form = ctx.form
+    reasons: list[str] = list(reading.problems)
+    values: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    uncertain: list[str] = []
+    low: list[str] = []
+    for spec in form.fields:
+        r = reading.fields.get(spec.name)
+        if r is None:
+            reasons.append(f"Feld {spec.name} nicht gelesen")
+            continue
+        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text" and r.value.strip():
+            low.append(spec.name)
+        if spec.type == "checkbox":
+            group = spec.group or spec.name
+            groups.setdefault(group, [])
+            if r.state == "uncertain":
+                uncertain.append(spec.value or spec.name)
+            if r.value == "1":
+                groups[group].append(spec.value or spec.name)
+            continue
+        values[spec.name] = collapse(r.value, spec.multiline)
+    for group, ticked in groups.items():
+        values[group] = "|".join(ticked)
+        if not ticked:
+            reasons.append("kein Ort angekreuzt" if group == "venue" else f"{group}: nichts angekreuzt")
+        elif len(ticked) > 1:
+            reasons.append("mehrere Orte angekreuzt" if group == "venue" else f"{group}: mehreres angekreuzt")
+    if uncertain:
+        reasons.append("Ankreuzfeld unsicher: " + ", ".join(uncertain))
+    if low:
+        reasons.append("unsicher gelesen: " + ", ".join(low))
+
+    if not any(values.get(s.name) for s in form.fields if s.type == "text") and not any(groups.values()):
+        reasons.insert(0, "Formular nicht ausgefüllt")
+    elif not values.get("name"):
+        reasons.append("Name fehlt")
+    email = values.get("email", "")
+    if email.lower().startswith("mailto:"):
+        email = values["email"] = email[7:].strip()
+    if email and not valid_email(email):
+        reasons.append("E-Mail-Adresse ungültig")
+    phone = values.get("phone", "")
+    if phone and not valid_phone(phone):
+        reasons.append("Telefonnummer ungültig")
+
+    if ctx.deadline and prov.received and ctx.late_policy != "accept":
+        day = prov.received.astimezone(OFFICE_TZ).date() if prov.received.tzinfo else prov.received.date()
+        if day > ctx.deadline:
+            extra = " (Warteliste)" if ctx.late_policy == "waitlist" else ""
+            reasons.append(f"nach Anmeldeschluss {ctx.deadline:%d.%m.%Y} eingegangen{extra}")
+
+    keys = person_keys(values)
+    if keys and ctx.find_duplicate:
+        earlier = ctx.find_duplicate(keys)
+        if earlier:
+            reasons.append(f"doppelte Anmeldung (wie {earlier})")
+
+    match = ctx.matcher.match(values.get("name", ""), values.get("institution", "")) if ctx.matcher else None
+    confidences = [r.confidence for r in reading.fields.values()]
+    return Record(
+        provenance=prov,
+        status="review" if reasons else "ok",
+        reason="; ".join(reasons),
+        recipient_id=reading.identity.recipient_id or "",
+        values=values,
+        confidence=round(min(confidences), 3) if confidences else None,
+        match=match,
+        readings=tuple(reading.fields[s.name] for s in form.fields if s.name in reading.fields),
+        page_image=reading.image,
+    )

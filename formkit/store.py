@@ -1,0 +1,234 @@
+"""The record store: one SQLite file (stdlib, WAL), keyed by the input's SHA-256 and the page.
+
+Tables
+  sources      one row per input whose processing is complete (written last: the commit marker)
+  records      one row per form page, or one file-level rejection (page 0), machine values as JSON
+  readings     every field reading as the machine made it (value, confidence, method, tick state)
+  images       PNG crops of field zones and page images (OCR), for a review UI
+  person_keys  name+e-mail / name+institution keys, to flag the same person registering twice
+  corrections  a person's corrections (old/new value, time); machine readings are never overwritten
+
+A source and all its rows are written in one transaction, so a run killed at any moment leaves
+either all of a source or none of it; the next run redoes exactly the missing sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from formkit.errors import StoreError
+from formkit.records import Match, Provenance, Record
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    sha256 TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    received TEXT,
+    sender TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0,
+    pages_without_form INTEGER NOT NULL DEFAULT 0,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,              -- 1-based; 0 for a file-level rejection
+    source TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'review', 'rejected')),
+    reason TEXT NOT NULL DEFAULT '',
+    method TEXT NOT NULL DEFAULT '',
+    layout_id TEXT NOT NULL DEFAULT '',
+    layout_version INTEGER,
+    recipient_id TEXT NOT NULL DEFAULT '',
+    values_json TEXT NOT NULL DEFAULT '{}',
+    confidence REAL,
+    match_id TEXT NOT NULL DEFAULT '',
+    match_score REAL,
+    received TEXT,
+    sender TEXT NOT NULL DEFAULT '',
+    UNIQUE (sha256, page)
+);
+CREATE TABLE IF NOT EXISTS readings (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    method TEXT NOT NULL,
+    state TEXT,
+    score REAL,
+    PRIMARY KEY (sha256, page, field)
+);
+CREATE TABLE IF NOT EXISTS images (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    field TEXT NOT NULL,                -- '' for the whole (registered) page
+    png BLOB NOT NULL,
+    PRIMARY KEY (sha256, page, field)
+);
+CREATE TABLE IF NOT EXISTS person_keys (
+    key TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (key, sha256, page)
+);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    field TEXT NOT NULL,                -- a value name, or 'status'
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL,
+    corrected_at TEXT NOT NULL,
+    corrected_by TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS records_source ON records (source);
+CREATE INDEX IF NOT EXISTS corrections_record ON corrections (sha256, page);
+"""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    sha256: str
+    source: str
+    size: int
+    received: dt.datetime | None
+    sender: str
+    pages: int
+    pages_without_form: int
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def _from_iso(s: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(s) if s else None
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
+            self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"Datenbank {path} lässt sich nicht öffnen: {e}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def has_source(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def source_info(self, sha256: str) -> SourceInfo | None:
+        row = self.db.execute("SELECT sha256, source, size, received, sender, pages, pages_without_form "
+                              "FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        return SourceInfo(row[0], row[1], row[2], _from_iso(row[3]), row[4], row[5], row[6])
+
+    def find_duplicate(self, keys: Sequence[str], sha256: str, page: int) -> str | None:
+        """Source and page of the earliest other record with one of *keys*."""
+        if not keys:
+            return None
+        marks = ",".join("?" * len(keys))
+        row = self.db.execute(
+            f"SELECT r.source, r.page FROM person_keys k JOIN records r ON r.sha256 = k.sha256 AND r.page = k.page "
+            f"WHERE k.key IN ({marks}) AND NOT (k.sha256 = ? AND k.page = ?) ORDER BY r.seq LIMIT 1",
+            (*keys, sha256, page)).fetchone()
+        return f"{row[0]}, Seite {row[1]}" if row else None
+
+    def records(self, sha256s: Iterable[str] | None = None, venue: str | None = None) -> Iterator[Record]:
+        """Stored records in the order they were stored (optionally of some sources, or one venue)."""
+        cols = ("source, sha256, page, method, layout_id, layout_version, received, sender, status, reason, "
+                "recipient_id, values_json, confidence, match_id, match_score")
+        if sha256s is None:
+            rows: Iterable[tuple] = self.db.execute(f"SELECT {cols} FROM records ORDER BY seq")
+        else:
+            wanted = list(dict.fromkeys(sha256s))
+            rows = []
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                rows.extend(self.db.execute(
+                    f"SELECT {cols}, seq FROM records WHERE sha256 IN ({','.join('?' * len(chunk))})", chunk))
+            order = {s: i for i, s in enumerate(wanted)}
+            rows = sorted(rows, key=lambda r: (order[r[1]], r[2]))
+        for r in rows:
+            values = json.loads(r[11])
+            if venue and venue.casefold() not in [v.casefold() for v in values.get("venue", "").split("|")]:
+                continue
+            prov = Provenance(r[0], r[1], r[2] or None, r[3], r[4], r[5], _from_iso(r[6]), r[7])
+            yield Record(provenance=prov, status=r[8], reason=r[9], recipient_id=r[10], values=values,
+                         confidence=r[12], match=Match(r[13], r[14]) if r[13] else None)
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT status, COUNT(*) FROM records GROUP BY status").fetchall())
+
+    def readings(self, sha256: str, page: int) -> list[tuple]:
+        return self.db.execute("SELECT field, value, confidence, method, state, score FROM readings "
+                               "WHERE sha256 = ? AND page = ? ORDER BY rowid", (sha256, page)).fetchall()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def add_record(self, rec: Record) -> None:
+        """Insert one record with its readings, images and person keys (inside :meth:`begin`)."""
+        p = rec.provenance
+        page = p.page or 0
+        self.db.execute(
+            "INSERT OR REPLACE INTO records (sha256, page, source, status, reason, method, layout_id, layout_version,"
+            " recipient_id, values_json, confidence, match_id, match_score, received, sender)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.sha256, page, p.source, rec.status, rec.reason, p.method, p.layout_id, p.layout_version,
+             rec.recipient_id, json.dumps(rec.values, ensure_ascii=False), rec.confidence,
+             rec.match.recipient_id if rec.match else "", rec.match.score if rec.match else None,
+             _iso(p.received), p.sender))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p.sha256, page, r.name, r.value, r.confidence, r.method, r.state, r.score) for r in rec.readings])
+        images = [(p.sha256, page, r.name, r.crop) for r in rec.readings if r.crop]
+        if rec.page_image:
+            images.append((p.sha256, page, "", rec.page_image))
+        self.db.executemany("INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", images)
+        if rec.status != "rejected":
+            self.db.executemany("INSERT OR IGNORE INTO person_keys VALUES (?, ?, ?)",
+                                [(k, p.sha256, page) for k in rec.person_keys])
+
+    def add_source(self, info: SourceInfo) -> None:
+        """Mark a source complete (inside :meth:`begin`, after its records)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (info.sha256, info.source, info.size, _iso(info.received), info.sender, info.pages,
+             info.pages_without_form, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
