@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -159,6 +159,8 @@ def open_pdf(data: bytes) -> PdfReader:
         n = len(reader.pages)
     except InputError:
         raise
+    except LimitReachedError as e:
+        raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze: {e}"[:200]) from None
     except RecursionError:
         raise InputError("PDF-Struktur zu tief verschachtelt") from None
     except MemoryError:
@@ -490,6 +492,8 @@ def _raw_identity(page: Any) -> FormIdentity | None:
     try:
         contents = page.get_contents()
         raw = contents.get_data() if contents is not None else b""
+    except LimitReachedError:
+        raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
         return None
     m = _FK1.search(raw)
@@ -534,7 +538,18 @@ def _page_box(page: Any) -> tuple[float, float]:
 
 
 def read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
-    """Triage and read every page of a returned PDF."""
+    """Triage and read every page of a returned PDF; InputError when the file cannot be read."""
+    try:
+        return _read_pdf(data, registry)
+    except LimitReachedError as e:
+        raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze (Dekompressionsbombe?): {e}"[:200]) from None
+    except RecursionError:
+        raise InputError("PDF-Struktur zu tief verschachtelt") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
+        raise InputError(f"beschädigte PDF-Datei ({type(e).__name__})") from None
+
+
+def _read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
     reader = open_pdf(data)
     index = form_index(registry)
     kw = keyword_identities(reader)

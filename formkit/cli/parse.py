@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from formkit.export import DIALECTS
-from formkit.pipeline import Options, Summary, export as export_records, run
+from formkit.pipeline import Options, Summary, run
+from formkit.pipeline import export as export_records
 
 STATUS_DE = {"ok": "in Ordnung", "review": "zu prüfen", "rejected": "abgelehnt"}
 

@@ -1,0 +1,213 @@
+"""Reading returned PDFs: render the sheet, fill it with another tool, read it back, compare."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from pypdf.generic import ByteStringObject, TextStringObject
+
+from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf, flatten_pdftk
+from formkit.errors import InputError
+from formkit.layout.loader import LayoutRegistry
+from formkit.pdfform import RasterPage, read_pdf
+from formkit.readings import NotAForm, PageReading
+from formkit.render.document import RenderOptions, render_to_bytes
+from tests import returns
+from tests.returns import VENUES
+
+FILLERS = {"pypdf": fill_pypdf, "pymupdf": fill_pymupdf, "pdftk": fill_pdftk}
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _only_reading(pdf: bytes, registry: LayoutRegistry) -> PageReading:
+    result = read_pdf(pdf, registry)
+    readings = [p for p in result.pages if isinstance(p, PageReading)]
+    assert len(readings) == 1, result.pages
+    return readings[0]
+
+
+def _assert_values(reading: PageReading, expected: dict[str, str]) -> None:
+    got = {name: r.value for name, r in reading.fields.items()}
+    assert got == expected
+
+
+@pytest.mark.parametrize("filler", sorted(FILLERS))
+@pytest.mark.parametrize("venue", sorted(VENUES))
+def test_filled_sheet_reads_back_exactly(filler: str, venue: str, registration_pdf: bytes,
+                                         registry: LayoutRegistry) -> None:
+    i = sorted(VENUES).index(venue)
+    vals = returns.values(i, venue)
+    reading = _only_reading(FILLERS[filler](registration_pdf, vals), registry)
+    assert reading.method == "acroform"
+    assert reading.identity.layout_id == "registration" and reading.identity.version == 1
+    _assert_values(reading, vals)
+    assert all(r.confidence == 1.0 for r in reading.fields.values())
+
+
+@pytest.mark.parametrize("need", [True, False])
+def test_need_appearances_either_way(need: bool, registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    vals = returns.values(1)
+    _assert_values(_only_reading(fill_pypdf(registration_pdf, vals, need_appearances=need), registry), vals)
+
+
+@pytest.mark.parametrize("how", ["pdftk-fill-flatten", "pymupdf-then-flatten"])
+def test_flattened_sheet_is_read_from_the_text_layer(how: str, registration_pdf: bytes,
+                                                     registry: LayoutRegistry) -> None:
+    vals = returns.values(2, "venue_schleiz")
+    if how == "pdftk-fill-flatten":
+        pdf = fill_pdftk(registration_pdf, vals, flatten=True)
+    else:
+        pdf = flatten_pdftk(fill_pymupdf(registration_pdf, vals))
+    reading = _only_reading(pdf, registry)
+    assert reading.method == "textlayer"
+    _assert_values(reading, vals)
+
+
+def test_whole_invitation_with_recipient_id(registry: LayoutRegistry) -> None:
+    inv, _ = render_to_bytes("invitation", registry, RenderOptions(recipient_id="LSZ-0042"))
+    vals = returns.values(3, "venue_sonneberg")
+    result = read_pdf(fill_pymupdf(inv, vals), registry)
+    assert result.page_count == 5
+    assert [type(p).__name__ for p in result.pages] == ["NotAForm"] * 4 + ["PageReading"]
+    reading = result.pages[4]
+    assert isinstance(reading, PageReading)
+    assert reading.page == 5 and reading.identity.recipient_id == "LSZ-0042"
+    _assert_values(reading, vals)
+
+
+def test_flattened_invitation_keeps_recipient_id(registry: LayoutRegistry) -> None:
+    inv, _ = render_to_bytes("invitation", registry, RenderOptions(recipient_id="LSZ-0043"))
+    vals = returns.values(0, "venue_gotha")
+    result = read_pdf(fill_pdftk(inv, vals, flatten=True), registry)
+    readings = [p for p in result.pages if isinstance(p, PageReading)]
+    assert len(readings) == 1 and readings[0].page == 5 and readings[0].method == "textlayer"
+    assert readings[0].identity.recipient_id == "LSZ-0043"
+    _assert_values(readings[0], vals)
+
+
+@pytest.mark.parametrize("on_state", ["Ja", "On", "1", "Sonneberg"])
+def test_checkbox_on_state_other_than_yes(on_state: str, registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    pdf = returns.set_checkbox_state(fill_pypdf(registration_pdf, returns.values(0, "venue_gotha")),
+                                     "venue_sonneberg", on_state, on_state, on_state)
+    reading = _only_reading(pdf, registry)
+    assert reading.fields["venue_sonneberg"].value == "1"
+    assert reading.fields["venue_sonneberg"].state == "ticked"
+    assert reading.fields["venue_gotha"].value == "1"
+
+
+@pytest.mark.parametrize(("v", "as_", "state"), [("Yes", None, "ticked"), (None, "Yes", "ticked"),
+                                                 ("Yes", "Off", "uncertain"), ("Off", "Yes", "uncertain"),
+                                                 ("Off", "Off", "empty")])
+def test_checkbox_v_versus_as(v: str | None, as_: str | None, state: str, registration_pdf: bytes,
+                              registry: LayoutRegistry) -> None:
+    base = returns.set_checkbox_state(registration_pdf, "venue_schleiz", "Yes", "Off", "Off")
+    if v is None or as_ is None:
+        # Remove the missing one entirely.
+        import io
+
+        from pypdf import PdfReader, PdfWriter
+
+        w = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
+        for ref in w.pages[0]["/Annots"]:
+            a = ref.get_object()
+            if a.get("/T") == "venue_schleiz":
+                a.pop("/V" if v is None else "/AS", None)
+        base = returns.pdf_bytes(w)
+    pdf = returns.set_checkbox_state(base, "venue_schleiz", "Yes", v, as_)
+    r = _only_reading(pdf, registry).fields["venue_schleiz"]
+    assert r.state == state
+    if state == "uncertain":
+        assert r.confidence < 0.8
+
+
+@pytest.mark.parametrize("raw", [
+    ByteStringObject("\ufeffGrüße aus Weißenfels – ŁÓDŹ".encode("utf-16-be")),
+    ByteStringObject(b"\xfe\xff" + "Grüße aus Weißenfels – ŁÓDŹ".encode("utf-16-be")),
+    TextStringObject("Grüße aus Weißenfels – ŁÓDŹ"),
+])
+def test_text_encodings(raw: object, registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    pdf = returns.set_raw_value(registration_pdf, "institution", raw)
+    assert _only_reading(pdf, registry).fields["institution"].value.endswith("Grüße aus Weißenfels – ŁÓDŹ")
+
+
+def test_pdfdocencoding_bytes(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    # PDFDocEncoding: 0x84 is an em dash, 0xFC is ü (as in Latin-1).
+    pdf = returns.set_raw_value(registration_pdf, "name", ByteStringObject(b"M\xfcller \x84 Sch\xf6n"))
+    assert _only_reading(pdf, registry).fields["name"].value == "Müller — Schön"
+
+
+def test_acrobat_line_breaks(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    pdf = returns.set_raw_value(registration_pdf, "address", TextStringObject("Markt 1\r98701 Ilmenau"))
+    assert _only_reading(pdf, registry).fields["address"].value == "Markt 1\n98701 Ilmenau"
+
+
+def test_fields_with_separate_widgets(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    vals = returns.values(1, "venue_sondershausen")
+    pdf = returns.split_kids(fill_pypdf(registration_pdf, vals))
+    _assert_values(_only_reading(pdf, registry), vals)
+
+
+def test_foreign_form_is_foreign(registry: LayoutRegistry) -> None:
+    result = read_pdf(returns.foreign_form(), registry)
+    assert len(result.pages) == 1
+    page = result.pages[0]
+    assert isinstance(page, NotAForm) and page.foreign
+
+
+def test_image_only_page_goes_to_ocr(registry: LayoutRegistry) -> None:
+    result = read_pdf(returns.image_only_pdf(), registry)
+    assert result.pages == (RasterPage(1),)
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "leere Datei"),
+    (b"Hallo, anbei meine Anmeldung", "keine PDF-Datei"),
+    (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "beschädigt"),
+])
+def test_unreadable_files(data: bytes, reason: str, registry: LayoutRegistry) -> None:
+    with pytest.raises(InputError, match=reason):
+        read_pdf(data, registry)
+
+
+def test_encrypted(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    with pytest.raises(InputError, match="Passwort"):
+        read_pdf(returns.encrypted(registration_pdf), registry)
+
+
+def test_owner_password_only_is_read(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    vals = returns.values(0)
+    pdf = returns.encrypted(fill_pypdf(registration_pdf, vals), password="")
+    _assert_values(_only_reading(pdf, registry), vals)
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda: returns.blank_pages(150), "zu viele Seiten"),
+    (returns.decompression_bomb, "Sicherheitsgrenze|zu groß|beschädigt"),
+    (returns.deep_nesting, "verschachtelt|beschädigt"),
+])
+def test_hostile_pdfs_are_bounded(make, reason: str, registry: LayoutRegistry) -> None:  # type: ignore[no-untyped-def]
+    from formkit.pdfform import harden_pypdf
+
+    harden_pypdf()
+    data = make()
+    t = time.monotonic()
+    with pytest.raises(InputError, match=reason):
+        read_pdf(data, registry)
+    assert time.monotonic() - t < 10
+
+
+def test_real_world_pdfs_are_never_our_sheet(registry: LayoutRegistry) -> None:
+    files = sorted((SHARED / "corpus").rglob("*.pdf"))
+    if not files:
+        pytest.skip("../shared/corpus fehlt")
+    for path in files:
+        t = time.monotonic()
+        try:
+            result = read_pdf(path.read_bytes(), registry)
+        except InputError:
+            continue
+        finally:
+            assert time.monotonic() - t < 15, path
+        assert not any(isinstance(p, PageReading) for p in result.pages), path
