@@ -17,7 +17,7 @@ import mailbox
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email.message import EmailMessage, Message
+from email.message import Message
 from pathlib import Path
 
 from formkit.errors import InputError
@@ -166,15 +166,30 @@ def message_sender(msg: Message) -> str:
     return email.utils.parseaddr(str(value))[1]
 
 
-def _is_usable(part: Message) -> tuple[bool, str]:
+def _referenced_cids(msg: Message) -> set[str]:
+    """Content-IDs that an HTML body shows inline (logos, signatures): not returns."""
+    out: set[str] = set()
+    for part in msg.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        try:
+            html = part.get_payload(decode=True)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(html, bytes):
+            text = html.decode("utf-8", "replace").lower()
+            out.update(m.strip() for m in text.split("cid:")[1:] for m in [m.split('"')[0].split("'")[0]])
+    return out
+
+
+def _is_usable(part: Message, inline_cids: set[str]) -> tuple[bool, str]:
     ctype = part.get_content_type().lower()
     filename = part.get_filename() or ""
     suffix = Path(filename).suffix.lower()
     if ctype.startswith("multipart/") or ctype == "message/rfc822":
         return False, ""
-    disposition = (part.get_content_disposition() or "").lower()
-    # Images referenced from the HTML body (logos, signatures) are not returns.
-    if disposition == "inline" and part.get("Content-ID") and ctype.startswith("image/"):
+    cid = str(part.get("Content-ID") or "").strip().strip("<>").lower()
+    if cid and cid in inline_cids and ctype.startswith("image/"):
         return False, ""
     if ctype in ATTACHMENT_TYPES or suffix in ATTACHMENT_SUFFIXES:
         return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype, '.bin')}"
@@ -185,9 +200,9 @@ def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
     received, sender = message_date(msg), message_sender(msg)
     found = 0
     seen_names: dict[str, int] = {}
-    parts = msg.walk() if isinstance(msg, (EmailMessage, Message)) else iter(())
-    for part in parts:
-        usable, filename = _is_usable(part)
+    inline_cids = _referenced_cids(msg)
+    for part in msg.walk():
+        usable, filename = _is_usable(part, inline_cids)
         if not usable:
             continue
         try:

@@ -1,0 +1,81 @@
+"""Inputs into sources: folders, .eml, mbox and Maildir, with received time and sender."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mailbox
+from email.message import EmailMessage
+from pathlib import Path
+
+from formkit.ingest import iter_sources
+
+
+def make_mail(attachments: list[tuple[str, str, bytes]], date: str = "Tue, 10 Apr 2018 09:15:00 +0200",
+              sender: str = "Käthe Groß <k.gross@example.de>", logo: bool = False) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "anmeldung@example.de"
+    msg["Subject"] = "Anmeldung Regionaltreffen"
+    msg["Date"] = date
+    msg.set_content("Sehr geehrte Damen und Herren,\nanbei meine Anmeldung.\n")
+    if logo:
+        msg.add_alternative('<p>Anmeldung <img src="cid:logo1"></p>', subtype="html")
+        html = msg.get_payload()[1]
+        html.add_related(b"\x89PNG\r\n\x1a\nlogo", maintype="image", subtype="png", cid="<logo1>",
+                         filename="image001.png")
+    for filename, ctype, data in attachments:
+        maintype, subtype = ctype.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def test_folder_recursive_with_relative_labels(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.pdf").write_bytes(b"%PDF-1.4 x")
+    (tmp_path / "z.pdf").write_bytes(b"%PDF-1.4 z")
+    (tmp_path / "leer.pdf").write_bytes(b"")
+    sources = list(iter_sources([tmp_path]))
+    assert [s.label for s in sources] == ["leer.pdf", "z.pdf", "a/b/x.pdf"]
+    assert sources[1].sha256 == hashlib.sha256(b"%PDF-1.4 z").hexdigest()
+    assert sources[1].path == tmp_path / "z.pdf" and sources[1].error is None
+    single = list(iter_sources([tmp_path / "z.pdf"]))
+    assert single[0].label == str(tmp_path / "z.pdf")
+
+
+def test_eml_attachments_date_and_sender(tmp_path: Path) -> None:
+    pdf = b"%PDF-1.7 anmeldung"
+    msg = make_mail([("Anmeldung Groß.pdf", "application/pdf", pdf), ("fax.tif", "image/tiff", b"II*\x00tif"),
+                     ("brief.docx", "application/octet-stream", b"PK")], logo=True)
+    (tmp_path / "mail.eml").write_bytes(msg.as_bytes())
+    sources = list(iter_sources([tmp_path / "mail.eml"]))
+    assert [s.label.rsplit("#", 1)[1] for s in sources] == ["Anmeldung Groß.pdf", "fax.tif"]
+    s = sources[0]
+    assert s.data == pdf and s.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert s.received == dt.datetime(2018, 4, 10, 7, 15, tzinfo=dt.UTC)
+    assert s.sender == "k.gross@example.de"
+
+
+def test_mail_without_attachment_is_accounted_for(tmp_path: Path) -> None:
+    (tmp_path / "frage.eml").write_bytes(make_mail([]).as_bytes())
+    (s,) = iter_sources([tmp_path])
+    assert s.error and "ohne" in s.error and s.sender == "k.gross@example.de"
+
+
+def test_mbox_and_maildir(tmp_path: Path) -> None:
+    box = mailbox.mbox(str(tmp_path / "inbox.mbox"))
+    box.add(make_mail([("a.pdf", "application/pdf", b"%PDF-1 a")], sender="a@example.de"))
+    box.add(make_mail([("b.pdf", "application/pdf", b"%PDF-1 b")], sender="b@example.de",
+                      date="Fri, 13 Apr 2018 18:00:00 +0200"))
+    box.close()
+    md = mailbox.Maildir(str(tmp_path / "Maildir"))
+    md.add(make_mail([("c.pdf", "application/pdf", b"%PDF-1 c")], sender="c@example.de"))
+    md.close()
+    sources = list(iter_sources([tmp_path / "inbox.mbox", tmp_path / "Maildir"]))
+    assert [s.sender for s in sources] == ["a@example.de", "b@example.de", "c@example.de"]
+    assert [s.data for s in sources] == [b"%PDF-1 a", b"%PDF-1 b", b"%PDF-1 c"]
+    assert sources[1].received is not None and sources[1].received.date() == dt.date(2018, 4, 13)
+    assert sources[0].label.endswith("inbox.mbox#1#a.pdf")
+    # A Maildir inside a folder is found as such, not as loose files.
+    nested = list(iter_sources([tmp_path]))
+    assert sorted(s.sender for s in nested) == ["a@example.de", "b@example.de", "c@example.de"]
