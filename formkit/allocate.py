@@ -9,9 +9,8 @@ Input is a list of :class:`Applicant` (one per stored record, built from the sto
   modification time; every allocation states which was used (``received_source``).
 - A registration received after the event's deadline follows ``registration.late_policy``:
   ``accept`` (treated like any other), ``waitlist`` (never seated by this run, queued after the
-  timely ones) or ``review`` (pending until a person decides; accepting it in review does not
-  change its receipt time, so it stays pending here: the organiser seats it by changing the
-  policy or the deadline).
+  timely ones) or ``review`` (record assembly sends it to review; once a person accepted it, status
+  ``ok``, it competes in order of receipt like the others; while in review it is pending).
 - Seats are sticky: a registrant seated by an earlier run keeps the seat as long as the record is
   still ``ok`` for the same venue, so a confirmation once sent is never taken back. The remaining
   seats go to the others in order of receipt. Running twice on the same store gives the same result.
@@ -23,9 +22,12 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from formkit.layout.event import Event, Meeting
+from formkit.records import OFFICE_TZ
+from formkit.store import Store
 
 Outcome = Literal["seat", "waitlist", "pending", "none"]
 ReceivedSource = Literal["received", "mtime", "unknown"]
@@ -86,8 +88,11 @@ def _naive_utc(t: dt.datetime) -> dt.datetime:
 
 
 def is_late(received: dt.datetime | None, deadline: dt.date) -> bool:
-    """After the deadline day (local date of receipt; a registration on the day itself is timely)."""
-    return received is not None and received.date() > deadline
+    """After the deadline day at the office (a registration on the day itself is timely)."""
+    if received is None:
+        return False
+    day = received.astimezone(OFFICE_TZ).date() if received.tzinfo else received.date()
+    return day > deadline
 
 
 def meeting_for_venue(event: Event, venue: str) -> Meeting | None:
@@ -124,9 +129,6 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
         if meeting is None:
             put(a, None, "pending", late, f"Veranstaltungsort unklar: „{a.venue}“")
             continue
-        if late and policy == "review":
-            put(a, meeting, "pending", late, "nach Anmeldeschluss eingegangen: Entscheidung nötig")
-            continue
         if late and policy == "waitlist":
             late_queues[meeting.id].append(a)
             continue
@@ -141,7 +143,7 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
                   [(a, late) for a, late in queue if a.key not in seated_keys]
         wait_no = 0
         for a, late in ordered:
-            note = "nach Anmeldeschluss, angenommen (late_policy: accept)" if late else ""
+            note = f"nach Anmeldeschluss, angenommen (late_policy: {policy})" if late else ""
             if a.key in seated_keys or seat_no < m.capacity:
                 seat_no += 1
                 put(a, m, "seat", late, note or ("Platz aus früherer Vergabe" if a.key in seated_keys else ""),
@@ -217,7 +219,10 @@ def save_allocations(conn: sqlite3.Connection, allocations: Sequence[Allocation]
     stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     old = {a.key: a for a in load_allocations(conn)}
     changed = 0
-    with conn:
+    own_tx = not conn.in_transaction
+    if own_tx:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
         keys = {a.key for a in allocations}
         for key in set(old) - keys:
             conn.execute("DELETE FROM allocations WHERE record_key = ?", (key,))
@@ -231,4 +236,58 @@ def save_allocations(conn: sqlite3.Connection, allocations: Sequence[Allocation]
                 "received_source, late, note, allocated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (a.key, a.meeting_id, a.venue, a.outcome, a.position,
                  a.received.isoformat() if a.received else None, a.received_source, int(a.late), a.note, stamp))
+        if own_tx:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own_tx and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return changed
+
+
+# --- from the store --------------------------------------------------------------------------
+
+
+def _file_time(source: str, bases: Sequence[Path]) -> dt.datetime | None:
+    if "#" in source:  # an e-mail attachment: its time is the message's date
+        return None
+    for base in bases:
+        p = base / source
+        try:
+            if p.is_file():
+                return dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC)
+        except OSError:
+            continue
+    return None
+
+
+def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Applicant]:
+    """Every form record of the store as an :class:`Applicant` (file-level rejections left out).
+
+    The receipt time is the record's fax/e-mail time; else the modification time of the source
+    file, looked up relative to *bases* (the store keeps no file times, and the path is as given
+    at parse time); else unknown (sorted last).
+    """
+    out = []
+    bases = list(bases) or [Path.cwd()]
+    for rec in store.records():
+        p = rec.provenance
+        if not p.page:
+            continue
+        received, how = p.received, "received"
+        if received is None:
+            received = _file_time(p.source, bases)
+            how = "mtime" if received else "unknown"
+        out.append(Applicant(
+            key=f"{p.sha256}:{p.page}", status=rec.status, venue=rec.values.get("venue", ""),
+            received=received, received_source=how,  # type: ignore[arg-type]
+            name=rec.values.get("name", ""), institution=rec.values.get("institution", "")))
+    return out
+
+
+def run_allocation(store: Store, event: Event, bases: Sequence[Path] = ()) -> tuple[list[Applicant], list[Allocation], int]:
+    """Allocate over the whole store and save; returns applicants, allocations and rows changed."""
+    applicants = applicants_from_store(store, bases)
+    allocations = allocate(event, applicants, load_allocations(store.db))
+    changed = save_allocations(store.db, allocations)
+    return applicants, allocations, changed

@@ -33,6 +33,7 @@ from formkit.render import blocks
 from formkit.render.document import RenderResult, _flow, new_canvas
 from formkit.render.form import template_context
 from formkit.render.letter import BODY_TOP, draw_letter_head
+from formkit.store import Store
 
 CONFIRMATION_LAYOUT = "confirmation"
 WAITLIST_LAYOUT = "waitlist"
@@ -261,3 +262,18 @@ def _write_csv(path: Path, letters: Sequence[Letter]) -> None:
                al.received.isoformat() if al.received else "", al.received_source, x.addressee.key]
         w.writerow([_csv_safe(v) for v in row])
     _atomic_write(path, buf.getvalue().encode("utf-8"))
+
+
+def addressees_from_store(store: Store) -> dict[str, Addressee]:
+    """Record key -> the registrant as the (possibly corrected) record names them."""
+    out = {}
+    for rec in store.records():
+        p = rec.provenance
+        if not p.page:
+            continue
+        v = rec.values
+        key = f"{p.sha256}:{p.page}"
+        out[key] = Addressee(key=key, name=v.get("name", ""), institution=v.get("institution", ""),
+                             address=v.get("address", ""), email=v.get("email", "") or p.sender,
+                             recipient_id=rec.recipient_id or None)
+    return out

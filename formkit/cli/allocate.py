@@ -1,0 +1,91 @@
+"""`formkit allocate` and `formkit confirm`: seats per venue, then the letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from formkit.allocate import OUTCOME_DE, SOURCE_DE, run_allocation, summary_lines
+from formkit.confirm import CONFIRMATION_LAYOUT, addressees_from_store, render_letters
+from formkit.errors import InputError, LayoutError
+from formkit.layout.event import Event
+from formkit.layout.loader import LayoutRegistry
+from formkit.store import Store
+
+_DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
+                   show_default=True, help="SQLite-Datenbank der Datensätze.")
+_LAYOUTS = click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Ordner mit den Layouts (Standard: ./layouts).")
+
+
+def _event(registry: LayoutRegistry) -> Event:
+    loaded = registry.get(CONFIRMATION_LAYOUT)
+    if loaded.event is None:
+        raise LayoutError(f"{loaded.path}: Veranstaltungsdaten (event) fehlen")
+    return loaded.event
+
+
+def _open(db: Path) -> Store:
+    if not db.exists():
+        raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
+    return Store(db)
+
+
+@click.command(help="Plätze je Veranstaltungsort nach Eingang vergeben, Rest auf die Warteliste.")
+@_DB
+@_LAYOUTS
+@click.option("--quiet", "-q", is_flag=True, help="Nur die Übersicht je Ort ausgeben.")
+def allocate(db: Path, layouts_dir: Path | None, quiet: bool) -> None:
+    event = _event(LayoutRegistry(layouts_dir))
+    with _open(db) as store:
+        applicants, allocations, changed = run_allocation(store, event, [Path.cwd(), db.parent])
+    by_key = {a.key: a for a in applicants}
+    if not quiet:
+        click.echo(f"{'Ort':<14} {'Ergebnis':<11} {'Nr.':>4}  {'Eingang':<20} {'Zeitquelle':<26} Name")
+        for al in sorted(allocations, key=lambda a: (a.meeting_id or "~", a.outcome, a.position or 0, a.key)):
+            if al.outcome == "none":
+                continue
+            when = al.received.strftime("%d.%m.%Y %H:%M") if al.received else "–"
+            name = by_key[al.key].name or "(ohne Namen)"
+            place = al.venue.replace("|", "/") or "–"
+            note = f"  [{al.note}]" if al.note else ""
+            click.echo(f"{place[:14]:<14} {OUTCOME_DE[al.outcome]:<11} {al.position or '':>4}  {when:<20} "
+                       f"{SOURCE_DE[al.received_source]:<26} {name}{note}")
+        click.echo("")
+    policy = {"accept": "annehmen", "waitlist": "Warteliste", "review": "prüfen"}[event.registration.late_policy]
+    click.echo(f"Platzvergabe ({event.event_title}; Anmeldeschluss {event.registration.deadline:%d.%m.%Y}, "
+               f"danach: {policy}):")
+    for line in summary_lines(event, allocations):
+        click.echo("  " + line)
+    click.echo(f"Gespeichert in {db} (Tabelle allocations; {changed} Änderung(en) gegenüber dem letzten Lauf).")
+
+
+@click.command(help="Teilnahmebestätigungen und Wartelistenbriefe (PDF, Druckdatei, CSV) erzeugen.")
+@_DB
+@_LAYOUTS
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Zielordner für die Briefe.")
+@click.option("--date", "letter_date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]),
+              help="Briefdatum (Standard: heute).")
+def confirm(db: Path, layouts_dir: Path | None, out_dir: Path, letter_date: dt.datetime | None) -> None:
+    registry = LayoutRegistry(layouts_dir)
+    event = _event(registry)
+    with _open(db) as store:
+        # The letters follow the current allocation: re-run it (idempotent, seats are kept).
+        _, allocations, changed = run_allocation(store, event, [Path.cwd(), db.parent])
+        people = addressees_from_store(store)
+    if changed:
+        click.echo(f"Platzvergabe aktualisiert ({changed} Änderung(en)).")
+    result = render_letters(registry, [(people[a.key], a) for a in allocations if a.key in people], out_dir,
+                            letter_date.date() if letter_date else None)
+    click.echo(f"{result.count('seat')} Teilnahmebestätigung(en), {result.count('waitlist')} Wartelistenbrief(e); "
+               f"{sum(1 for _, why in result.skipped if not why.startswith('abgelehnt'))} ohne Brief (offen).")
+    for letter in result.letters:
+        click.echo(f"  {letter.kind:<21} {letter.meeting.city:<14} {letter.path}")
+    click.echo(f"Druckdatei: {result.print_file}")
+    click.echo(f"Übersicht:  {result.csv_file}")
+
+
+COMMANDS = [allocate, confirm]
