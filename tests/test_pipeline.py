@@ -1,0 +1,250 @@
+"""The batch end to end: render → fill with other tools → parse → store → CSV, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf
+from formkit.cli import main
+from formkit.export import unsafe_cell
+from formkit.layout.loader import LayoutRegistry
+from formkit.pipeline import Options, run
+from formkit.render.document import RenderOptions, render_to_bytes
+from tests import returns
+from tests.test_ingest import make_mail
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def record_rows(db: Path) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return sorted(con.execute(
+            "SELECT sha256, page, source, status, reason, method, recipient_id, values_json, match_id FROM records"))
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory, registration_pdf: bytes, registry: LayoutRegistry) -> Path:
+    """Returns as the office gets them: filled by three tools, flattened, the whole invitation, e-mail, junk."""
+    d = tmp_path_factory.mktemp("inbox")
+    (d / "pdf").mkdir()
+    (d / "pdf" / "pypdf.pdf").write_bytes(fill_pypdf(registration_pdf, returns.values(0, "venue_sonneberg")))
+    (d / "pdf" / "pymupdf.pdf").write_bytes(fill_pymupdf(registration_pdf, returns.values(1, "venue_gotha")))
+    (d / "pdf" / "pdftk.pdf").write_bytes(fill_pdftk(registration_pdf, returns.values(2, "venue_sondershausen")))
+    (d / "pdf" / "flach.pdf").write_bytes(fill_pdftk(registration_pdf, returns.values(3, "venue_schleiz"),
+                                                     flatten=True))
+    inv, _ = render_to_bytes("invitation", registry, RenderOptions(recipient_id="LSZ-0007"))
+    (d / "pdf" / "einladung.pdf").write_bytes(fill_pypdf(inv, returns.values(4, "venue_gotha", email="kein-at.de")))
+    both = returns.values(5, "venue_gotha", venue_schleiz="1", phone="=1+2")
+    (d / "pdf" / "zwei-orte.pdf").write_bytes(fill_pypdf(registration_pdf, both))
+    (d / "pdf" / "kein-ort.pdf").write_bytes(fill_pypdf(registration_pdf, returns.values(6, "")))
+    # The same person as pypdf.pdf again (different file): a duplicate for review.
+    (d / "pdf" / "wieder.pdf").write_bytes(fill_pymupdf(registration_pdf, returns.values(0, "venue_sonneberg",
+                                                                                          date="11.04.2018")))
+    late = make_mail([("anmeldung.pdf", "application/pdf",
+                       fill_pypdf(registration_pdf, returns.values(7, "venue_schleiz")))],
+                     date="Mon, 16 Apr 2018 10:00:00 +0200", sender="spaet@example.de")
+    (d / "spaet.eml").write_bytes(late.as_bytes())
+    bad = d / "kaputt"
+    bad.mkdir()
+    (bad / "leer.pdf").write_bytes(b"")
+    (bad / "notiz.txt").write_text("Bitte melden Sie mich an.")
+    (bad / "abgeschnitten.pdf").write_bytes(registration_pdf[: len(registration_pdf) // 3])
+    (bad / "passwort.pdf").write_bytes(returns.encrypted(registration_pdf))
+    (bad / "fremd.pdf").write_bytes(returns.foreign_form())
+    (bad / "seiten.pdf").write_bytes(returns.blank_pages(150))
+    (bad / "bombe.pdf").write_bytes(returns.decompression_bomb())
+    (bad / "tief.pdf").write_bytes(returns.deep_nesting())
+    (bad / "brief.pdf").write_bytes(returns.blank_pages(2))
+    return d
+
+
+EXPECTED = {
+    "pdf/pypdf.pdf": ("ok", "acroform", "Sonneberg"),
+    "pdf/pymupdf.pdf": ("ok", "acroform", "Gotha"),
+    "pdf/pdftk.pdf": ("ok", "acroform", "Sondershausen"),
+    "pdf/flach.pdf": ("ok", "textlayer", "Schleiz"),
+    "pdf/einladung.pdf": ("review", "acroform", "Gotha"),
+    "pdf/zwei-orte.pdf": ("review", "acroform", "Gotha|Schleiz"),
+    "pdf/kein-ort.pdf": ("review", "acroform", ""),
+    "pdf/wieder.pdf": ("review", "acroform", "Sonneberg"),
+    "spaet.eml#anmeldung.pdf": ("review", "acroform", "Schleiz"),
+}
+REJECTED = {
+    "kaputt/leer.pdf": "leer",
+    "kaputt/notiz.txt": "weder PDF noch Bild",
+    "kaputt/abgeschnitten.pdf": "beschädigt",
+    "kaputt/passwort.pdf": "Passwort",
+    "kaputt/fremd.pdf": "fremdes Formular",
+    "kaputt/seiten.pdf": "zu viele Seiten",
+    "kaputt/bombe.pdf": "Sicherheitsgrenze",
+    "kaputt/tief.pdf": "verschachtelt|beschädigt",
+    "kaputt/brief.pdf": "kein Anmeldeformular gefunden",
+}
+
+
+def test_inbox_every_file_a_row_with_reason(inbox: Path, tmp_path: Path) -> None:
+    db, out = tmp_path / "r.sqlite", tmp_path / "r.csv"
+    summary = run([inbox], Options(db=db, csv=out))
+    rows = {r["source"]: r for r in read_csv(out)}
+    assert set(rows) == set(EXPECTED) | set(REJECTED)
+    for source, (status, method, venue) in EXPECTED.items():
+        r = rows[source]
+        assert (r["status"], r["method"], r["venue"]) == (status, method, venue), r
+        assert (r["reason"] == "") == (status == "ok"), r
+    for source, reason in REJECTED.items():
+        r = rows[source]
+        assert r["status"] == "rejected" and r["page"] == "" and __import__("re").search(reason, r["reason"]), r
+    assert rows["pdf/flach.pdf"]["address"] == returns.values(3)["address"]
+    assert rows["pdf/pymupdf.pdf"]["name"] == "Käthe Groß"
+    inv = rows["pdf/einladung.pdf"]
+    assert inv["page"] == "5" and inv["recipient_id"] == "LSZ-0007" and "E-Mail-Adresse ungültig" in inv["reason"]
+    assert "mehrere Orte" in rows["pdf/zwei-orte.pdf"]["reason"]
+    assert unsafe_cell(rows["pdf/zwei-orte.pdf"]["phone"]) == "=1+2"
+    assert "kein Ort" in rows["pdf/kein-ort.pdf"]["reason"]
+    assert "doppelte Anmeldung" in rows["pdf/wieder.pdf"]["reason"] and "pdf/pypdf.pdf" in rows["pdf/wieder.pdf"]["reason"]
+    late = rows["spaet.eml#anmeldung.pdf"]
+    assert "Anmeldeschluss" in late["reason"] and late["sender"] == "spaet@example.de"
+    assert late["received"].startswith("2018-04-16")
+    assert summary.pages_without_form == 4 + 2 + 1  # invitation pages 1-4, the 2-page letter, the foreign form
+    assert summary.by_status == {"ok": 4, "review": 5, "rejected": 9}
+
+    # Parsing the same inbox again adds nothing and reports the same rows.
+    before = record_rows(db)
+    again = run([inbox], Options(db=db, csv=tmp_path / "r2.csv"))
+    assert record_rows(db) == before
+    assert again.already_stored == len(EXPECTED) + len(REJECTED)
+    assert read_csv(tmp_path / "r2.csv") == read_csv(out)
+
+
+def test_workers_give_the_same_records(inbox: Path, tmp_path: Path) -> None:
+    run([inbox], Options(db=tmp_path / "one.sqlite"))
+    run([inbox], Options(db=tmp_path / "two.sqlite", workers=2))
+    assert record_rows(tmp_path / "one.sqlite") == record_rows(tmp_path / "two.sqlite")
+
+
+def test_recipients_match_kept_beside_what_was_read(inbox: Path, tmp_path: Path) -> None:
+    lst = tmp_path / "empfaenger.csv"
+    lst.write_text("ID;Anrede;Vorname;Nachname;Institution;E-Mail\n"
+                   "LSZ-0001;Frau;Käthe;Groß;Stadtverwaltung Großbreitenbach;k@example.de\n"
+                   "LSZ-0002;Herr;Otto;Normal;Landratsamt Gotha;o@example.de\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    run([inbox / "pdf" / "pymupdf.pdf"], Options(db=tmp_path / "m.sqlite", csv=out, recipients=lst))
+    (row,) = read_csv(out)
+    assert row["match_id"] == "LSZ-0001" and float(row["match_score"]) >= 80
+    assert row["name"] == "Käthe Groß" and row["recipient_id"] == ""
+
+
+def test_corpus_every_file_accounted_for_none_ours(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus fehlt")
+    files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
+    out = tmp_path / "c.csv"
+    t = time.monotonic()
+    run([CORPUS], Options(db=tmp_path / "c.sqlite", csv=out, workers=2, file_timeout_s=30))
+    assert time.monotonic() - t < 120
+    rows = read_csv(out)
+    con = sqlite3.connect(tmp_path / "c.sqlite")
+    stored = {s for (s,) in con.execute("SELECT source FROM sources")}
+    # Every file is a stored source (files with identical content share one row).
+    import hashlib
+
+    by_hash: dict[str, list[str]] = {}
+    for f in files:
+        by_hash.setdefault(hashlib.sha256((CORPUS / f).read_bytes()).hexdigest(), []).append(f)
+    assert all(any(f in stored for f in group) for group in by_hash.values())
+    assert all(r["status"] == "rejected" and r["reason"] for r in rows), [r for r in rows if r["status"] != "rejected"]
+
+
+# --- interrupted run ---------------------------------------------------------------------------
+
+
+def test_kill_9_midway_then_rerun_gives_the_same_records(tmp_path: Path, registration_pdf: bytes) -> None:
+    inbox = tmp_path / "viele"
+    inbox.mkdir()
+    # Distinct files (a trailing comment changes the hash); the same person, so duplicates are
+    # flagged too, which makes the result depend on the order: a good test of determinism.
+    base = fill_pypdf(registration_pdf, returns.values(0))
+    n = 600
+    for i in range(n):
+        (inbox / f"{i:03d}.pdf").write_bytes(base + f"\n% copy {i}\n".encode())
+    full, cut = tmp_path / "full.sqlite", tmp_path / "cut.sqlite"
+    run([inbox], Options(db=full))
+    cmd = [sys.executable, "-m", "formkit", "parse", str(inbox), "--db", str(cut)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    done = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            con = sqlite3.connect(cut, timeout=1)
+            done = con.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
+            con.close()
+        except sqlite3.OperationalError:
+            continue
+        if done >= 20:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(cut)
+    partial = con.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
+    con.close()
+    assert 0 < partial < n, "the run was not interrupted midway"
+    run([inbox], Options(db=cut))
+    assert record_rows(cut) == record_rows(full)
+    assert len(record_rows(full)) == n
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_parse_and_export(inbox: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "cli.sqlite"
+    res = runner.invoke(main, ["parse", str(inbox / "pdf"), "--db", str(db), "--csv", str(tmp_path / "p.csv")])
+    assert res.exit_code == 0, res.output
+    assert "in Ordnung  (ok): 4" in res.output and "zu prüfen   (review): 4" in res.output
+    assert "Seiten ohne Formular: 4" in res.output
+    res = runner.invoke(main, ["export", "--db", str(db), "--csv", str(tmp_path / "g.csv"), "--dialect", "excel-de",
+                               "--venue", "gotha"])
+    assert res.exit_code == 0, res.output
+    raw = (tmp_path / "g.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(tmp_path / "g.csv", ";")
+    assert sorted(r["source"] for r in rows) == ["einladung.pdf", "pymupdf.pdf", "zwei-orte.pdf"]
+
+
+def test_cli_errors_have_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["export", "--db", str(tmp_path / "fehlt.sqlite"), "--csv", str(tmp_path / "x.csv")])
+    assert res.exit_code == 4 and "Datenbank nicht gefunden" in res.output
+    res = runner.invoke(main, ["parse", str(tmp_path / "gibtsnicht.pdf")])
+    assert res.exit_code == 2
+    bad_db = tmp_path / "kaputt.sqlite"
+    bad_db.write_bytes(b"no database here" * 200)
+    (tmp_path / "x.pdf").write_bytes(b"")
+    res = runner.invoke(main, ["parse", str(tmp_path / "x.pdf"), "--db", str(bad_db)])
+    assert res.exit_code == 8 and "Datenbank" in res.output
+
+
+def test_commands_have_help() -> None:
+    for name in ("parse", "export"):
+        assert main.commands[name].help
