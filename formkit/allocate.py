@@ -146,8 +146,7 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
             note = f"nach Anmeldeschluss, angenommen (late_policy: {policy})" if late else ""
             if a.key in seated_keys or seat_no < m.capacity:
                 seat_no += 1
-                put(a, m, "seat", late, note or ("Platz aus früherer Vergabe" if a.key in seated_keys else ""),
-                    seat_no)
+                put(a, m, "seat", late, note, seat_no)
             else:
                 wait_no += 1
                 put(a, m, "waitlist", late, note or "Kapazität erschöpft", wait_no)

@@ -12,10 +12,14 @@ from formkit.confirm import CONFIRMATION_LAYOUT, addressees_from_store, render_l
 from formkit.errors import InputError, LayoutError
 from formkit.layout.event import Event
 from formkit.layout.loader import LayoutRegistry
+from formkit.records import OFFICE_TZ
 from formkit.store import Store
 
 _DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
                    show_default=True, help="SQLite-Datenbank der Datensätze.")
+_SOURCES = click.option("--sources", "source_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                        help="Ordner, aus dem eingelesen wurde (für die Dateizeit, wo keine Fax-/E-Mail-Zeit "
+                             "bekannt ist); mehrfach möglich.")
 _LAYOUTS = click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
                         help="Ordner mit den Layouts (Standard: ./layouts).")
 
@@ -27,6 +31,10 @@ def _event(registry: LayoutRegistry) -> Event:
     return loaded.event
 
 
+def _local(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(OFFICE_TZ) if t.tzinfo else t
+
+
 def _open(db: Path) -> Store:
     if not db.exists():
         raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
@@ -35,19 +43,20 @@ def _open(db: Path) -> Store:
 
 @click.command(help="Plätze je Veranstaltungsort nach Eingang vergeben, Rest auf die Warteliste.")
 @_DB
+@_SOURCES
 @_LAYOUTS
 @click.option("--quiet", "-q", is_flag=True, help="Nur die Übersicht je Ort ausgeben.")
-def allocate(db: Path, layouts_dir: Path | None, quiet: bool) -> None:
+def allocate(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, quiet: bool) -> None:
     event = _event(LayoutRegistry(layouts_dir))
     with _open(db) as store:
-        applicants, allocations, changed = run_allocation(store, event, [Path.cwd(), db.parent])
+        applicants, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])
     by_key = {a.key: a for a in applicants}
     if not quiet:
         click.echo(f"{'Ort':<14} {'Ergebnis':<11} {'Nr.':>4}  {'Eingang':<20} {'Zeitquelle':<26} Name")
         for al in sorted(allocations, key=lambda a: (a.meeting_id or "~", a.outcome, a.position or 0, a.key)):
             if al.outcome == "none":
                 continue
-            when = al.received.strftime("%d.%m.%Y %H:%M") if al.received else "–"
+            when = _local(al.received).strftime("%d.%m.%Y %H:%M") if al.received else "–"
             name = by_key[al.key].name or "(ohne Namen)"
             place = al.venue.replace("|", "/") or "–"
             note = f"  [{al.note}]" if al.note else ""
@@ -64,17 +73,19 @@ def allocate(db: Path, layouts_dir: Path | None, quiet: bool) -> None:
 
 @click.command(help="Teilnahmebestätigungen und Wartelistenbriefe (PDF, Druckdatei, CSV) erzeugen.")
 @_DB
+@_SOURCES
 @_LAYOUTS
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner für die Briefe.")
 @click.option("--date", "letter_date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]),
               help="Briefdatum (Standard: heute).")
-def confirm(db: Path, layouts_dir: Path | None, out_dir: Path, letter_date: dt.datetime | None) -> None:
+def confirm(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, out_dir: Path,
+            letter_date: dt.datetime | None) -> None:
     registry = LayoutRegistry(layouts_dir)
     event = _event(registry)
     with _open(db) as store:
         # The letters follow the current allocation: re-run it (idempotent, seats are kept).
-        _, allocations, changed = run_allocation(store, event, [Path.cwd(), db.parent])
+        _, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])
         people = addressees_from_store(store)
     if changed:
         click.echo(f"Platzvergabe aktualisiert ({changed} Änderung(en)).")
