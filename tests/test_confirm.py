@@ -1,0 +1,203 @@
+"""Confirmation and waiting-list letters (text checked in the PDF), the print file, the CSV, and the
+attendee list for the door."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from bench.fill import fill_pypdf
+from formkit.allocate import Allocation
+from formkit.attendees import Attendee, render_attendee_list, sort_key, surname_first
+from formkit.cli import main
+from formkit.confirm import Addressee, display_name, render_letters, split_address
+from formkit.layout.loader import LayoutRegistry
+from formkit.pipeline import Options, run
+from formkit.render.document import render_to_bytes
+
+TODAY = dt.date(2018, 4, 13)
+
+
+def text_of(data: bytes | Path) -> str:
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def seat(key: str, meeting: str, outcome: str = "seat", position: int = 1) -> Allocation:
+    return Allocation(key, meeting, meeting.capitalize(), outcome, position,  # type: ignore[arg-type]
+                      dt.datetime(2018, 4, 2, 9, tzinfo=dt.UTC), "received", False, "")
+
+
+ANNA = Addressee("a" * 64 + ":1", "Müller, Anna", "Landratsamt Greiz, Jugendamt", "Dr.-Rathenau-Platz 11, 07973 Greiz",
+                 "anna@example.org")
+JOERG = Addressee("b" * 64 + ":1", "Jörg Weiß", "Stadt Suhl", "Markt 1\n98527 Suhl", "j@example.org",
+                  recipient_id="R0042")
+EVIL = Addressee("c" * 64 + ":2", "{{ 7 * 7 }} =cmd", "Amt <b>X</b> & Co", "", "=HYPERLINK()")
+
+
+@pytest.fixture
+def letters(tmp_path: Path, registry: LayoutRegistry):  # type: ignore[no-untyped-def]
+    people = [(JOERG, seat(JOERG.key, "gotha", "waitlist", 3)), (ANNA, seat(ANNA.key, "schleiz")),
+              (EVIL, seat(EVIL.key, "sonneberg", position=7)),
+              (Addressee("d" * 64 + ":1", "Offen, Otto"), seat("d" * 64 + ":1", "gotha", "pending"))]
+    return render_letters(registry, people, tmp_path / "briefe", TODAY), tmp_path / "briefe"
+
+
+def test_confirmation_letter_names_person_venue_date_address_room(letters, registry: LayoutRegistry) -> None:  # type: ignore[no-untyped-def]
+    result, out = letters
+    letter = next(x for x in result.letters if x.addressee is ANNA)
+    assert letter.path == out / f"R{'a' * 8}-anna-muller.pdf"
+    text = flat(text_of(letter.path))
+    assert "Teilnahmebestätigung: Regionaltreffen am 3. Mai 2018 in Schleiz" in text
+    assert "Guten Tag Anna Müller," in text
+    assert "Donnerstag, 3. Mai 2018, 9.30 Uhr bis 13.00 Uhr" in text
+    assert "Ort: Landratsamt Schleiz, Oschitzer Straße 4, 07907 Schleiz" in text
+    assert "Raum: Kreistagssaal, Neubau, Konferenzraum 237" in text
+    assert "Parkmöglichkeiten gibt es in den Nebenstraßen" in text
+    assert "Anlage: Programm" in text and "Programm:" in text and "Ende der Veranstaltung" in text
+    # Window address (DIN 5008): institution, name, street, postcode + place on their own lines.
+    lines = text_of(letter.path).splitlines()
+    i = lines.index("Landratsamt Greiz, Jugendamt")
+    assert lines[i:i + 4] == ["Landratsamt Greiz, Jugendamt", "Anna Müller", "Dr.-Rathenau-Platz 11", "07973 Greiz"]
+    assert "13.04.2018" in text  # letter date in the information block
+    assert "Warteliste" not in text
+
+
+def test_waitlist_letter_and_print_file_and_csv(letters) -> None:  # type: ignore[no-untyped-def]
+    result, out = letters
+    wl = next(x for x in result.letters if x.addressee is JOERG)
+    assert wl.path.name == "R0042-jorg-weiss.pdf"
+    text = flat(text_of(wl.path))
+    assert "Regionaltreffen am 27. April 2018 in Gotha: Warteliste" in text
+    assert "Warteliste gesetzt (Platz 3)" in text and "alle 40 Plätze" in text
+    assert "Teilnahmebestätigung:" not in text
+    # Pending records get no letter; every letter is in the print file, in venue order.
+    assert result.count("seat") == 2 and result.count("waitlist") == 1
+    assert [k for k, _ in result.skipped] == ["d" * 64 + ":1"]
+    pages = sum(len(PdfReader(x.path).pages) for x in result.letters)
+    printed = PdfReader(out / "print.pdf")
+    assert len(printed.pages) == pages
+    print_text = flat(text_of(out / "print.pdf"))
+    assert print_text.index("in Sonneberg") < print_text.index("in Gotha: Warteliste") < print_text.index("in Schleiz")
+    with (out / "confirmations.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["letter"], r["venue"], r["name"]) for r in rows] == [
+        ("Teilnahmebestätigung", "Sonneberg", "{{ 7 * 7 }} =cmd"),
+        ("Warteliste", "Gotha", "Jörg Weiß"),
+        ("Teilnahmebestätigung", "Schleiz", "Müller, Anna"),
+    ]
+    assert rows[1]["position"] == "3" and rows[1]["file"] == "R0042-jorg-weiss.pdf"
+    assert rows[0]["email"] == "'=HYPERLINK()"  # no formula in a spreadsheet
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [x.path.name for x in result.letters] + ["print.pdf", "confirmations.csv"])
+
+
+def test_values_are_text_never_templates_or_markup(letters) -> None:  # type: ignore[no-untyped-def]
+    result, _ = letters
+    evil = next(x for x in result.letters if x.addressee is EVIL)
+    text = flat(text_of(evil.path))
+    assert "49" not in text
+    assert "Amt <b>X</b> & Co" in text
+
+
+def test_letters_are_deterministic(tmp_path: Path, registry: LayoutRegistry) -> None:
+    people = [(ANNA, seat(ANNA.key, "schleiz"))]
+    a = render_letters(registry, people, tmp_path / "a", TODAY)
+    b = render_letters(registry, people, tmp_path / "b", TODAY)
+    assert a.letters[0].path.read_bytes() == b.letters[0].path.read_bytes()
+    assert (tmp_path / "a" / "print.pdf").read_bytes() == (tmp_path / "b" / "print.pdf").read_bytes()
+
+
+def test_name_and_address_helpers() -> None:
+    assert display_name("Müller,  Anna") == "Anna Müller"
+    assert display_name("Anna Müller") == "Anna Müller"
+    assert split_address("Bahnhofstr. 66, 96515 Sonneberg") == ["Bahnhofstr. 66", "96515 Sonneberg"]
+    assert split_address("Postfach 1, Gebäude 2") == ["Postfach 1, Gebäude 2"]
+    assert split_address(" Markt 1 \n\n 98527  Suhl ") == ["Markt 1", "98527 Suhl"]
+
+
+# --- attendee list ------------------------------------------------------------------------------
+
+
+def test_attendee_list_sorted_by_surname_with_signature_column(tmp_path: Path, registry: LayoutRegistry) -> None:
+    ev = registry.get("confirmation").event
+    assert ev is not None
+    people = [{"name": "Zander, Zoe", "institution": "Ilm-Kreis"},
+              Attendee("Anna Östreich", "Stadt Weimar"),
+              {"name": "Ärmel, Paul", "institution": "Landratsamt Gotha"},
+              {"name": "Bauer, Berta", "institution": "Stadt Erfurt"},
+              {"name": "Straße, Sven", "institution": "Sömmerda"}]
+    out = tmp_path / "liste.pdf"
+    data = render_attendee_list(people, ev.meeting("gotha"), out)
+    assert out.read_bytes() == data
+    text = text_of(data)
+    order = ["Ärmel, Paul", "Bauer, Berta", "Östreich, Anna", "Straße, Sven", "Zander, Zoe"]
+    positions = [text.index(n) for n in order]
+    assert positions == sorted(positions)
+    assert "Teilnehmerliste" in text and "Unterschrift" in text and "Institution" in text
+    assert "27. April 2018" in text and "Landratsamt Gotha, 18.-März-Str. 50" in flat(text)
+    assert "5 angemeldete Personen (Plätze: 40)" in text
+    assert render_attendee_list(people, ev.meeting("gotha")) == data  # deterministic
+
+
+def test_attendee_sort_rules() -> None:
+    assert surname_first("Anna Maria Müller") == "Müller, Anna Maria"
+    assert sorted(["Zorn", "öl", "Ober", "Muß", "Mus"], key=sort_key) == ["Mus", "Muß", "Ober", "öl", "Zorn"]
+
+
+def test_attendee_list_many_pages_repeat_header(tmp_path: Path, registry: LayoutRegistry) -> None:
+    ev = registry.get("confirmation").event
+    assert ev is not None
+    people = [Attendee(f"Person{i:03d}, Test", "Landratsamt") for i in range(60)]
+    reader = PdfReader(io.BytesIO(render_attendee_list(people, ev.meeting("sonneberg"))))
+    assert len(reader.pages) >= 3
+    assert all("Unterschrift" in p.extract_text() for p in reader.pages)
+
+
+# --- CLI on a parsed store ----------------------------------------------------------------------
+
+
+def test_cli_confirm_from_parsed_store(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1] / "layouts"
+    layouts = tmp_path / "layouts"
+    shutil.copytree(root, layouts)
+    ev = layouts / "events" / "lsz-2018.yaml"
+    ev.write_text(ev.read_text(encoding="utf-8").replace("capacity: 60\n  - id: gotha", "capacity: 1\n  - id: gotha",
+                                                         1), encoding="utf-8")
+    registry = LayoutRegistry(layouts)
+    assert registry.get("confirmation").event.meeting("sonneberg").capacity == 1  # type: ignore[union-attr]
+    blank, _ = render_to_bytes("registration", registry)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    for fn, name in (("1.eml.pdf", "Erste, Emma"), ("2.pdf", "Zweiter, Zeno")):
+        (inbox / fn).write_bytes(fill_pypdf(blank, {
+            "name": name, "institution": "Landratsamt Sonneberg", "address": "Bahnhofstraße 66\n96515 Sonneberg",
+            "email": "e@example.org", "phone": "03675 871-0", "venue_sonneberg": "1", "date": "02.04.2018"}))
+    os.utime(inbox / "1.eml.pdf", (1522652400, 1522652400))
+    os.utime(inbox / "2.pdf", (1522656000, 1522656000))
+    db = tmp_path / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=layouts))
+    res = CliRunner().invoke(main, ["confirm", "--db", str(db), "-o", str(tmp_path / "briefe"), "--sources",
+                                    str(inbox), "--layouts", str(layouts), "--date", "2018-04-13"])
+    assert res.exit_code == 0, res.output
+    assert "1 Teilnahmebestätigung(en), 1 Wartelistenbrief(e)" in res.output
+    files = sorted(p.name for p in (tmp_path / "briefe").iterdir())
+    assert "print.pdf" in files and "confirmations.csv" in files
+    first = next(f for f in files if f.endswith("-emma-erste.pdf"))
+    second = next(f for f in files if f.endswith("-zeno-zweiter.pdf"))
+    assert "Teilnahmebestätigung: Regionaltreffen am 26. April 2018 in Sonneberg" in flat(
+        text_of(tmp_path / "briefe" / first))
+    assert "Warteliste gesetzt (Platz 1)" in flat(text_of(tmp_path / "briefe" / second))
+    assert str(tmp_path / "briefe" / "print.pdf") in res.output
