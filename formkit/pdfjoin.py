@@ -94,13 +94,14 @@ class Joiner:
     Usage: ``j = Joiner(f, title)``; ``base = j.add(part)``; ``j.pages([...])``; ``j.close()``.
     """
 
-    def __init__(self, out: BinaryIO, title: str = "") -> None:
+    def __init__(self, out: BinaryIO, title: str = "", keywords: str = "") -> None:
         self._out = out
         self._pos = 0
         self._offsets: list[int] = [0, 0, 0]  # 1 catalog, 2 page tree, 3 info: written last
         self._kids: list[int] = []
         self._acroform: int | None = None
         self._title = title
+        self._keywords = keywords
         self._digest = hashlib.md5(usedforsecurity=False)
         self._write(b"%PDF-1.4\n%\x93\x8c\x8b\x9e formkit\n")
 
@@ -108,8 +109,11 @@ class Joiner:
         self._out.write(b)
         self._pos += len(b)
 
-    def add(self, part: Part) -> dict[int, int]:
-        """Copy *part*'s objects; returns its old→new object numbers (to pick pages with)."""
+    def add(self, part: Part, keep_acroform: bool = True) -> dict[int, int]:
+        """Copy *part*'s objects; returns its old→new object numbers (to pick pages with).
+
+        With *keep_acroform* false, the part's AcroForm is not linked from the new catalog (for
+        print copies, whose AcroForm reportlab writes even when it has no fields)."""
         mapping: dict[int, int] = {}
         nxt = len(self._offsets)
         for num in sorted(part.objects):
@@ -131,7 +135,7 @@ class Joiner:
             self._offsets.append(self._pos)
             self._digest.update(body)
             self._write(b"%d 0 obj\n" % mapping[num] + body + b"endobj\n")
-        if part.acroform is not None:
+        if part.acroform is not None and keep_acroform:
             if self._acroform is not None:
                 raise ValueError("nur ein Teil darf ein AcroForm haben")
             self._acroform = mapping[part.acroform]
@@ -151,8 +155,9 @@ class Joiner:
         self._offsets.append(self._pos)
         info_num = len(self._offsets) - 1
         title = self._title.encode("utf-16-be").hex().upper().encode()
-        self._write(b"%d 0 obj\n<<\n/Producer (formkit) /Creator (formkit) /Title <FEFF%s>\n>>\nendobj\n"
-                    % (info_num, title))
+        keywords = self._keywords.encode("utf-16-be").hex().upper().encode()
+        self._write(b"%d 0 obj\n<<\n/Producer (formkit) /Creator (formkit) /Author (formkit) /Title <FEFF%s> "
+                    b"/Keywords <FEFF%s>\n>>\nendobj\n" % (info_num, title, keywords))
         xref = self._pos
         lines = [b"xref\n0 %d\n" % len(self._offsets), b"0000000000 65535 f \n"]
         lines += [b"%010d 00000 n \n" % o for o in self._offsets[1:]]

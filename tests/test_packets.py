@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
+from formkit import packets
 from formkit.cli import main
 from formkit.ident import parse_payload
 from formkit.packets import PacketSummary, fit_address, make_packets, slugify
@@ -44,7 +45,11 @@ def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PacketSummar
     src = base / "liste.csv"
     src.write_bytes(GERMAN.encode("cp1252"))
     out = base / "sub" / "out"
-    return out, make_packets(src, out, layouts_dir=ROOT / "layouts", workers=1)
+    chunk, packets.CHUNK = packets.CHUNK, 3  # several parts joined into print.pdf
+    try:
+        return out, make_packets(src, out, layouts_dir=ROOT / "layouts", workers=1)
+    finally:
+        packets.CHUNK = chunk
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +130,12 @@ def test_fillable_file_prefilled_and_editable(german: tuple[Path, PacketSummary]
     assert values["address"] == "18.-März-Straße 50\n99867 Gotha"
     assert values["email"] == "anna.mueller@kreis-gth.de"
     assert all(int(fields[k].get("/Ff", 0)) & 1 == 0 for k in ("name", "institution", "address", "email"))
+    meta = reader.metadata or {}
+    found = parse_payload(str(meta.get("/Keywords", "")))
+    assert found is not None and (found.layout_id, found.recipient_id) == ("registration", "R0001")
+    assert "Seite 2" in reader.pages[1].extract_text() and "Seite 4" in reader.pages[3].extract_text()
+    check = subprocess.run(["qpdf", "--check", str(out / "R0001-mueller-anna.pdf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
     form_text = reader.pages[-1].extract_text()
     assert "Empfänger-Nr. R0001" in form_text
     assert "Sehr geehrte Frau Dr. Müller," in reader.pages[0].extract_text()
