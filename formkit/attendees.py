@@ -17,11 +17,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from formkit.allocate import load_allocations, meeting_for_venue
+from formkit.errors import InputError
 from formkit.geometry import A4
-from formkit.layout.event import Meeting
+from formkit.layout.event import Event, Meeting
 from formkit.layout.text import date_de
 from formkit.render import styles
 from formkit.render.fonts import BOLD, REGULAR, register_fonts
+from formkit.store import Store
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,35 @@ def render_attendee_list(records: Iterable[Attendee | Mapping[str, Any]], meetin
         tmp.write_bytes(data)
         tmp.replace(out_path)
     return data
+
+
+def attendees_from_store(store: Store, meeting: Meeting) -> tuple[list[Attendee], str]:
+    """Who belongs on the door list of *meeting*, and a line saying on what basis.
+
+    With a stored allocation (``formkit allocate``): the seated registrants. Without one: every
+    record with status ``ok`` for this venue.
+    """
+    values = {f"{r.provenance.sha256}:{r.provenance.page}": r for r in store.records() if r.provenance.page}
+    allocations = load_allocations(store.db)
+    if allocations:
+        keys = [a.key for a in allocations if a.meeting_id == meeting.id and a.outcome == "seat"]
+        people = [Attendee(values[k].values.get("name", ""), values[k].values.get("institution", ""))
+                  for k in keys if k in values]
+        return people, "Grundlage: Platzvergabe (formkit allocate), nur Personen mit Platz"
+    people = [Attendee(r.values.get("name", ""), r.values.get("institution", "")) for r in values.values()
+              if r.status == "ok" and r.values.get("venue", "").casefold() == meeting.city.casefold()]
+    return people, "Grundlage: alle geprüften Anmeldungen (noch keine Platzvergabe)"
+
+
+def export_attendee_list(db: Path, venue: str, out_path: Path, event: Event) -> int:
+    """``formkit export --venue CITY --format pdf``: the door list of one venue; returns the number of names."""
+    meeting = meeting_for_venue(event, venue)
+    if meeting is None:
+        known = ", ".join(m.city for m in event.meetings)
+        raise InputError(f"Veranstaltungsort „{venue}“ unbekannt; vorhanden: {known}")
+    if not db.exists():
+        raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
+    with Store(db) as store:
+        people, basis = attendees_from_store(store, meeting)
+    render_attendee_list(people, meeting, out_path, subtitle=basis)
+    return len(people)

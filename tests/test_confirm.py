@@ -201,3 +201,44 @@ def test_cli_confirm_from_parsed_store(tmp_path: Path) -> None:
         text_of(tmp_path / "briefe" / first))
     assert "Warteliste gesetzt (Platz 1)" in flat(text_of(tmp_path / "briefe" / second))
     assert str(tmp_path / "briefe" / "print.pdf") in res.output
+
+
+def test_export_attendee_list_from_store_before_and_after_allocation(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1] / "layouts"
+    layouts = tmp_path / "layouts"
+    shutil.copytree(root, layouts)
+    ev_file = layouts / "events" / "lsz-2018.yaml"
+    ev_file.write_text(ev_file.read_text(encoding="utf-8").replace("capacity: 40", "capacity: 2"), encoding="utf-8")
+    registry = LayoutRegistry(layouts)
+    event = registry.get("confirmation").event
+    assert event is not None
+    blank, _ = render_to_bytes("registration", registry)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    people = [("1.pdf", "Zorn, Zacharias", "venue_gotha"), ("2.pdf", "Ahrens, Anke", "venue_gotha"),
+              ("3.pdf", "Mayer, Max", "venue_gotha"), ("4.pdf", "Schleizer, Sabine", "venue_schleiz")]
+    for i, (fn, name, box) in enumerate(people):
+        (inbox / fn).write_bytes(fill_pypdf(blank, {"name": name, "institution": f"Amt {i}", box: "1",
+                                                    "email": "p@example.org"}))
+        os.utime(inbox / fn, (1522652400 + i * 60, 1522652400 + i * 60))
+    db = tmp_path / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=layouts))
+
+    from formkit.allocate import run_allocation
+    from formkit.attendees import export_attendee_list
+    from formkit.errors import InputError
+    from formkit.store import Store
+
+    out = tmp_path / "liste.pdf"
+    assert export_attendee_list(db, "gotha", out, event) == 3  # no allocation yet: every ok record
+    text = text_of(out)
+    assert [text.index(n) for n in ("Ahrens, Anke", "Mayer, Max", "Zorn, Zacharias")] == sorted(
+        text.index(n) for n in ("Ahrens, Anke", "Mayer, Max", "Zorn, Zacharias"))
+    assert "Schleizer" not in text and "noch keine Platzvergabe" in text
+    with Store(db) as store:
+        run_allocation(store, event, [inbox])
+    assert export_attendee_list(db, "Gotha", out, event) == 2  # the seated ones: first two received
+    text = text_of(out)
+    assert "Zorn, Zacharias" in text and "Ahrens, Anke" in text and "Mayer, Max" not in text
+    with pytest.raises(InputError, match="unbekannt"):
+        export_attendee_list(db, "Erfurt", out, event)
