@@ -34,6 +34,8 @@ from formkit.store import SourceInfo, Store
 FILE_TIMEOUT_S = 60  # per input file in a worker; a filled sheet takes ~5 ms, a fax page ~1 s
 WORKER_MEMORY_BYTES = 2 * 1024**3  # address-space limit of a worker process
 MAX_IMAGE_PAGES = 50  # frames of a TIFF read by OCR
+BATCH = 8  # inputs per worker round trip
+COMMIT_EVERY = 32  # sources per store transaction (all or none of them survive a kill)
 OCR_UNAVAILABLE = "Texterkennung nicht verfügbar"
 NO_FORM = "kein Anmeldeformular gefunden"
 
@@ -140,6 +142,11 @@ def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
             signal.signal(signal.SIGALRM, old)
 
 
+def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileResult]:
+    """Several inputs per round trip to a worker (less IPC per file)."""
+    return [process(job, timeout_s) for job in jobs]
+
+
 def _process(job: Job) -> FileResult:
     registry = _REGISTRY or LayoutRegistry()
     if job.data is not None:
@@ -222,31 +229,37 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     pending = deque(range(len(jobs)))
     suspects: set[int] = set()  # in flight when a worker died: retried one at a time
     ctx = multiprocessing.get_context("fork")
-    window = opts.workers * 8
+    window = opts.workers * 4
     while pending:
         with cf.ProcessPoolExecutor(opts.workers, mp_context=ctx, initializer=init_worker,
                                     initargs=(opts.layouts, True)) as pool:
-            inflight: deque[tuple[int, cf.Future[FileResult]]] = deque()
+            inflight: deque[tuple[list[int], cf.Future[list[FileResult]]]] = deque()
             while pending or inflight:
-                serial = bool(suspects) and (bool(pending) and pending[0] in suspects or
-                                             any(j in suspects for j, _ in inflight))
-                while pending and len(inflight) < (1 if serial else window):
-                    i = pending.popleft()
-                    inflight.append((i, pool.submit(process, jobs[i], opts.file_timeout_s)))
-                i, fut = inflight[0]
-                try:
-                    res = fut.result()
-                except BrokenProcessPool:
-                    if len(inflight) == 1:
-                        suspects.discard(i)
-                        yield FileResult(jobs[i].sha256, error="Leseprozess abgestürzt")
+                while pending and len(inflight) < window:
+                    if pending[0] in suspects:
+                        batch = [pending.popleft()]
                     else:
-                        suspects.update(j for j, _ in inflight)
-                        pending.extendleft(reversed([j for j, _ in inflight]))
+                        batch = []
+                        while pending and len(batch) < BATCH and pending[0] not in suspects:
+                            batch.append(pending.popleft())
+                    inflight.append((batch, pool.submit(process_many, [jobs[i] for i in batch],
+                                                        opts.file_timeout_s)))
+                batch, fut = inflight[0]
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    if len(batch) == 1 and batch[0] in suspects:
+                        suspects.discard(batch[0])
+                        yield FileResult(jobs[batch[0]].sha256, error="Leseprozess abgestürzt")
+                        retry = [i for b, _ in list(inflight)[1:] for i in b]
+                    else:
+                        retry = [i for b, _ in inflight for i in b]
+                        suspects.update(retry)
+                    pending.extendleft(reversed(retry))
                     break
                 inflight.popleft()
-                suspects.discard(i)
-                yield res
+                suspects.difference_update(batch)
+                yield from results
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -349,17 +362,20 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
         done = len(sources) - len(todo)
         if progress and done:
             progress(done)
-        errors = [s for s in todo if s.error]
-        for src in errors:
-            _write(store, src, FileResult(src.sha256, error=src.error), asm, summary)
-            if progress:
-                progress(1)
-        jobs = [Job(s.label, s.sha256, s.path, s.data) for s in todo if not s.error]
-        by_key = {s.sha256: s for s in todo}
-        for res in _read_all(jobs, opts):
-            _write(store, by_key[res.sha256], res, asm, summary)
-            if progress:
-                progress(1)
+        writer = _Writer(store, asm, summary)
+        try:
+            for src in (s for s in todo if s.error):
+                writer.write(src, FileResult(src.sha256, error=src.error))
+                if progress:
+                    progress(1)
+            jobs = [Job(s.label, s.sha256, s.path, s.data) for s in todo if not s.error]
+            by_key = {s.sha256: s for s in todo}
+            for res in _read_all(jobs, opts):
+                writer.write(by_key[res.sha256], res)
+                if progress:
+                    progress(1)
+        finally:
+            writer.flush()
         # Counts by status over every input of this run (also those stored by an earlier run).
         records = list(store.records(run_keys))
         summary.by_status = Counter(r.status for r in records)
@@ -368,19 +384,35 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
     return summary
 
 
-def _write(store: Store, src: Source, res: FileResult, asm: Assembler, summary: Summary) -> None:
-    store.begin()
-    try:
-        records, without = records_of(src, res, asm)
-        for rec in records:
-            store.add_record(rec)
-        store.add_source(SourceInfo(src.sha256, src.label, src.size, src.received, src.sender, res.page_count,
-                                    without))
-        store.commit()
-    except BaseException:
-        store.rollback()
-        raise
-    summary.pages_without_form += without
+class _Writer:
+    """Writes sources in transactions of up to COMMIT_EVERY sources (each source all or nothing)."""
+
+    def __init__(self, store: Store, asm: Assembler, summary: Summary) -> None:
+        self.store, self.asm, self.summary = store, asm, summary
+        self.open = 0
+
+    def write(self, src: Source, res: FileResult) -> None:
+        if not self.open:
+            self.store.begin()
+        try:
+            records, without = records_of(src, res, self.asm)
+            for rec in records:
+                self.store.add_record(rec)
+            self.store.add_source(SourceInfo(src.sha256, src.label, src.size, src.received, src.sender,
+                                             res.page_count, without))
+        except BaseException:
+            self.store.rollback()
+            self.open = 0
+            raise
+        self.open += 1
+        self.summary.pages_without_form += without
+        if self.open >= COMMIT_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.open:
+            self.store.commit()
+            self.open = 0
 
 
 def export(db: Path, csv: Path, dialect: Dialect = "rfc4180", venue: str | None = None) -> int:

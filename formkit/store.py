@@ -79,8 +79,11 @@ CREATE TABLE IF NOT EXISTS person_keys (
     key TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     page INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    seq INTEGER NOT NULL,               -- order of storing: the earliest record of a person wins
     PRIMARY KEY (key, sha256, page)
 );
+CREATE INDEX IF NOT EXISTS person_keys_first ON person_keys (key, seq);
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256 TEXT NOT NULL,
@@ -154,12 +157,16 @@ class Store:
         """Source and page of the earliest other record with one of *keys*."""
         if not keys:
             return None
-        marks = ",".join("?" * len(keys))
-        row = self.db.execute(
-            f"SELECT r.source, r.page FROM person_keys k JOIN records r ON r.sha256 = k.sha256 AND r.page = k.page "
-            f"WHERE k.key IN ({marks}) AND NOT (k.sha256 = ? AND k.page = ?) ORDER BY r.seq LIMIT 1",
-            (*keys, sha256, page)).fetchone()
-        return f"{row[0]}, Seite {row[1]}" if row else None
+        best: tuple[int, str, int] | None = None
+        for key in keys:
+            # The first two rows by seq of this key: one of them is not the record itself.
+            for seq, source, p, sha in self.db.execute(
+                    "SELECT seq, source, page, sha256 FROM person_keys WHERE key = ? ORDER BY seq LIMIT 2", (key,)):
+                if (sha, p) != (sha256, page):
+                    if best is None or seq < best[0]:
+                        best = (seq, source, p)
+                    break
+        return f"{best[1]}, Seite {best[2]}" if best else None
 
     def records(self, sha256s: Iterable[str] | None = None, venue: str | None = None) -> Iterator[Record]:
         """Stored records in the order they were stored (optionally of some sources, or one venue)."""
@@ -223,8 +230,9 @@ class Store:
             images.append((p.sha256, page, "", rec.page_image))
         self.db.executemany("INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", images)
         if rec.status != "rejected":
-            self.db.executemany("INSERT OR IGNORE INTO person_keys VALUES (?, ?, ?)",
-                                [(k, p.sha256, page) for k in rec.person_keys])
+            seq = self.db.execute("SELECT seq FROM records WHERE sha256 = ? AND page = ?", (p.sha256, page)).fetchone()[0]
+            self.db.executemany("INSERT OR IGNORE INTO person_keys VALUES (?, ?, ?, ?, ?)",
+                                [(k, p.sha256, page, p.source, seq) for k in rec.person_keys])
 
     def add_source(self, info: SourceInfo) -> None:
         """Mark a source complete (inside :meth:`begin`, after its records)."""
