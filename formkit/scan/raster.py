@@ -1,0 +1,154 @@
+"""Raster input: image files (TIFF fax, PNG, JPEG) and image-only PDF pages to PIL images.
+
+Every image leaves here in mode "L" with square pixels and ``info["dpi"] = (d, d)``: a
+normal-mode fax (204x98 dpi, pixels twice as tall as wide) is stretched to 204x204.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from formkit import thresholds as T
+from formkit.errors import InputError, MissingToolError
+
+IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+
+
+def _dpi(im: Image.Image) -> tuple[float, float] | None:
+    raw = im.info.get("dpi")
+    if raw and len(raw) == 2:
+        try:
+            x, y = float(raw[0]), float(raw[1])
+        except (TypeError, ValueError):
+            return None
+        if x > 1 and y > 1:
+            return x, y
+    return None
+
+
+def normalise(im: Image.Image, dpi: tuple[float, float] | None = None) -> Image.Image:
+    """Grey, square pixels, ``info["dpi"]`` set (estimated from an A4 width when missing)."""
+    dpi = dpi or _dpi(im)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+        bg.alpha_composite(im.convert("RGBA"))
+        im = bg
+    bilevel = im.mode == "1"
+    grey = im.convert("L")
+    if dpi is None:
+        d = grey.width / (T.ASSUMED_PAGE_WIDTH_MM / 25.4)
+        dpi = (d, d)
+    dx, dy = dpi
+    if abs(dx - dy) / max(dx, dy) > 0.02:
+        # Stretch the coarser axis to the finer resolution (normal-mode fax: 98 -> 204 dpi rows).
+        d = max(dx, dy)
+        size = (round(grey.width * d / dx), round(grey.height * d / dy))
+        # A fax stays black and white (nearest: each 98-dpi row becomes two rows, as printed).
+        grey = grey.resize(size, Image.Resampling.NEAREST if bilevel else Image.Resampling.BILINEAR)
+        dx = dy = d
+    grey.info["dpi"] = (dx, dy)
+    return grey
+
+
+def _guard(im: Image.Image, where: str) -> None:
+    if im.width * im.height > T.MAX_PIXELS:
+        raise InputError(
+            f"{where}: Bild zu groß ({im.width}×{im.height} Pixel, höchstens {T.MAX_PIXELS:,} erlaubt); "
+            "bitte mit geringerer Auflösung scannen"
+        )
+
+
+def iter_image_pages(path: Path) -> Iterator[Image.Image]:
+    """The frames of a TIFF (fax G3/G4, multi-page), PNG or JPEG, one page at a time."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            src = Image.open(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: Datei nicht gefunden") from None
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise InputError(f"{path}: kein lesbares Bild ({e})") from None
+    with src:
+        for n, frame in enumerate(ImageSequence.Iterator(src), start=1):
+            _guard(frame, f"{path} Seite {n}")
+            try:
+                frame.load()
+            except (OSError, ValueError) as e:
+                raise InputError(f"{path} Seite {n}: Bilddaten beschädigt ({e})") from None
+            yield normalise(frame.copy(), _dpi(frame))
+
+
+def _embedded_image(path: Path, page_index: int) -> Image.Image | None:
+    """The page's single full-page image at its native resolution, if that is what the page is."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        page = reader.pages[page_index]
+        images = list(page.images)
+    except (PdfReadError, OSError, ValueError, KeyError, NotImplementedError):
+        return None
+    if len(images) != 1:
+        return None
+    try:
+        im = images[0].image
+    except (OSError, ValueError, NotImplementedError):
+        return None
+    if im is None:
+        return None
+    _guard(im, f"{path} Seite {page_index + 1}")
+    box = page.mediabox
+    w_in, h_in = float(box.width) / 72.0, float(box.height) / 72.0
+    if w_in <= 0 or h_in <= 0:
+        return None
+    rot = int(page.get("/Rotate", 0) or 0) % 360
+    if rot:
+        im = im.rotate(-rot, expand=True)
+    # Resolution from how the image fills the page (a wrapped fax keeps 204x196 or 204x98).
+    dpi = (im.width / w_in, im.height / h_in)
+    if min(dpi) < 50:
+        return None
+    return normalise(im, dpi)
+
+
+def rasterize_pdf_page(path: Path, page_index: int) -> Image.Image:
+    """An image-only PDF page (fax-to-mail gateways wrap TIFFs in PDFs) as an image."""
+    if not path.exists():
+        raise InputError(f"{path}: Datei nicht gefunden")
+    im = _embedded_image(path, page_index)
+    if im is not None:
+        return im
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise MissingToolError("pdftoppm fehlt (Debian: apt-get install poppler-utils)")
+    d = T.PDF_RASTER_DPI
+    with tempfile.TemporaryDirectory(prefix="fk-raster-") as tmp:
+        out = Path(tmp, "page")
+        proc = subprocess.run(
+            [exe, "-gray", "-r", str(d), "-f", str(page_index + 1), "-l", str(page_index + 1),
+             "-singlefile", "-png", str(path), str(out)],
+            capture_output=True, timeout=120,
+        )
+        png = out.with_suffix(".png")
+        if proc.returncode != 0 or not png.exists():
+            msg = proc.stderr.decode("utf-8", "replace").strip()[:200]
+            raise InputError(f"{path} Seite {page_index + 1}: PDF-Seite nicht rasterbar ({msg})")
+        with Image.open(png) as im:
+            im.load()
+            _guard(im, f"{path} Seite {page_index + 1}")
+            return normalise(im.copy(), (d, d))
+
+
+def to_png(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", optimize=False, compress_level=6)
+    return buf.getvalue()

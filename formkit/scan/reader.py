@@ -1,0 +1,160 @@
+"""Reading one page image: compose QR -> registration -> ticks and OCR into a PageReading.
+
+This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks`, :mod:`.ocr`);
+:func:`analyse_page` also returns what the stages saw, for ``formkit debug``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from formkit import thresholds as T
+from formkit.errors import LayoutError
+from formkit.geometry import Rect
+from formkit.ident import PREFIX, FormIdentity, parse_payload
+from formkit.layout.loader import LayoutRegistry
+from formkit.layout.models import FieldSpec, FormLayout
+from formkit.readings import FieldReading, NotAForm, PageReading
+from formkit.scan import ocr, qr, register, ticks
+from formkit.scan.register import Registration
+
+
+@dataclass
+class Analysis:
+    """A page as the recogniser saw it: the reading plus the intermediate results."""
+
+    result: PageReading | NotAForm
+    registration: Registration | None = None
+    registered: np.ndarray | None = None  # grey page in layout space at REG_PX_PER_MM
+    ocr_text: dict[str, str] = field(default_factory=dict)
+
+
+def _png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+_PLAUSIBLE = {
+    "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
+    "phone": re.compile(r"^\+?[0-9][0-9 ()/.-]{4,}[0-9]$"),
+    "date": re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})$"),
+    "name": re.compile(r"^[^\W\d_][^\d_|\[\]{}<>@#$%^*=~\\]*$"),
+}
+
+
+def plausible(spec: FieldSpec, value: str) -> bool:
+    """Syntax check by the field's kind (e-mail, phone, date, name); other kinds always pass."""
+    rx = _PLAUSIBLE.get(spec.kind)
+    return True if rx is None or not value else bool(rx.match(value))
+
+
+def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
+    r = spec.box.inset(-1.0)
+    x0, y0 = max(0, int(r.x * px)), max(0, int(r.y * px))
+    return _png(np.ascontiguousarray(grey[y0:int(r.y2 * px), x0:int(r.x2 * px)]))
+
+
+def _identity_layout(ident: FormIdentity, registry: LayoutRegistry) -> FormLayout | str:
+    try:
+        layout = registry.form(ident.layout_id).layout
+    except LayoutError:
+        return f"QR-Code nennt das Formular „{ident.layout_id}“, das hier kein Layout hat"
+    assert isinstance(layout, FormLayout)
+    if layout.version != ident.version:
+        return (f"Formular „{ident.layout_id}“ Version {ident.version} zurückgekommen, "
+                f"geladen ist Version {layout.version}: Geometrie unbekannt")
+    return layout
+
+
+def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, full: bool = False) -> Analysis:
+    """Read a page; *full* also keeps the whole registered page (for the debug view)."""
+    grey = np.asarray(image.convert("L"))
+    dpi_info = image.info.get("dpi") or (grey.shape[1] / (T.ASSUMED_PAGE_WIDTH_MM / 25.4),) * 2
+    dpi = float(dpi_info[0])
+    page = register.prepare(grey, dpi)
+    ink_share = float(page.ink[::4, ::4].mean())
+    if ink_share < T.BLANK_INK:
+        return Analysis(NotAForm(page_no, "leere Seite"))
+    if ink_share > T.DARK_PAGE_INK:
+        return Analysis(NotAForm(page_no, f"Seite unlesbar: {ink_share:.0%} schwarz (Faxfehler oder zu dunkel gescannt)"))
+
+    codes = qr.find_qr(grey)
+    ours = [(c, parse_payload(c.text)) for c in codes]
+    ours = [(c, i) for c, i in ours if i is not None and c.text.startswith(PREFIX)]
+    problems: list[str] = []
+    reg: Registration | None
+    if ours:
+        code, ident = ours[0]
+        assert ident is not None
+        found = _identity_layout(ident, registry)
+        if isinstance(found, str):
+            return Analysis(NotAForm(page_no, found))
+        reg = register.register_with_qr(page, found, code.corners, code.modules)
+    else:
+        layouts = [ld.layout for ld in registry.forms() if isinstance(ld.layout, FormLayout)]
+        reg = register.register_marks_only(page, layouts)
+        if reg is None:
+            if codes:
+                return Analysis(NotAForm(page_no, f"fremder QR-Code ({codes[0].text[:40]!r}), kein Anmeldebogen",
+                                         foreign=True))
+            return Analysis(NotAForm(page_no, "kein Anmeldebogen: weder QR-Code noch Passmarken gefunden"))
+        ident = FormIdentity(reg.layout.id, reg.layout.version)
+        problems.append("QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt")
+    layout = reg.layout
+    problems.extend(reg.problems)
+    if reg.fit_error_mm > T.FIT_REJECT_MM:
+        return Analysis(NotAForm(page_no, f"Anmeldebogen erkannt, aber nicht lesbar: Passmarken passen nicht "
+                                          f"zusammen (Abweichung {reg.fit_error_mm:.1f} mm)"), reg)
+    trusted = reg.fit_error_mm <= T.FIT_REVIEW_MM
+    if not trusted:
+        problems.append(f"Ausrichtung ungenau (mittlere Abweichung {reg.fit_error_mm:.1f} mm): bitte prüfen")
+
+    px = T.REG_PX_PER_MM
+    level = int((T.FAX_INK_LEVEL if page.bilevel else T.INK_LEVEL) * 255)
+    m = T.ZONE_MARGIN_MM
+    fields: dict[str, FieldReading] = {}
+    texts: dict[str, str] = {}
+    for spec in layout.fields:
+        zone = spec.box.inset(-m)
+        px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
+        flat = register.warp_rect(page.flat, reg.H, zone, px)
+        ink = (flat < level).astype(np.uint8)
+        shown = flat if page.bilevel else register.warp_rect(grey, reg.H, zone, px)
+        crop = _png(shown)
+        local = Rect(m, m, spec.box.w, spec.box.h)
+        if spec.type == "checkbox":
+            t = ticks.read_tick(ink, local, px)
+            conf = t.confidence if trusted else min(t.confidence, T.UNTRUSTED_CONFIDENCE)
+            if t.state == "uncertain":
+                problems.append(f"Ankreuzfeld „{spec.value or spec.name}“ unklar (Tinte {t.score:.0%})")
+            fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
+                                             state=t.state, score=round(t.score, 4), crop=crop)
+            continue
+        r = ocr.read_zone(ink, px, spec.multiline, m)
+        conf = r.confidence
+        if r.text and not plausible(spec, r.text):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        if r.ink >= T.FIELD_EMPTY_INK and not r.text:
+            conf = 0.0  # ink but nothing read: handwriting or a smudge, a person must look
+        if not trusted:
+            conf = min(conf, T.UNTRUSTED_CONFIDENCE)
+        texts[spec.name] = r.text
+        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop)
+
+    src = page.flat if page.bilevel else grey
+    preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
+    registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None
+    reading = PageReading(page=page_no, method="ocr", identity=ident, fields=fields, problems=tuple(problems),
+                          fit_error_mm=round(reg.fit_error_mm, 3), image=_png(preview))
+    return Analysis(reading, reg, registered, texts)
+
+
+def read_page(image: Image.Image, page_no: int, registry: LayoutRegistry) -> PageReading | NotAForm:
+    """Read one page image (any orientation) into a PageReading, or say why it is no sheet of ours."""
+    return analyse_page(image, page_no, registry).result

@@ -1,0 +1,284 @@
+"""Registration: find the marks (and QR corners) on a page image and map it into layout space.
+
+The page is described by a homography H from image pixels to layout millimetres, fitted by
+least squares through the 4 solid corner marks and the QR symbol's 4 corners; the fit's mean
+residual (mm) says how far to trust it. Orientation (0/90/180/270°) needs no separate step:
+the QR's corners come in the code's own reading order, so the correspondences already carry it.
+Without a readable QR the marks alone register the page and the QR's place decides up/down.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from formkit import thresholds as T
+from formkit.geometry import Rect
+from formkit.layout.models import FormLayout
+
+Points = np.ndarray  # (n, 2) float64
+
+
+@dataclass
+class Ink:
+    """A page image prepared for measuring: flattened grey (paper = 255) and its ink mask."""
+
+    grey: np.ndarray  # uint8, as given
+    flat: np.ndarray  # uint8, background removed (paper white everywhere, shadows gone)
+    ink: np.ndarray  # uint8 0/1
+    px_per_mm: float  # from the file's resolution (an estimate until registration measures it)
+    bilevel: bool
+
+
+@dataclass
+class Candidate:
+    center: tuple[float, float]
+    size: float  # px, mean of width and height
+    fill: float
+
+
+@dataclass
+class Registration:
+    layout: FormLayout
+    H: np.ndarray  # 3x3, image px -> layout mm
+    fit_error_mm: float
+    max_error_mm: float
+    marks_px: list[tuple[float, float] | None]  # per layout mark, where it was found in the image
+    qr_used: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def prepare(grey: np.ndarray, dpi: float) -> Ink:
+    """Flatten uneven lighting (photo shadows, scanner vignetting) and threshold to an ink mask."""
+    values = np.unique(grey[:: 7, :: 7])
+    bilevel = values.size <= 2
+    if bilevel:
+        flat = grey
+        ink = (grey < 128).astype(np.uint8)
+    else:
+        # Background = closing (max of paper around) on a reduced copy, larger than any mark.
+        px_mm = dpi / 25.4
+        f = max(1, int(round(px_mm / 2)))  # work at ~2 px/mm
+        small = cv2.resize(grey, (max(1, grey.shape[1] // f), max(1, grey.shape[0] // f)),
+                           interpolation=cv2.INTER_AREA)
+        k = max(3, int(T.BACKGROUND_KERNEL_MM * px_mm / f) | 1)
+        bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+        bg = cv2.GaussianBlur(bg, (0, 0), k / 4)
+        bg = cv2.resize(bg, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+        bg = np.maximum(bg, 40)  # a black frame edge is not paper: keep the ratio sane
+        flat = np.clip(grey.astype(np.float32) * (255.0 / bg), 0, 255).astype(np.uint8)
+        ink = (flat < int(T.INK_LEVEL * 255)).astype(np.uint8)
+    return Ink(grey=grey, flat=flat, ink=ink, px_per_mm=dpi / 25.4, bilevel=bilevel)
+
+
+def mark_candidates(ink: np.ndarray, min_px: float, max_px: float) -> list[Candidate]:
+    """Solid, roughly square blobs between *min_px* and *max_px* on a side.
+
+    Components are labelled on a half-resolution copy (marks are >= 40 px; 4x fewer pixels);
+    each survivor's centre is then measured at full resolution.
+    """
+    f = 2 if min_px >= 16 else 1
+    small = np.ascontiguousarray(ink[::f, ::f])
+    n, _, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    st = stats[1:].astype(np.int64) * np.array([f, f, f, f, f * f])
+    w, h, area = st[:, 2], st[:, 3], st[:, 4]
+    keep = ((w >= min_px) & (h >= min_px) & (w <= max_px * 1.25) & (h <= max_px * 1.25)
+            & (np.maximum(w, h) <= T.MARK_MAX_ASPECT * np.maximum(1, np.minimum(w, h)))
+            & (area >= T.MARK_MIN_FILL * w * h))
+    out = []
+    for row in st[keep]:
+        x, y, w, h, area = (int(v) for v in row)
+        fill = area / float(w * h)
+        sub = ink[y:y + h + f, x:x + w + f]
+        ys, xs = np.nonzero(sub)
+        if xs.size == 0:
+            continue
+        # Pixel centres: +0.5 makes the centroid a coordinate in the continuous image plane.
+        out.append(Candidate((x + float(xs.mean()) + 0.5, y + float(ys.mean()) + 0.5), (w + h) / 2.0, fill))
+    return out
+
+
+def qr_symbol_corners(layout: FormLayout, modules: int) -> Points:
+    """Layout (mm) of the QR symbol's outer corners: TL, TR, BR, BL (quiet zone of 4 modules)."""
+    q = layout.qr.box
+    m = q.w / (modules + 8)
+    r = Rect(q.x + 4 * m, q.y + 4 * m, q.w - 8 * m, q.h - 8 * m)
+    return np.array([[r.x, r.y], [r.x2, r.y], [r.x2, r.y2], [r.x, r.y2]], dtype=np.float64)
+
+
+def _affine(src: Points, dst: Points) -> np.ndarray:
+    """Least-squares affine map src -> dst as a 3x3 matrix."""
+    a = np.hstack([src, np.ones((len(src), 1))])
+    sol, *_ = np.linalg.lstsq(a, dst, rcond=None)
+    m = np.eye(3)
+    m[:2, :] = sol.T
+    return m
+
+
+def apply(h: np.ndarray, pts: Points) -> Points:
+    p = np.hstack([pts, np.ones((len(pts), 1))]) @ h.T
+    return p[:, :2] / p[:, 2:3]
+
+
+def _fit(src: Points, dst: Points) -> tuple[np.ndarray, np.ndarray]:
+    """Homography (>= 5 points; exact with 4) or affine (3); returns H and per-point residuals (mm)."""
+    if len(src) >= 4:
+        h, _ = cv2.findHomography(src, dst, 0)
+        if h is None:
+            h = _affine(src, dst)
+    else:
+        h = _affine(src, dst)
+    res = np.linalg.norm(apply(h, src) - dst, axis=1)
+    return h, res
+
+
+def _residual_check(src: Points, dst: Points) -> np.ndarray:
+    """Residuals that mean something: with exactly 4 points a homography is exact, so use affine."""
+    if len(src) == 4:
+        return np.linalg.norm(apply(_affine(src, dst), src) - dst, axis=1)
+    return _fit(src, dst)[1]
+
+
+def register_with_qr(page: Ink, layout: FormLayout, qr_corners: Points, modules: int) -> Registration:
+    """Predict the marks from the QR, find them near the prediction, fit marks + QR corners."""
+    q_mm = qr_symbol_corners(layout, modules)
+    to_img = _affine(q_mm, qr_corners)  # layout mm -> image px, from the QR alone
+    px_mm = float(np.mean([np.linalg.norm(qr_corners[i] - qr_corners[(i + 1) % 4]) for i in range(4)])
+                  / (q_mm[1, 0] - q_mm[0, 0]))
+    size = layout.marks.size * px_mm
+    lo, hi = T.MARK_SIZE_TOLERANCE
+    cands = mark_candidates(page.ink, size * lo, size * hi)
+    centers_mm = np.array(layout.marks.centers(), dtype=np.float64)
+    predicted = apply(to_img, centers_mm)
+    radius = T.MARK_SEARCH_RADIUS_MM * px_mm
+    found: list[tuple[float, float] | None] = []
+    for p in predicted:
+        best = None
+        best_d = radius
+        for c in cands:
+            d = float(np.hypot(c.center[0] - p[0], c.center[1] - p[1]))
+            if d < best_d:
+                best, best_d = c, d
+        found.append(best.center if best else None)
+    problems = []
+    src = [np.array(f) for f in found if f is not None]
+    dst = [centers_mm[i] for i, f in enumerate(found) if f is not None]
+    missing = sum(f is None for f in found)
+    if missing:
+        problems.append(f"{missing} von 4 Passmarken nicht gefunden: Lage nur ungefähr bestimmt")
+    src_a = np.vstack([np.array(src).reshape(-1, 2), qr_corners])
+    dst_a = np.vstack([np.array(dst).reshape(-1, 2), q_mm])
+    h, res = _fit(src_a, dst_a)
+    return Registration(layout, h, float(res.mean()), float(res.max()), found, True, problems)
+
+
+def _cyclic(points: list[Candidate]) -> list[Candidate]:
+    c = np.mean([p.center for p in points], axis=0)
+    return sorted(points, key=lambda p: np.arctan2(p.center[1] - c[1], p.center[0] - c[0]))
+
+
+def register_marks_only(page: Ink, layouts: list[FormLayout]) -> Registration | None:
+    """No readable QR: find four candidates forming a layout's mark rectangle; up/down from the QR area."""
+    px_mm = page.px_per_mm
+    best: tuple[float, Registration] | None = None
+    for layout in layouts:
+        size = layout.marks.size * px_mm
+        lo, hi = T.MARK_SIZE_TOLERANCE
+        cands = mark_candidates(page.ink, size * lo * 0.9, size * hi * 1.1)
+        if len(cands) < 4 or len(cands) > 16:
+            continue
+        # Layout order TL, TR, BR, BL is cyclic around the centre like the sorted candidates.
+        c_mm = layout.marks.centers()
+        tl, tr, bl, br = (np.array(c_mm[0]), np.array(c_mm[1]), np.array(c_mm[2]), np.array(c_mm[3]))
+        ring_mm = np.array([tl, tr, br, bl])
+        for combo in itertools.combinations(cands, 4):
+            ring = _cyclic(list(combo))
+            src = np.array([p.center for p in ring])
+            for shift in range(4):
+                dst = np.roll(ring_mm, shift, axis=0)
+                res = _residual_check(src, dst)
+                if res.mean() > T.FIT_REJECT_MM:
+                    continue
+                h, _ = _fit(src, dst)
+                qr_ink = _qr_ink(page, h, layout)
+                if qr_ink < T.MARKS_ONLY_QR_INK:
+                    continue  # upside down (the QR corner is empty) or not our sheet
+                score = qr_ink + 2 * _border_ink(page, h, layout)
+                if best is None or score > best[0]:
+                    marks: list[tuple[float, float] | None] = [None] * 4
+                    for k in range(4):
+                        # np.roll: dst[k] = ring_mm[(k - shift) % 4]; ring_mm is TL, TR, BR, BL
+                        idx_ring = (k - shift) % 4
+                        layout_idx = [0, 1, 3, 2][idx_ring]
+                        marks[layout_idx] = ring[k].center
+                    best = (score, Registration(layout, h, float(res.mean()), float(res.max()),
+                                                marks, False, []))
+    if best is None:
+        return None
+    border = _border_ink(page, np.asarray(best[1].H), best[1].layout)
+    if border < T.MARKS_ONLY_BORDER_INK:
+        return None  # four squares in the corners, but not our printed boxes between them
+    return best[1]
+
+
+def _sample_ink(page: Ink, h: np.ndarray, pts_mm: Points) -> np.ndarray:
+    """Ink (0/1, max over a 3x3 neighbourhood) at layout points, through the inverse of *h*."""
+    pts = apply(np.linalg.inv(h), pts_mm)
+    hh, ww = page.ink.shape
+    out = np.zeros(len(pts))
+    ok = (pts[:, 0] >= 1) & (pts[:, 0] < ww - 1) & (pts[:, 1] >= 1) & (pts[:, 1] < hh - 1)
+    p = pts[ok].astype(int)
+    acc = np.zeros(len(p))
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            acc = np.maximum(acc, page.ink[p[:, 1] + dy, p[:, 0] + dx])
+    out[ok] = acc
+    return out
+
+
+def _border_ink(page: Ink, h: np.ndarray, layout: FormLayout) -> float:
+    """Share of points on the printed field borders that carry ink: ~1 for this layout's sheet."""
+    pts = []
+    for f in layout.fields:
+        b = f.box
+        for t in np.linspace(0.1, 0.9, 9):
+            pts += [(b.x + t * b.w, b.y), (b.x + t * b.w, b.y2), (b.x, b.y + t * b.h), (b.x2, b.y + t * b.h)]
+    return float(_sample_ink(page, h, np.array(pts)).mean())
+
+
+def _qr_ink(page: Ink, h: np.ndarray, layout: FormLayout) -> float:
+    """Ink share inside where the QR should be: ~0.5 when the page is the right way up."""
+    q = layout.qr.box.inset(layout.qr.box.w * 0.15)
+    inv = np.linalg.inv(h)
+    xs = np.linspace(q.x, q.x2, 24)
+    ys = np.linspace(q.y, q.y2, 24)
+    grid = np.array([[x, y] for y in ys for x in xs])
+    pts = apply(inv, grid)
+    hh, ww = page.ink.shape
+    ok = (pts[:, 0] >= 0) & (pts[:, 0] < ww) & (pts[:, 1] >= 0) & (pts[:, 1] < hh)
+    if not ok.any():
+        return 0.0
+    p = pts[ok].astype(int)
+    return float(page.ink[p[:, 1], p[:, 0]].mean()) * ok.mean()
+
+
+def warp(img: np.ndarray, h: np.ndarray, layout: FormLayout, px_per_mm: float, border: int = 255) -> np.ndarray:
+    """The page in layout space at *px_per_mm* (upright, A4 = 1680x2376 px at 8 px/mm)."""
+    return warp_rect(img, h, Rect(0, 0, layout.width, layout.height), px_per_mm, border)
+
+
+def warp_rect(img: np.ndarray, h: np.ndarray, rect: Rect, px_per_mm: float, border: int = 255) -> np.ndarray:
+    """Only *rect* of the layout, registered: pixel (0, 0) is the rect's top-left corner.
+
+    Pixel (i, j) of the result is layout point (rect.x + (i + 0.5) / px, rect.y + (j + 0.5) / px),
+    the same grid as :func:`warp` over the whole page, so crops of both agree.
+    """
+    s = np.array([[px_per_mm, 0, -rect.x * px_per_mm - 0.5], [0, px_per_mm, -rect.y * px_per_mm - 0.5],
+                  [0, 0, 1.0]])
+    half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1.0]])  # source pixel index -> continuous
+    size = (int(round(rect.w * px_per_mm)), int(round(rect.h * px_per_mm)))
+    return cv2.warpPerspective(img, s @ h @ half, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                               borderValue=border)

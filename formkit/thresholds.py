@@ -1,0 +1,128 @@
+"""Every constant the scan recogniser decides with, and how each was chosen.
+
+One module, as SDAPS keeps its definitions: tuning means editing this file and re-running
+``python -m bench scan`` (which prints the figures each constant moves). Lengths are in
+layout millimetres unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+# --- input -----------------------------------------------------------------------------------
+
+# Largest raster accepted (pixels per frame). A4 at 600 dpi is 35 Mpx; 60 Mpx leaves room for
+# 600-dpi letter/legal scans and stops decompression bombs (a 1 kB G4 TIFF can claim 10^10 px).
+MAX_PIXELS = 60_000_000
+# Scans without a resolution tag: assume the page is A4 wide (fax gateways and phone photos
+# often drop the tag); the registration measures the true scale from the marks anyway.
+ASSUMED_PAGE_WIDTH_MM = 210.0
+# Image-only PDF pages without an extractable image are rasterised at this resolution:
+# 200 dpi keeps 10 pt text at ~20 px x-height for Tesseract and costs ~0.1 s with pdftoppm.
+PDF_RASTER_DPI = 200
+
+# --- registration ----------------------------------------------------------------------------
+
+# Resolution of the registered page (pixels per mm). 8 px/mm = 203 dpi, the fax's own
+# resolution: fine-mode faxes map almost 1:1, scans are reduced (OCR accuracy on the corpus was
+# the same as at 10 px/mm and the six zones OCR ~30 % faster).
+REG_PX_PER_MM = 8.0
+# A mark candidate: a solid dark blob whose bounding box is square within this ratio and whose
+# fill (ink / bounding box) is at least MARK_MIN_FILL (a square rotated 5° fills 85 %; perspective
+# in photos and fax noise take a few % more).
+MARK_MAX_ASPECT = 1.45
+MARK_MIN_FILL = 0.72
+# Accepted mark size relative to the layout's (scale 90-105 % plus fax bleeding and JPEG blur).
+MARK_SIZE_TOLERANCE = (0.70, 1.35)
+# How far (mm) a found mark may be from where the QR predicts it. Extrapolating from a 25 mm QR
+# with a 1 px corner error gives <= 2 mm at the far marks; 12 mm still excludes the filled tick
+# boxes (the nearest solid squares of mark size, >= 40 mm away from any mark).
+MARK_SEARCH_RADIUS_MM = 12.0
+# Mean residual (mm) of the homography fit through the 4 marks and 4 QR corners. Clean faxes and
+# scans fit to 0.1-0.3 mm; phone photos with lens distortion 0.3-0.8 mm; a field zone tolerates
+# ~1 mm (the zones carry a 1 mm margin), so above this the page goes to review.
+FIT_REVIEW_MM = 1.0
+# Above this the registration is not trusted at all: the page is reported, not read.
+FIT_REJECT_MM = 4.0
+
+# --- QR --------------------------------------------------------------------------------------
+
+# Median filter size (px) for the second decoding attempt on noisy faxes (PITFALLS: 3x3 restores
+# decoding under salt-and-pepper noise; it blurs 204-dpi strokes, so only a copy is filtered).
+QR_MEDIAN = 3
+# The QR is decoded from a copy no wider than this (px): zxing is linear in pixels, the 28 mm
+# code still has >= 5 px per module at this width (A4 at ~300 dpi).
+QR_MAX_WIDTH_PX = 2600
+
+# --- binarisation ----------------------------------------------------------------------------
+
+# Grey scans and photos are flattened (divided by a background estimate from a closing with a
+# kernel this large, larger than any mark) and thresholded at INK_LEVEL of the background.
+BACKGROUND_KERNEL_MM = 12.0
+INK_LEVEL = 0.62  # ink below 62 % of local paper brightness: keeps light print, drops shadows/JPEG halo
+
+# --- tick boxes ------------------------------------------------------------------------------
+
+# The inner area measured: the box inset by this much (mm) on each side. The printed border is
+# 1.2 pt (0.42 mm) wide; 1.2 mm also absorbs ~0.5 mm registration error and strokes that only
+# touch the edge from outside (they reach <= 0.6 mm into the box in the corpus).
+TICK_INSET_MM = 1.2
+# Ink ratio in the inner area. Empty boxes score 0.00-0.02 (fax noise up to 0.03); a thin
+# hand-drawn check mark scores >= 0.09, the PDF cross ~0.25, filled ~0.9. Between: uncertain.
+TICK_EMPTY_BELOW = 0.04
+TICK_TICKED_ABOVE = 0.08
+
+# --- OCR -------------------------------------------------------------------------------------
+
+# Printed box lines are removed with openings by lines this long (mm): the horizontal field
+# borders are >= 50 mm, the vertical ones 13 mm; letters are < 5 mm tall (handwriting < 8 mm),
+# so 9 mm vertical / 12 mm horizontal keep every letter stroke.
+LINE_KERNEL_H_MM = 12.0
+LINE_KERNEL_V_MM = 9.0
+# White padding (px) around a zone crop before OCR: Tesseract needs a margin to find the line.
+OCR_PAD_PX = 12
+# A zone with less ink than this ratio (after line removal) is empty; no OCR is run.
+FIELD_EMPTY_INK = 0.004
+# Field confidence = Tesseract's mean word confidence / 100, capped by plausibility checks.
+# Values at or above OCR_OK are good enough to take without review; the bench counts how often a
+# wrong value reaches it ("wrong but confident"). 0.80 gave 0 such cases on typed faxes.
+OCR_OK = 0.80
+# Confidence given to a field that is clearly empty (no ink in the zone).
+EMPTY_FIELD_CONFIDENCE = 0.95
+
+# --- page classification ---------------------------------------------------------------------
+
+# A page with less ink than this is blank (fax noise alone stays under 0.2 %).
+BLANK_INK = 0.003
+
+# --- outputs ---------------------------------------------------------------------------------
+
+# The registered page kept in PageReading.image, pixels per mm (4 = ~100 dpi, ~60 kB PNG).
+PREVIEW_PX_PER_MM = 4.0
+
+# A page with more ink than this is a fax transmission error or a scan far too dark to read.
+DARK_PAGE_INK = 0.55
+# A value that fails its field's syntax check (e-mail, phone, date, name) is capped at this
+# confidence: it goes to review however sure Tesseract was about its letters.
+IMPLAUSIBLE_CONFIDENCE = 0.4
+# Registered zones are cut with this margin (mm) around the printed box, so the whole border
+# line lies inside the crop and the line removal sees it (the fit is good to ~0.3 mm).
+ZONE_MARGIN_MM = 1.0
+# Noise removal in text zones: ink is grouped by a dilation of WORD_GAP_MM (letters of a word and
+# their dots merge; the gap between letters at 10 pt is < 0.5 mm), and a group with less ink
+# than MIN_WORD_INK_MM2 is dropped. One letter "i" at 10 pt holds ~0.5 mm² of ink, a fax speck
+# 0.02-0.06 mm², a streak stub ~0.1 mm².
+WORD_GAP_MM = 1.0
+MIN_WORD_INK_MM2 = 0.15
+# Confidence cap for every value of a page whose registration fit is poor: all go to review.
+UNTRUSTED_CONFIDENCE = 0.3
+# Text zones are registered at this resolution (px/mm) for Tesseract.
+OCR_PX_PER_MM = 8.0
+# A registered fax pixel (bilinear mix of black and white) counts as ink below this share of white.
+FAX_INK_LEVEL = 0.5
+# Registering from the marks alone (QR unreadable): the QR's square must hold ink (about half
+# its area; an empty corner means the page is upside down) and the printed field borders must
+# be where the layout says (>= 70 % of sampled border points inked; other layouts score < 0.3).
+MARKS_ONLY_QR_INK = 0.15
+MARKS_ONLY_BORDER_INK = 0.7
+# Text is read only inside the printed box inset by this (mm): the 0.28 mm border plus the
+# registration error (<= 0.3 mm on the corpus); typed text starts 1.25 mm inside the box.
+BOX_INNER_INSET_MM = 0.5

@@ -1,0 +1,118 @@
+"""Registration, QR identity, tick boxes and page classification on generated faxes and scans."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bench import corpus as C
+from formkit.layout.loader import LayoutRegistry
+from formkit.readings import NotAForm, PageReading
+from formkit.scan import iter_image_pages, read_page
+from formkit.scan.qr import find_qr
+
+
+def _read(sample: C.Sample, tmp_path: Path, registry: LayoutRegistry) -> list[PageReading | NotAForm]:
+    path = sample.write(tmp_path)
+    return [read_page(im, i, registry) for i, im in enumerate(iter_image_pages(path), start=1)]
+
+
+def _venues(r: PageReading) -> str:
+    return ",".join(v for v in C.VENUES if r.fields[v].state == "ticked")
+
+
+@pytest.mark.parametrize("quarter", [0, 1, 2, 3])
+def test_fine_fax_any_orientation_registers_and_reads_venue(quarter: int, tmp_path: Path,
+                                                            registry: LayoutRegistry) -> None:
+    rng = random.Random(100 + quarter)
+    s = C.typed_fax(quarter, rng, "fine", quarter=quarter, angle=rng.choice([-4.5, 3.0]), noise=0.002)
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, PageReading), r
+    assert r.identity.recipient_id == s.recipient_id
+    assert r.identity.layout_id == "registration"
+    assert r.fit_error_mm is not None and r.fit_error_mm < 0.5
+    assert _venues(r) == s.venue
+    assert not r.problems
+    assert r.image and r.image.startswith(b"\x89PNG")
+
+
+def test_normal_mode_fax_upside_down(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_fax(7, random.Random(7), "normal", quarter=2, darker=0)
+    with Image.open(s.write(tmp_path)) as im:
+        assert im.info["dpi"][1] < 100  # really a normal-mode file
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, PageReading), r
+    assert _venues(r) == s.venue
+    assert r.identity.recipient_id == s.recipient_id
+
+
+def test_normal_mode_is_resampled_to_square_pixels(tmp_path: Path) -> None:
+    s = C.typed_fax(8, random.Random(8), "normal", quarter=0)
+    (im,) = list(iter_image_pages(s.write(tmp_path)))
+    assert im.info["dpi"][0] == im.info["dpi"][1] == pytest.approx(204, abs=1)
+    assert im.height / im.width == pytest.approx(297 / 210, rel=0.05)
+
+
+def test_grey_scan_jpeg_reads_venue(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_scan(3, random.Random(3), quarter=2)
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, PageReading), r
+    assert _venues(r) == s.venue
+
+
+def test_phone_photo_registers_or_says_why(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.photo(1, random.Random(11))
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, PageReading), r
+    assert _venues(r) == s.venue
+    assert r.fit_error_mm is not None
+
+
+def test_cover_sheet_then_form(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.with_cover(5, random.Random(5))
+    cover, sheet = _read(s, tmp_path, registry)
+    assert isinstance(cover, NotAForm) and "Anmeldebogen" in cover.reason
+    assert isinstance(sheet, PageReading) and sheet.page == 2
+    assert _venues(sheet) == s.venue
+
+
+@pytest.mark.parametrize("kind", ["blank", "unrelated", "unreadable"])
+def test_bad_pages_are_not_forms_with_a_reason(kind: str, tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = {b.kind: b for b in C.bad_pages(random.Random(1))}[kind]
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, NotAForm)
+    assert s.reason and s.reason in r.reason
+
+
+def test_unreadable_qr_falls_back_to_marks_and_asks_for_review(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_fax(9, random.Random(9), "fine", angle=2.0, noise=0.0, darker=0)
+    path = s.write(tmp_path)
+    (im,) = list(iter_image_pages(path))
+    arr = np.asarray(im).copy()
+    # Scribble over the QR code (a coffee stain, a stamp): the code no longer decodes.
+    (code,) = find_qr(arr)
+    x0, y0 = code.corners.min(axis=0).astype(int)
+    x1, y1 = code.corners.max(axis=0).astype(int)
+    block = arr[y0:y1, x0:x1]
+    block[np.random.default_rng(0).random(block.shape) < 0.35] = 0
+    assert not find_qr(arr)
+    broken = Image.fromarray(arr)
+    broken.info["dpi"] = im.info["dpi"]
+    r = read_page(broken, 1, registry)
+    assert isinstance(r, PageReading), r
+    assert r.identity.layout_id == "registration" and r.identity.recipient_id is None
+    assert any("QR" in p for p in r.problems)
+    assert _venues(r) == s.venue
+
+
+def test_decompression_bomb_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.tif"
+    Image.new("1", (9000, 9000), 1).save(p, compression="group4", dpi=(204, 196))
+    from formkit.errors import InputError
+
+    with pytest.raises(InputError, match="zu groß"):
+        list(iter_image_pages(p))
