@@ -103,12 +103,15 @@ def test_decision_keeps_machine_readings_and_logs_old_and_new(store_db: Path, re
         log = corrections_of(store, key)
         sha, page = key.split(":")
         readings = {r[0]: r[1] for r in store.readings(sha, int(page))}
+        pkeys = {r[0] for r in store.db.execute("SELECT key FROM person_keys WHERE sha256 = ?", (sha,))}
     fields = {c["field"]: c for c in log}
     assert (fields["name"]["old"], fields["name"]["new"]) == ("Müller, Ana", "Müller, Anna")
     assert (fields["venue"]["old"], fields["venue"]["new"]) == ("Gotha|Schleiz", "Schleiz")
     assert (fields["status"]["old"], fields["status"]["new"]) == ("review", "ok")
     assert fields["name"]["by"] == "pruefer" and fields["name"]["note"] == "telefonisch geklärt"
     assert readings["name"] == "Müller, Ana"  # the machine reading stays
+    # Duplicate detection sees the corrected name from now on.
+    assert pkeys and all(k.startswith("anna mueller|") for k in pkeys)
     row = export_rows(store_db, tmp_path)["zwei-orte.pdf"]
     assert (row["status"], row["name"], row["venue"]) == ("ok", "Müller, Anna", "Schleiz")
 

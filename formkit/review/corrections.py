@@ -134,8 +134,11 @@ def apply_decision(
         # Duplicate detection must see the corrected name (and no longer see a rejected record).
         store.db.execute("DELETE FROM person_keys WHERE sha256 = ? AND page = ?", (sha, page))
         if status != "rejected":
-            store.db.executemany("INSERT OR IGNORE INTO person_keys VALUES (?, ?, ?)",
-                                 [(k, sha, page) for k in person_keys(new)])
+            # Same columns as Store.add_record writes (source and storing order come from the record).
+            store.db.executemany(
+                "INSERT OR IGNORE INTO person_keys (key, sha256, page, source, seq) "
+                "SELECT ?, sha256, page, source, seq FROM records WHERE sha256 = ? AND page = ?",
+                [(k, sha, page) for k in person_keys(new)])
         store.commit()
     except BaseException:
         store.rollback()
