@@ -29,6 +29,7 @@ from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import DocumentLayout, FlowPage, LetterBlock
 from formkit.layout.text import date_short_de
+from formkit.recipients import Recipient
 from formkit.render import blocks
 from formkit.render.document import RenderResult, _flow, new_canvas
 from formkit.render.form import template_context
@@ -264,8 +265,13 @@ def _write_csv(path: Path, letters: Sequence[Letter]) -> None:
     _atomic_write(path, buf.getvalue().encode("utf-8"))
 
 
-def addressees_from_store(store: Store) -> dict[str, Addressee]:
-    """Record key -> the registrant as the (possibly corrected) record names them."""
+def addressees_from_store(store: Store, recipients: Sequence[Recipient] = ()) -> dict[str, Addressee]:
+    """Record key -> the registrant as the (possibly corrected) record names them.
+
+    With the mailing list, a record whose sheet carried a recipient id gets that recipient's
+    salutation ("Sehr geehrte Frau Dr. Müller,"); name and address stay as written on the sheet.
+    """
+    by_id = {r.id.casefold(): r for r in recipients}
     out = {}
     for rec in store.records():
         p = rec.provenance
@@ -275,5 +281,15 @@ def addressees_from_store(store: Store) -> dict[str, Addressee]:
         key = f"{p.sha256}:{p.page}"
         out[key] = Addressee(key=key, name=v.get("name", ""), institution=v.get("institution", ""),
                              address=v.get("address", ""), email=v.get("email", "") or p.sender,
-                             recipient_id=rec.recipient_id or None)
+                             recipient_id=rec.recipient_id or None,
+                             salutation=_salutation_from_list(by_id.get(rec.recipient_id.casefold()), v))
     return out
+
+
+def _salutation_from_list(recipient: Recipient | None, values: dict[str, str]) -> str | None:
+    # Only when the person who wrote the sheet is the invitee (a deputy may have registered).
+    if recipient is None or not recipient.last_name:
+        return None
+    if recipient.last_name.casefold() not in values.get("name", "").casefold():
+        return None
+    return recipient.salutation_line

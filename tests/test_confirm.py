@@ -242,3 +242,25 @@ def test_export_attendee_list_from_store_before_and_after_allocation(tmp_path: P
     assert "Zorn, Zacharias" in text and "Ahrens, Anke" in text and "Mayer, Max" not in text
     with pytest.raises(InputError, match="unbekannt"):
         export_attendee_list(db, "Erfurt", out, event)
+
+
+def test_salutation_from_mailing_list_only_for_the_invitee(tmp_path: Path, registry: LayoutRegistry) -> None:
+    from formkit.confirm import addressees_from_store
+    from formkit.recipients import Recipient
+    from formkit.render.document import RenderOptions
+    from formkit.store import Store
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for rid, name in (("R0001", "Müller, Anna"), ("R0002", "Vertreter, Volker")):
+        sheet, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id=rid))
+        (inbox / f"{rid}.pdf").write_bytes(fill_pypdf(sheet, {"name": name, "institution": "LRA",
+                                                              "venue_gotha": "1", "email": "a@example.org"}))
+    db = tmp_path / "db.sqlite"
+    run([inbox], Options(db=db, layouts=registry.root))
+    invitees = [Recipient("R0001", salutation="Frau", title="Dr.", first_name="Anna", last_name="Müller"),
+                Recipient("R0002", salutation="Herr", first_name="Jörg", last_name="Weiß")]
+    with Store(db) as store:
+        people = {a.recipient_id: a for a in addressees_from_store(store, invitees).values()}
+    assert people["R0001"].salutation == "Sehr geehrte Frau Dr. Müller,"
+    assert people["R0002"].salutation is None  # a deputy registered: the neutral form is used

@@ -12,6 +12,7 @@ from formkit.confirm import CONFIRMATION_LAYOUT, addressees_from_store, render_l
 from formkit.errors import InputError, LayoutError
 from formkit.layout.event import Event
 from formkit.layout.loader import LayoutRegistry
+from formkit.recipients import read_recipients
 from formkit.records import OFFICE_TZ
 from formkit.store import Store
 
@@ -77,16 +78,19 @@ def allocate(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, 
 @_LAYOUTS
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner für die Briefe.")
+@click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Empfängerliste (CSV): Anrede aus der Liste, wo der Bogen eine Empfänger-Nr. trug.")
 @click.option("--date", "letter_date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]),
               help="Briefdatum (Standard: heute).")
 def confirm(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, out_dir: Path,
-            letter_date: dt.datetime | None) -> None:
+            recipients: Path | None, letter_date: dt.datetime | None) -> None:
     registry = LayoutRegistry(layouts_dir)
+    invitees = read_recipients(recipients)[0] if recipients else []
     event = _event(registry)
     with _open(db) as store:
         # The letters follow the current allocation: re-run it (idempotent, seats are kept).
         _, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])
-        people = addressees_from_store(store)
+        people = addressees_from_store(store, invitees)
     if changed:
         click.echo(f"Platzvergabe aktualisiert ({changed} Änderung(en)).")
     result = render_letters(registry, [(people[a.key], a) for a in allocations if a.key in people], out_dir,
