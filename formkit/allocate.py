@@ -264,8 +264,8 @@ def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Appl
     """Every form record of the store as an :class:`Applicant` (file-level rejections left out).
 
     The receipt time is the record's fax/e-mail time; else the modification time of the source
-    file, looked up relative to *bases* (the store keeps no file times, and the path is as given
-    at parse time); else unknown (sorted last).
+    file as stored at parse time (or, for stores written before that, looked up relative to
+    *bases*); else unknown (sorted last).
     """
     out = []
     bases = list(bases) or [Path.cwd()]
@@ -275,7 +275,7 @@ def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Appl
             continue
         received, how = p.received, "received"
         if received is None:
-            received = _file_time(p.source, bases)
+            received = p.file_time or _file_time(p.source, bases)
             how = "mtime" if received else "unknown"
         out.append(Applicant(
             key=f"{p.sha256}:{p.page}", status=rec.status, venue=rec.values.get("venue", ""),

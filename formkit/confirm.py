@@ -20,20 +20,15 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
 
 from formkit.allocate import Allocation
 from formkit.errors import LayoutError
 from formkit.geometry import A4
 from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
-from formkit.layout.models import DocumentLayout, FlowPage, LetterBlock
 from formkit.layout.text import date_short_de
 from formkit.recipients import Recipient
-from formkit.render import blocks
-from formkit.render.document import RenderResult, _flow, new_canvas
-from formkit.render.form import template_context
-from formkit.render.letter import BODY_TOP, draw_letter_head
+from formkit.render.document import RenderOptions, RenderResult, new_canvas, render_layout
 from formkit.store import Store
 
 CONFIRMATION_LAYOUT = "confirmation"
@@ -115,7 +110,7 @@ def _defuse(value: str) -> str:
 
 def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocation: Allocation,
                    today: dt.date) -> dict[str, Any]:
-    ctx = template_context(event, None)
+    ctx: dict[str, Any] = {}
     ctx["recipient"] = {
         "id": addressee.id,
         "name": _defuse(addressee.name),
@@ -136,31 +131,11 @@ def _salutation(addressee: Addressee) -> str:
     return f"Guten Tag {addressee.display_name}," if addressee.display_name else "Sehr geehrte Damen und Herren,"
 
 
-def draw_letter(c: Canvas, loaded: LoadedLayout, context: dict[str, Any], address_lines: Sequence[str],
-                today: dt.date) -> RenderResult:
-    """Draw a letter layout with *context*; the ``letter`` block draws only the DIN 5008 head."""
-    layout = loaded.layout
-    if not isinstance(layout, DocumentLayout) or loaded.event is None:
-        raise LayoutError(f"{loaded.path}: ein Brief braucht kind: document und Veranstaltungsdaten (event)")
-    result = RenderResult()
-    width = (A4[0] - layout.margins[1] - layout.margins[3]) * mm
-    for i, page in enumerate(layout.pages):
-        if not isinstance(page, FlowPage):
-            raise LayoutError(f"{loaded.path}: pages[{i}]: ein Brief enthält keine Formularseiten")
-        items = list(page.blocks)
-        first_top = None
-        if items and isinstance(items[0], LetterBlock):
-            draw_letter_head(c, loaded.event, A4[1], list(address_lines), date_short_de(today))
-            first_top = BODY_TOP
-            items = items[1:]
-        flowables: list[Flowable] = []
-        for b in items:
-            try:
-                flowables.extend(blocks.to_flowables(b, context, loaded.event, None, width))
-            except ValueError as e:
-                raise LayoutError(f"{loaded.path}: pages[{i}]: {e}") from None
-        _flow(c, flowables, layout.margins, first_top, result)
-    return result
+def draw_letter(c: Canvas, registry: LayoutRegistry, loaded: LoadedLayout, context: dict[str, Any],
+                address_lines: Sequence[str], today: dt.date) -> RenderResult:
+    """Draw a letter layout with the registrant's *context*; its ``letter`` block draws the head."""
+    options = RenderOptions(address_lines=tuple(address_lines), context=context, letter_date=date_short_de(today))
+    return render_layout(c, loaded, registry, options)
 
 
 @dataclass(frozen=True)
@@ -235,10 +210,10 @@ def render_letters(registry: LayoutRegistry, people: Sequence[tuple[Addressee, A
         path = out_dir / f"{name}.pdf"
         buf = io.BytesIO()
         c = new_canvas(buf, f"{loaded.layout.title} – {addressee.display_name}")
-        draw_letter(c, loaded, ctx, addressee.address_lines, today)
+        draw_letter(c, registry, loaded, ctx, addressee.address_lines, today)
         c.save()
         _atomic_write(path, buf.getvalue())
-        draw_letter(print_canvas, loaded, ctx, addressee.address_lines, today)
+        draw_letter(print_canvas, registry, loaded, ctx, addressee.address_lines, today)
         result.letters.append(Letter(addressee, allocation, meeting, path))
     if not result.letters:
         print_canvas.setFont("Helvetica", 11)

@@ -40,6 +40,8 @@ class Source:
     received: dt.datetime | None = None
     sender: str = ""
     error: str | None = None
+    # Modification time of a plain file: the receipt time of last resort (fax/e-mail time wins).
+    file_time: dt.datetime | None = None
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -120,10 +122,11 @@ def _file(path: Path, label: str) -> Iterator[Source]:
             yield from _mbox(path, label)
             return
         digest, size = sha256_file(path)
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError as e:
         yield _error_source(label, f"Datei nicht lesbar ({e.strerror or type(e).__name__})")
         return
-    yield Source(label=label, sha256=digest, size=size, path=path)
+    yield Source(label=label, sha256=digest, size=size, path=path, file_time=mtime)
 
 
 def _mbox(path: Path, label: str) -> Iterator[Source]:

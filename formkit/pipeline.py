@@ -298,7 +298,8 @@ class Assembler:
 
 def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Record], int]:
     """Records of one source (at least one) and the number of its pages without a form."""
-    base = Provenance(src.label, src.sha256, None, "", received=src.received, sender=src.sender)
+    base = Provenance(src.label, src.sha256, None, "", received=src.received, sender=src.sender,
+                      file_time=src.file_time)
     if res.error:
         return [rejected(base, res.error)], 0
     out: list[Record] = []
@@ -307,11 +308,11 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
     for page in res.pages:
         if isinstance(page, PageReading):
             prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
-                              page.identity.version, src.received, src.sender)
+                              page.identity.version, src.received, src.sender, src.file_time)
             out.append(asm.record(page, prov))
         elif isinstance(page, NotAForm) and page.reason.startswith(OCR_UNAVAILABLE):
             out.append(rejected(Provenance(src.label, src.sha256, page.page, "ocr", received=src.received,
-                                           sender=src.sender), page.reason))
+                                           sender=src.sender, file_time=src.file_time), page.reason))
         elif isinstance(page, NotAForm):
             without += 1
             if page.foreign:

@@ -46,6 +46,7 @@ class Provenance:
     layout_version: int | None = None
     received: dt.datetime | None = None
     sender: str = ""
+    file_time: dt.datetime | None = None  # modification time of a plain input file
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS records (
     match_score REAL,
     received TEXT,
     sender TEXT NOT NULL DEFAULT '',
+    file_time TEXT,
     UNIQUE (sha256, page)
 );
 CREATE TABLE IF NOT EXISTS readings (
@@ -171,7 +172,7 @@ class Store:
     def records(self, sha256s: Iterable[str] | None = None, venue: str | None = None) -> Iterator[Record]:
         """Stored records in the order they were stored (optionally of some sources, or one venue)."""
         cols = ("source, sha256, page, method, layout_id, layout_version, received, sender, status, reason, "
-                "recipient_id, values_json, confidence, match_id, match_score")
+                "recipient_id, values_json, confidence, match_id, match_score, file_time")
         if sha256s is None:
             rows: Iterable[tuple] = self.db.execute(f"SELECT {cols} FROM records ORDER BY seq")
         else:
@@ -187,7 +188,7 @@ class Store:
             values = json.loads(r[11])
             if venue and venue.casefold() not in [v.casefold() for v in values.get("venue", "").split("|")]:
                 continue
-            prov = Provenance(r[0], r[1], r[2] or None, r[3], r[4], r[5], _from_iso(r[6]), r[7])
+            prov = Provenance(r[0], r[1], r[2] or None, r[3], r[4], r[5], _from_iso(r[6]), r[7], _from_iso(r[15]))
             yield Record(provenance=prov, status=r[8], reason=r[9], recipient_id=r[10], values=values,
                          confidence=r[12], match=Match(r[13], r[14]) if r[13] else None)
 
@@ -216,12 +217,12 @@ class Store:
         page = p.page or 0
         self.db.execute(
             "INSERT OR REPLACE INTO records (sha256, page, source, status, reason, method, layout_id, layout_version,"
-            " recipient_id, values_json, confidence, match_id, match_score, received, sender)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recipient_id, values_json, confidence, match_id, match_score, received, sender, file_time)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (p.sha256, page, p.source, rec.status, rec.reason, p.method, p.layout_id, p.layout_version,
              rec.recipient_id, json.dumps(rec.values, ensure_ascii=False), rec.confidence,
              rec.match.recipient_id if rec.match else "", rec.match.score if rec.match else None,
-             _iso(p.received), p.sender))
+             _iso(p.received), p.sender, _iso(p.file_time)))
         self.db.executemany(
             "INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(p.sha256, page, r.name, r.value, r.confidence, r.method, r.state, r.score) for r in rec.readings])
@@ -230,9 +231,18 @@ class Store:
             images.append((p.sha256, page, "", rec.page_image))
         self.db.executemany("INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", images)
         if rec.status != "rejected":
-            seq = self.db.execute("SELECT seq FROM records WHERE sha256 = ? AND page = ?", (p.sha256, page)).fetchone()[0]
-            self.db.executemany("INSERT OR IGNORE INTO person_keys VALUES (?, ?, ?, ?, ?)",
-                                [(k, p.sha256, page, p.source, seq) for k in rec.person_keys])
+            self.replace_person_keys(p.sha256, page, rec.person_keys)
+
+    def replace_person_keys(self, sha256: str, page: int, keys: Iterable[str]) -> None:
+        """Set the duplicate-detection keys of one stored record (none: it no longer counts).
+
+        Source and storing order come from the record row, so a corrected record keeps its place.
+        """
+        self.db.execute("DELETE FROM person_keys WHERE sha256 = ? AND page = ?", (sha256, page))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO person_keys (key, sha256, page, source, seq) "
+            "SELECT ?, sha256, page, source, seq FROM records WHERE sha256 = ? AND page = ?",
+            [(k, sha256, page) for k in keys])
 
     def add_source(self, info: SourceInfo) -> None:
         """Mark a source complete (inside :meth:`begin`, after its records)."""

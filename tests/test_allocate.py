@@ -189,14 +189,25 @@ def test_cli_allocate_on_a_parsed_inbox_uses_file_times(small_layouts: Path, tmp
     assert rows == [("seat", 1, "mtime"), ("seat", 2, "mtime"), ("waitlist", 1, "mtime")]
 
 
-def test_run_allocation_without_file_times_says_unknown(tmp_path: Path, registry: LayoutRegistry) -> None:
+def test_run_allocation_uses_file_time_stored_at_parse(tmp_path: Path, registry: LayoutRegistry) -> None:
+    import os
+    import shutil
+
     blank, _ = render_to_bytes("registration", registry)
     inbox = tmp_path / "in"
     inbox.mkdir()
-    (inbox / "x.pdf").write_bytes(fill_pypdf(blank, {"name": "Xaver, Xenia", "institution": "X",
-                                                     "venue_gotha": "1", "email": "x@example.org"}))
+    sheet = inbox / "x.pdf"
+    sheet.write_bytes(fill_pypdf(blank, {"name": "Xaver, Xenia", "institution": "X",
+                                         "venue_gotha": "1", "email": "x@example.org"}))
+    os.utime(sheet, (1523000000, 1523000000))  # 2018-04-06, before the deadline
     db = tmp_path / "db.sqlite"
     run([inbox], Options(db=db, layouts=registry.root))
+    shutil.rmtree(inbox)  # the inbox is gone by the time seats are given: the store remembers
     with Store(db) as store:
+        applicants, allocs, _ = run_allocation(store, event_with(registry, 40), [tmp_path / "elsewhere"])
+        assert applicants[0].received_source == "mtime" and allocs[0].outcome == "seat"
+        assert applicants[0].received is not None and int(applicants[0].received.timestamp()) == 1523000000
+        # A store without file times (written before they were kept), no folder to look in: unknown.
+        store.db.execute("UPDATE records SET file_time = NULL")
         applicants, allocs, _ = run_allocation(store, event_with(registry, 40), [tmp_path / "elsewhere"])
     assert applicants[0].received_source == "unknown" and allocs[0].outcome == "seat"

@@ -100,3 +100,21 @@ def test_german_formatting() -> None:
     assert date_de(dt.date(2018, 5, 2)) == "2. Mai 2018"
     assert time_de("09:30") == "9.30 Uhr"
     assert render_text("A & **{{ x }}**", {"x": "<b>"}) == "A &amp; <b>&lt;b&gt;</b>"
+
+
+def test_values_from_people_are_never_run_as_templates() -> None:
+    from formkit.layout.text import mark_templates
+
+    ctx = mark_templates({"registration": {"deadline": "2018-04-11", "text": "bis {{ registration.deadline }}"}})
+    # A layout's own template text is expanded …
+    assert render_text("{{ registration.text }}", ctx) == "bis 2018-04-11"
+    # … a registrant's value is printed as written, whatever it contains.
+    ctx["recipient"] = {"name": "{{ registration.deadline }} {% for x in [1] %}x{% endfor %} <b>"}
+    assert render_text("{{ recipient.name }}", ctx) == "{{ registration.deadline }} {% for x in [1] %}x{% endfor %} &lt;b&gt;"
+
+
+def test_template_error_names_the_layout_file(registry: LayoutRegistry) -> None:
+    from formkit.render.document import render_to_bytes
+
+    with pytest.raises(LayoutError, match=r"confirmation.yaml: pages\[0\]: Vorlage .*'meeting' is undefined"):
+        render_to_bytes("confirmation", registry)

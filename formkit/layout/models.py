@@ -86,6 +86,9 @@ class LetterBlock(_Strict):
     """
 
     type: Literal["letter"]
+    # True: the event's letter text (invitation). False: only the head; the page's following
+    # blocks are the body (confirmations, waiting-list letters).
+    body: bool = True
 
 
 class StatementBlock(_Strict):

@@ -13,6 +13,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from formkit.errors import LayoutError
 
 MONTHS_DE = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
@@ -50,16 +53,30 @@ def time_de(value: str) -> str:
 _MAX_DEPTH = 3
 
 
+class LayoutText(str):
+    """A string from a layout or event file that is itself a template (e.g. instructions that
+    name the deadline). Only these are expanded when inserted; values from mailing lists or
+    returned forms are plain ``str`` and are only ever escaped, never run as templates."""
+
+
+def mark_templates(data: Any) -> Any:
+    """Wrap the template strings of layout data (as dumped from its models) in :class:`LayoutText`."""
+    if isinstance(data, str):
+        return LayoutText(data) if ("{{" in data or "{%" in data) else data
+    if isinstance(data, dict):
+        return {k: mark_templates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [mark_templates(v) for v in data]
+    return data
+
+
 def _finalize(value: Any) -> str:
-    # A data value may itself be a template (e.g. instructions naming the deadline): render it
-    # in the same context, already escaped; plain values are escaped here.
     if value is None:
         return ""
-    text = str(value)
     ctx = _CONTEXT[-1] if _CONTEXT else None
-    if ctx is not None and ("{{" in text or "{%" in text) and len(_CONTEXT) <= _MAX_DEPTH:
-        return _render_markup(text, ctx)
-    return escape(text)
+    if isinstance(value, LayoutText) and ctx is not None and len(_CONTEXT) <= _MAX_DEPTH:
+        return _render_markup(str(value), ctx)
+    return escape(str(value))
 
 
 _CONTEXT: list[dict[str, Any]] = []
@@ -67,7 +84,7 @@ _CONTEXT: list[dict[str, Any]] = []
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    env = SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined, finalize=_finalize)
     env.filters.update(date_de=date_de, date_short_de=date_short_de, weekday_de=weekday_de, time_de=time_de)
     return env
 
@@ -90,7 +107,7 @@ def _render_markup(source: str, context: dict[str, Any]) -> str:
     try:
         return _template(safe).render(**context)
     except jinja2.TemplateError as e:
-        raise ValueError(f"Vorlage „{source[:60]}“: {e}") from None
+        raise LayoutError(f"Vorlage „{source[:60]}“: {e}") from None
     finally:
         _CONTEXT.pop()
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 
+from formkit.errors import LayoutError
 from formkit.geometry import A4
 from formkit.ident import FormIdentity
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
@@ -30,6 +33,9 @@ class RenderOptions:
     recipient_id: str | None = None
     fillable: bool = True
     title: str | None = None
+    # Extra template context (e.g. recipient, meeting) beside the event data.
+    context: Mapping[str, Any] = field(default_factory=dict)
+    letter_date: str | None = None  # printed in the letter's information block
 
 
 @dataclass
@@ -49,7 +55,7 @@ def new_canvas(target: str | Path | io.BytesIO, title: str) -> Canvas:
     return c
 
 
-def _flow(c: Canvas, flowables: list[Flowable], margins: list[float], first_top: float | None, result: RenderResult) -> None:
+def flow_pages(c: Canvas, flowables: list[Flowable], margins: list[float], first_top: float | None, result: RenderResult) -> None:
     """Fill pages with *flowables*; continues on new pages until all are placed."""
     top, right, bottom, left = margins
     page_w, page_h = A4
@@ -86,7 +92,7 @@ def render_layout(c: Canvas, loaded: LoadedLayout, registry: LayoutRegistry, opt
         _form_page(c, loaded, options, result)
         return result
     assert isinstance(layout, DocumentLayout)
-    ctx = template_context(loaded.event, loaded.statements)
+    ctx = {**template_context(loaded.event, loaded.statements), **options.context}
     width = (A4[0] - layout.margins[1] - layout.margins[3]) * mm
     for page in layout.pages:
         if isinstance(page, FormPage):
@@ -97,14 +103,19 @@ def render_layout(c: Canvas, loaded: LoadedLayout, registry: LayoutRegistry, opt
         first_top = None
         flowables: list[Flowable] = []
         if items and isinstance(items[0], LetterBlock):
-            assert loaded.event is not None
-            draw_letter_head(c, loaded.event, A4[1], list(options.address_lines))
-            flowables.extend(letter_flowables(loaded.event, options.salutation))
+            if loaded.event is None:
+                raise LayoutError(f"{loaded.path}: der Block „letter“ braucht Veranstaltungsdaten (event)")
+            draw_letter_head(c, loaded.event, A4[1], list(options.address_lines), options.letter_date)
+            if items[0].body:
+                flowables.extend(letter_flowables(loaded.event, options.salutation))
             first_top = BODY_TOP
             items = items[1:]
         for b in items:
-            flowables.extend(blocks.to_flowables(b, ctx, loaded.event, loaded.statements, width))
-        _flow(c, flowables, layout.margins, first_top, result)
+            try:
+                flowables.extend(blocks.to_flowables(b, ctx, loaded.event, loaded.statements, width))
+            except LayoutError as e:
+                raise LayoutError(f"{loaded.path}: pages[{layout.pages.index(page)}]: {e.message}") from None
+        flow_pages(c, flowables, layout.margins, first_top, result)
     return result
 
 

@@ -19,7 +19,7 @@ from formkit.geometry import Rect
 from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
 from formkit.layout.models import FieldSpec, FormLayout
-from formkit.layout.text import plain, render_text
+from formkit.layout.text import mark_templates, plain, render_text
 from formkit.render import blocks
 from formkit.render.fonts import BOLD, REGULAR
 from formkit.render.qr import draw_qr
@@ -93,7 +93,7 @@ def template_context(event: Event | None, statements: Statements | None) -> dict
         ctx.update(statements.model_dump())
     if event is not None:
         ctx.update(event.model_dump())
-    return ctx
+    return mark_templates(ctx)  # type: ignore[no-any-return]
 
 
 def _draw_marks(c: Canvas, form: FormLayout) -> None:

@@ -132,13 +132,7 @@ def apply_decision(
         store.db.execute("UPDATE records SET status = ?, reason = ?, values_json = ? WHERE sha256 = ? AND page = ?",
                          (status, reason, json.dumps(new, ensure_ascii=False), sha, page))
         # Duplicate detection must see the corrected name (and no longer see a rejected record).
-        store.db.execute("DELETE FROM person_keys WHERE sha256 = ? AND page = ?", (sha, page))
-        if status != "rejected":
-            # Same columns as Store.add_record writes (source and storing order come from the record).
-            store.db.executemany(
-                "INSERT OR IGNORE INTO person_keys (key, sha256, page, source, seq) "
-                "SELECT ?, sha256, page, source, seq FROM records WHERE sha256 = ? AND page = ?",
-                [(k, sha, page) for k in person_keys(new)])
+        store.replace_person_keys(sha, page, person_keys(new) if status != "rejected" else ())
         store.commit()
     except BaseException:
         store.rollback()
