@@ -102,23 +102,17 @@ def slug(text: str, limit: int = 40) -> str:
     return out[:limit].rstrip("-") or "ohne-name"
 
 
-def _defuse(value: str) -> str:
-    # Data values are rendered with the layout's template engine, which expands templates found
-    # inside values (formkit.layout.text._finalize): a registrant's text must never be a template.
-    return value.replace("{{", "{ {").replace("{%", "{ %").replace("{#", "{ #")
-
-
 def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocation: Allocation,
                    today: dt.date) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     ctx["recipient"] = {
         "id": addressee.id,
-        "name": _defuse(addressee.name),
-        "display_name": _defuse(addressee.display_name),
-        "institution": _defuse(addressee.institution),
-        "address": _defuse(addressee.address),
-        "email": _defuse(addressee.email),
-        "salutation": _defuse(addressee.salutation or _salutation(addressee)),
+        "name": addressee.name,
+        "display_name": addressee.display_name,
+        "institution": addressee.institution,
+        "address": addressee.address,
+        "email": addressee.email,
+        "salutation": addressee.salutation or _salutation(addressee),
     }
     ctx["meeting"] = meeting.model_dump()
     ctx["allocation"] = {"outcome": allocation.outcome, "position": allocation.position}

@@ -109,6 +109,7 @@ def test_values_are_text_never_templates_or_markup(letters) -> None:  # type: ig
     evil = next(x for x in result.letters if x.addressee is EVIL)
     text = flat(text_of(evil.path))
     assert "49" not in text
+    assert "{{ 7 * 7 }} =cmd" in text  # printed exactly as written
     assert "Amt <b>X</b> & Co" in text
 
 
