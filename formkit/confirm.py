@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit.allocate import Allocation
 from formkit.errors import LayoutError
+from formkit.export import safe_cell
 from formkit.geometry import A4
 from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
@@ -161,10 +162,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _csv_safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def render_letters(registry: LayoutRegistry, people: Sequence[tuple[Addressee, Allocation]],
                    out_dir: Path, today: dt.date | None = None) -> ConfirmResult:
     """One PDF per seated or waiting registrant, ``print.pdf`` with all of them, ``confirmations.csv``.
@@ -230,7 +227,7 @@ def _write_csv(path: Path, letters: Sequence[Letter]) -> None:
         row = [x.addressee.id, x.kind, x.path.name, x.addressee.name, x.addressee.institution, x.addressee.email,
                x.meeting.city, x.meeting.date.isoformat(), str(al.position or ""),
                al.received.isoformat() if al.received else "", al.received_source, x.addressee.key]
-        w.writerow([_csv_safe(v) for v in row])
+        w.writerow([safe_cell(v) for v in row])
     _atomic_write(path, buf.getvalue().encode("utf-8"))
 
 
