@@ -8,7 +8,9 @@ from typing import Any
 
 import click
 
+from formkit.attendees import export_attendee_list
 from formkit.export import DIALECTS
+from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, Summary, run
 from formkit.pipeline import export as export_records
 
@@ -71,17 +73,37 @@ def parse(inputs: tuple[Path, ...], db: Path, csv_out: Path | None, dialect: str
         click.echo(f"CSV: {csv_out} ({summary.csv_rows} Zeile(n))")
 
 
-@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben.")
+@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben, oder mit --format pdf die "
+                    "Teilnehmerliste eines Ortes (Name, Institution, Unterschrift) für den Einlass.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
               show_default=True, help="SQLite-Datenbank der Datensätze.")
-@click.option("--csv", "csv_out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Ziel-CSV.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Ziel-CSV.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (CSV oder, mit --format pdf, die Teilnehmerliste).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv", show_default=True,
+              help="csv: alle Datensätze; pdf: Teilnehmerliste eines Ortes (braucht --venue).")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM, für Excel per Doppelklick).")
 @click.option("--venue", help="Nur Anmeldungen für diesen Ort (z. B. Gotha).")
-def export(db: Path, csv_out: Path, dialect: str, venue: str | None) -> None:
-    n = export_records(db, csv_out, dialect, venue)  # type: ignore[arg-type]
-    click.echo(f"{csv_out}: {n} Zeile(n)")
+@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Ordner mit den Layouts (Standard: ./layouts).")
+def export(db: Path, csv_out: Path | None, output: Path | None, fmt: str, dialect: str, venue: str | None,
+           layouts_dir: Path | None) -> None:
+    if fmt == "pdf":
+        if not venue:
+            raise click.UsageError("--format pdf braucht --venue (z. B. --venue Gotha).")
+        out = output or Path(f"teilnehmerliste-{venue.lower()}.pdf")
+        event = LayoutRegistry(layouts_dir).form("registration").event
+        if event is None:
+            raise click.UsageError("Das Layout „registration“ hat keine Veranstaltungsdaten.")
+        n = export_attendee_list(db, venue, out, event)
+        click.echo(f"{out}: Teilnehmerliste {venue}, {n} Person(en)")
+        return
+    target = output or csv_out
+    if target is None:
+        raise click.UsageError("Ziel fehlt: --csv DATEI oder -o DATEI angeben.")
+    n = export_records(db, target, dialect, venue)  # type: ignore[arg-type]
+    click.echo(f"{target}: {n} Zeile(n)")
 
 
 COMMANDS = [parse, export]
