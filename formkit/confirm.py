@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from formkit.allocate import Allocation
 from formkit.errors import LayoutError
 from formkit.export import safe_cell
+from formkit.filenames import slugify
 from formkit.geometry import A4
 from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
@@ -94,13 +94,6 @@ def split_address(address: str) -> list[str]:
         if _PLACE.match(tail.strip()):
             lines = [head.strip(), tail.strip()]
     return lines
-
-
-def slug(text: str, limit: int = 40) -> str:
-    text = text.replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return out[:limit].rstrip("-") or "ohne-name"
 
 
 def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocation: Allocation,
@@ -194,7 +187,7 @@ def render_letters(registry: LayoutRegistry, people: Sequence[tuple[Addressee, A
             continue
         meeting = event.meeting(allocation.meeting_id)
         ctx = letter_context(event, addressee, meeting, allocation, today)
-        name = f"{addressee.id}-{slug(addressee.display_name or addressee.institution)}"
+        name = f"{addressee.id}-{slugify(addressee.display_name or addressee.institution, fallback='ohne-name')}"
         while name in used:
             name += "-2"
         used.add(name)

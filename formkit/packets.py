@@ -29,10 +29,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +42,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit import pdfjoin
 from formkit.errors import FormkitError, InputError
+from formkit.filenames import slugify
 from formkit.ident import FormIdentity, is_valid_recipient_id
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock, SpacerBlock
@@ -53,7 +52,6 @@ from formkit.render.fonts import REGULAR, register_fonts
 from formkit.render.letter import ADDRESS_FIELD, MAX_ADDRESS_LINES
 
 CHUNK = 25  # recipients per worker task and per part of print.pdf
-SLUG_MAX = 40  # characters of the name part of a file name (the id comes on top, at most 32)
 MANIFEST_COLUMNS = ("line", "id", "name", "file", "pages", "print_pages", "status", "reason")
 
 # The letter draws address lines 25 mm from the left edge, 2 mm short of the window's right edge,
@@ -63,24 +61,7 @@ ADDRESS_WIDTH_PT = (ADDRESS_FIELD.x2 - 25.0 - 2.0) * mm
 ADDRESS_SIZE = 10.0
 ADDRESS_MIN_SIZE = 7.0
 
-_TRANSLIT = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
-             "æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L", "đ": "d"}
-# Form field values must be Latin-1 (reportlab): typographic punctuation, common in office lists
-# (Windows-1252 has it), becomes its plain form instead of "?".
-_FIELD_PUNCT = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-",
-                              "…": "...", "€": "EUR", "‹": "<", "›": ">"})
-
-
 # --- names, values, address -----------------------------------------------------------------
-
-
-def slugify(text: str, max_len: int = SLUG_MAX) -> str:
-    """ASCII file-name part: "Müller, Anna" → "mueller-anna"; never empty, at most *max_len*."""
-    s = "".join(_TRANSLIT.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
-    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    s = s[:max_len].rstrip("-")
-    return s or "einladung"
 
 
 def file_name(r: Recipient) -> str:
@@ -95,7 +76,7 @@ def form_values(r: Recipient) -> dict[str, str]:
     """Prefill of the registration sheet (the fields stay editable in the e-mail PDF)."""
     values = {"name": r.full_name, "institution": r.institution_function, "address": r.postal_address,
               "email": r.email}
-    return {k: v.translate(_FIELD_PUNCT) for k, v in values.items() if v}
+    return {k: v for k, v in values.items() if v}
 
 
 def _width(text: str, size: float) -> float:

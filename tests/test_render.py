@@ -189,3 +189,13 @@ def test_personalised_letter_address_and_salutation(render) -> None:  # type: ig
     first = _norm(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert "Frau Dr. Anna Müller" in first and "Sehr geehrte Frau Dr. Müller," in first
     assert "Sehr geehrte Damen und Herren" not in first
+
+
+def test_typographic_punctuation_is_plain_text_without_warning(registry: LayoutRegistry) -> None:
+    pdf, result = render_to_bytes("registration", registry,
+                                  RenderOptions(values={"institution": "„Haus der Familie“ – Verein € 5"}))
+    assert not result.warnings
+    fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
+    assert fields["institution"]["/V"] == '"Haus der Familie" - Verein EUR 5'
+    _, result = render_to_bytes("registration", registry, RenderOptions(values={"name": "Łukasz"}))
+    assert result.warnings == ["name: Zeichen außerhalb von Latin-1 ersetzt"]

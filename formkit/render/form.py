@@ -36,14 +36,20 @@ class FormOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-# Letters and signs NFKD does not decompose into a Latin-1 base.
-_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i",
-                           "€": "EUR", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
-                           "–": "-", "—": "-", "…": "..."})
+# Typographic punctuation common in office lists (Windows-1252 has it): its plain form is an
+# equivalent, not a change worth a warning.
+_PUNCT = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-",
+                        "…": "...", "€": "EUR", "‹": "<", "›": ">"})
+# Letters NFKD does not decompose into a Latin-1 base.
+_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i"})
 
 
 def to_latin1(value: str) -> tuple[str, bool]:
-    """AcroForm values from reportlab must be Latin-1: transliterate the rest, never crash."""
+    """AcroForm values from reportlab must be Latin-1: transliterate the rest, never crash.
+
+    Returns the value and whether a letter had to be replaced (typographic punctuation does not count).
+    """
+    value = value.translate(_PUNCT)
     try:
         value.encode("latin-1")
         return value, False
