@@ -11,9 +11,8 @@ How it is made (and why it is fast and streams):
   the same for everybody (programme, venues, how to register) are drawn once per chunk as form
   XObjects and placed with ``doForm``: a packet then costs its letter and its form page only.
   Their page numbers ("Seite n") depend on how many pages the letter took, so the XObjects are
-  kept per letter length; they are drawn behind as many blank dummy pages as the letter has,
-  which makes :func:`formkit.render.document.render_layout` number them exactly as in a packet
-  rendered in one go. The renderer itself is not changed.
+  kept per letter length and rendered with ``RenderOptions(first_page=…)``, numbered exactly as
+  in a packet rendered in one go.
 * Each chunk's print PDF is appended to ``print.pdf`` by :mod:`formkit.pdfjoin` and deleted:
   memory holds one chunk at a time, whatever the length of the list.
 * Every packet starts on an odd page: a blank page follows a packet with an odd page count.
@@ -45,7 +44,7 @@ from formkit.errors import FormkitError, InputError
 from formkit.filenames import slugify
 from formkit.ident import FormIdentity, is_valid_recipient_id
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
-from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock, SpacerBlock
+from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock
 from formkit.recipients import Recipient, read_recipients
 from formkit.render.document import RenderOptions, RenderResult, new_canvas, render_layout, render_to_file
 from formkit.render.fonts import REGULAR, register_fonts
@@ -210,11 +209,10 @@ class PacketRenderer:
             key = (id(c), result.pages)
             names = self._xobjects.get(key)
             if names is None:
-                dummies: list[FlowPage | FormPage] = [
-                    FlowPage(blocks=[SpacerBlock(type="spacer", height=1.0)]) for _ in range(result.pages)]
-                sub = _sub(self.loaded, dummies + list(self.common))
-                names = _capture_pages(c, lambda: render_layout(c, sub, self.registry, RenderOptions(fillable=False)),
-                                       f"fkcommon{result.pages}")[result.pages:]
+                sub = _sub(self.loaded, list(self.common))
+                numbered = RenderOptions(fillable=False, first_page=result.pages + 1)
+                names = _capture_pages(c, lambda: render_layout(c, sub, self.registry, numbered),
+                                       f"fkcommon{result.pages}")
                 self._xobjects[key] = names
             for name in names:
                 c.doForm(name)
@@ -232,12 +230,10 @@ class PacketRenderer:
         if part is None:
             buf = io.BytesIO()
             c = new_canvas(buf, self.title)
-            dummies: list[FlowPage | FormPage] = [
-                FlowPage(blocks=[SpacerBlock(type="spacer", height=1.0)]) for _ in range(letter_pages)]
-            render_layout(c, _sub(self.loaded, dummies + list(self.common)), self.registry, RenderOptions())
+            render_layout(c, _sub(self.loaded, list(self.common)), self.registry,
+                          RenderOptions(first_page=letter_pages + 1))
             c.save()
             part = pdfjoin.parse(buf.getvalue())
-            part.pages = part.pages[letter_pages:]
             self._common_parts[letter_pages] = part
         return part
 

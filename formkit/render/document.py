@@ -36,6 +36,7 @@ class RenderOptions:
     # Extra template context (e.g. recipient, meeting) beside the event data.
     context: Mapping[str, Any] = field(default_factory=dict)
     letter_date: str | None = None  # printed in the letter's information block
+    first_page: int = 1  # number printed on the first page ("Seite n"), for parts of a longer document
 
 
 @dataclass
@@ -55,8 +56,11 @@ def new_canvas(target: str | Path | io.BytesIO, title: str) -> Canvas:
     return c
 
 
-def flow_pages(c: Canvas, flowables: list[Flowable], margins: list[float], first_top: float | None, result: RenderResult) -> None:
-    """Fill pages with *flowables*; continues on new pages until all are placed."""
+def flow_pages(c: Canvas, flowables: list[Flowable], margins: list[float], first_top: float | None,
+               result: RenderResult, first_page: int = 1) -> None:
+    """Fill pages with *flowables*; continues on new pages until all are placed.
+
+    Pages are numbered from *first_page* on, counting the pages already in *result*."""
     top, right, bottom, left = margins
     page_w, page_h = A4
     y_top = first_top if first_top is not None else top
@@ -65,7 +69,7 @@ def flow_pages(c: Canvas, flowables: list[Flowable], margins: list[float], first
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         before = len(flowables)
         frame.addFromList(flowables, c)
-        _page_number(c, result.pages + 1)
+        _page_number(c, first_page + result.pages)
         c.showPage()
         result.pages += 1
         if not flowables:
@@ -115,7 +119,7 @@ def render_layout(c: Canvas, loaded: LoadedLayout, registry: LayoutRegistry, opt
                 flowables.extend(blocks.to_flowables(b, ctx, loaded.event, loaded.statements, width))
             except LayoutError as e:
                 raise LayoutError(f"{loaded.path}: pages[{layout.pages.index(page)}]: {e.message}") from None
-        flow_pages(c, flowables, layout.margins, first_top, result)
+        flow_pages(c, flowables, layout.margins, first_top, result, options.first_page)
     return result
 
 
