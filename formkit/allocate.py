@@ -7,7 +7,9 @@ Input is a list of :class:`Applicant` (one per stored record, built from the sto
   reported as pending (``offen``); ``rejected`` ones take no part.
 - Order of receipt is the fax or e-mail time where the record carries one, else the file's
   modification time; every allocation states which was used (``received_source``).
-- A registration received after the event's deadline follows ``registration.late_policy``:
+- A registration received after the event's deadline (by its fax or e-mail time: a file time
+  changes whenever a file is copied, so it orders but never makes late) follows
+  ``registration.late_policy``:
   ``accept`` (treated like any other), ``waitlist`` (never seated by this run, queued after the
   timely ones) or ``review`` (record assembly sends it to review; once a person accepted it, status
   ``ok``, it competes in order of receipt like the others; while in review it is pending).
@@ -118,7 +120,9 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
                                 a.received, a.received_source, late, note)
 
     for a in sorted(applicants, key=_sort_key):
-        late = is_late(a.received, deadline)
+        # Only a fax or e-mail time proves lateness; a file time orders the queue but changes
+        # whenever a file is copied, so it never makes a registration late (as at parse time).
+        late = a.received_source == "received" and is_late(a.received, deadline)
         meeting = meeting_for_venue(event, a.venue) if "|" not in a.venue else None
         if a.status == "rejected":
             put(a, meeting, "none", late, "abgelehnt")

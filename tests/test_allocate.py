@@ -211,3 +211,13 @@ def test_run_allocation_uses_file_time_stored_at_parse(tmp_path: Path, registry:
         store.db.execute("UPDATE records SET file_time = NULL")
         applicants, allocs, _ = run_allocation(store, event_with(registry, 40), [tmp_path / "elsewhere"])
     assert applicants[0].received_source == "unknown" and allocs[0].outcome == "seat"
+
+
+def test_file_time_orders_but_never_makes_late(registry: LayoutRegistry) -> None:
+    ev = event_with(registry, 1)
+    after = dt.datetime(2018, 4, 20, 9, 0, tzinfo=dt.UTC)
+    early = Applicant("a:1", "ok", "Gotha", after, "mtime", "A", "X")
+    later = Applicant("b:1", "ok", "Gotha", after + dt.timedelta(hours=1), "mtime", "B", "Y")
+    allocs = {a.key: a for a in allocate(ev, [later, early])}
+    assert allocs["a:1"].outcome == "seat" and not allocs["a:1"].late
+    assert allocs["b:1"].outcome == "waitlist" and not allocs["b:1"].late
