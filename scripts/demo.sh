@@ -21,7 +21,16 @@ fi
 
 if has parse; then
   echo; echo "== 3. Rückläufer auswerten (E-Mail-PDFs und Faxe in samples/returns) =="
-  $FK parse samples/returns --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen.csv" \
+  # The office's inbox: the sample returns with the times they arrived (git does not keep file
+  # times; faxes and e-mails carry their own, plain files are dated in the registration period).
+  mkdir -p "$OUT/eingang"
+  cp -r samples/returns/. "$OUT/eingang/"
+  i=0
+  while IFS= read -r -d '' f; do
+    i=$((i + 1))
+    touch -d "2018-04-$(printf '%02d' $((3 + i % 8))) $(printf '%02d' $((8 + i % 9))):$(printf '%02d' $((i * 7 % 60)))" "$f"
+  done < <(find "$OUT/eingang" -type f -print0 | sort -z)
+  $FK parse "$OUT/eingang" --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen.csv" \
       --recipients samples/recipients.csv || true
   $FK export --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen-excel.csv" --dialect excel-de
   .venv/bin/python scripts/show_records.py "$OUT/anmeldungen.csv"
