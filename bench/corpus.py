@@ -184,7 +184,7 @@ def fax_noise(arr: np.ndarray, rng: random.Random, amount: float) -> np.ndarray:
     flip = g.random(arr.shape) < amount
     out[flip & (g.random(arr.shape) < 0.5)] = 0
     out[flip & (g.random(arr.shape) < 0.25)] = 255
-    for _ in range(rng.randint(0, 2)):
+    for _ in range(1 if rng.random() < 0.2 else 0):
         y = rng.randrange(arr.shape[0])
         out[y, rng.randrange(arr.shape[1] // 2):] = 0
     return out
@@ -437,8 +437,9 @@ def unrelated_page(rng: random.Random, dpi: int = 200) -> np.ndarray:
 FILLERS = ["pypdf", "pymupdf", "pypdf", "pymupdf", "pdftk"]
 
 
-def typed_fax(i: int, rng: random.Random, mode: str, **kw: float | int) -> Sample:
-    values = random_values(rng)
+def typed_fax(i: int, rng: random.Random, mode: str, values: dict[str, str] | None = None,
+              **kw: float | int) -> Sample:
+    values = values or random_values(rng)
     rid = f"R-{i:05d}"
     filler = FILLERS[i % len(FILLERS)]
     pdf = filled_pdf(values, rid, filler)

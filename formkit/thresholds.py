@@ -126,3 +126,16 @@ MARKS_ONLY_BORDER_INK = 0.7
 # Text is read only inside the printed box inset by this (mm): the 0.28 mm border plus the
 # registration error (<= 0.3 mm on the corpus); typed text starts 1.25 mm inside the box.
 BOX_INNER_INSET_MM = 0.5
+# Fax line errors: horizontal runs at least this long (mm) and at most 2 rows thick are erased
+# before reading (the longest printed horizontal ink that thin is a letter's bar, < 5 mm).
+STREAK_MIN_MM = 25.0
+# A leading or trailing "word" of punctuation only ("|", ".", "_") below this Tesseract word
+# confidence is a speck, not text: on the corpus such words scored 20-45, real ones >= 80.
+JUNK_WORD_CONF = 70.0
+# Single blobs smaller than this (mm²) are fax specks even next to a letter: a speck is one
+# 204-dpi pixel (0.015 mm²). Larger values (0.035, 0.06, 0.09) lost thin dots and strokes of
+# lighter faxes: exact name+institution on 30 fine faxes fell from 27 to 24, 23, 12.
+SPECK_MM2 = 0.02
+# Gaussian sigma (source px) applied to a fax before its text zones are resampled into layout
+# space: soft edges survive the rotation back better than hard 0/1 steps (0 = off).
+FAX_SMOOTH_PX = 0.0

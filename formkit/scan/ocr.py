@@ -81,6 +81,11 @@ def clean_zone(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     lines and without noise: ink is kept only in word-sized clusters (letters grouped by a small
     dilation), so fax specks and the stubs of a removed line go, i-dots and umlauts stay."""
     z = remove_lines(np.ascontiguousarray(ink), px_per_mm)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8)
+    specks = stats[:, cv2.CC_STAT_AREA] < T.SPECK_MM2 * px_per_mm * px_per_mm
+    specks[0] = False
+    if specks.any():
+        z[specks[labels]] = 0
     kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
     ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
     grown = cv2.dilate(z, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
@@ -93,11 +98,36 @@ def clean_zone(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     return (z & keep[labels].astype(np.uint8)).astype(np.uint8)
 
 
-_SPACES = re.compile(r"\s+")
+_JUNK = set("|.,_'’‘`\"-:;!¦[]()")
 
 
-def read_zone(ink: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float) -> OcrResult:
-    """OCR one registered zone (ink mask, 1 = ink) that extends *margin_mm* beyond the printed box."""
+def _drop_junk(lines: list[list[tuple[str, float]]]) -> list[list[tuple[str, float]]]:
+    """Leading/trailing "words" of punctuation only and low confidence are noise, not text
+    (a speck read as "." or "|" after the name); "e. V." keeps its dots, they belong to letters."""
+    out = []
+    for words in lines:
+        ws = list(words)
+        while ws and set(ws[-1][0]) <= _JUNK and ws[-1][1] < T.JUNK_WORD_CONF:
+            ws.pop()
+        while ws and set(ws[0][0]) <= _JUNK and ws[0][1] < T.JUNK_WORD_CONF:
+            ws.pop(0)
+        if ws:
+            out.append(ws)
+    return out
+
+
+_II = re.compile(r"^([„(\"]?)I[Ii!](?=[a-zäöüß])")
+
+
+def _fix_capital_i(word: str) -> str:
+    """In sans-serif print "I" and "l" are one glyph: "IImenau"/"Iimenau" are "Ilmenau" (no German
+    word starts with "II" or "Ii"). The word keeps Tesseract's (low) confidence."""
+    return _II.sub(r"\1Il", word)
+
+
+def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float) -> OcrResult:
+    """OCR one registered zone (ink mask 1 = ink, and the registered grey it came from) that extends
+    *margin_mm* beyond the printed box."""
     z = clean_zone(ink, px_per_mm)
     # Only what lies inside the box counts: stubs of the border and specks outside it do not.
     k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
@@ -106,7 +136,9 @@ def read_zone(ink: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: flo
     z[:, :k] = 0
     z[:, -k:] = 0
     ratio = float(z.mean()) if z.size else 0.0
-    img = np.where(z > 0, 0, 255).astype(np.uint8)
+    # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
+    keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
+    img = np.where(keep > 0, grey, 255).astype(np.uint8)
     if ratio < T.FIELD_EMPTY_INK:
         return OcrResult("", T.EMPTY_FIELD_CONFIDENCE, ratio, img)
     # Only the inked part goes to Tesseract (its time grows with the area), with a white margin.
@@ -116,18 +148,36 @@ def read_zone(ink: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: flo
     padded = cv2.copyMakeBorder(trimmed, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     import tesserocr
 
+    lines: list[list[tuple[str, float]]] = []
     with _lock:
         api = _get_api()
         api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK if multiline else tesserocr.PSM.SINGLE_LINE)
         api.SetImage(Image.fromarray(padded))
         api.SetSourceResolution(int(round(px_per_mm * 25.4)))
-        text = api.GetUTF8Text()
-        confs = [c for c in api.AllWordConfidences() if c >= 0]
-    if multiline:
-        lines = [_SPACES.sub(" ", ln).strip() for ln in text.splitlines()]
-        value = "\n".join(ln for ln in lines if ln)
-    else:
-        value = _SPACES.sub(" ", text).strip()
+        api.Recognize()
+        it = api.GetIterator()
+        level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
+        cur: list[tuple[str, float]] = []
+        if it is not None:
+            while True:
+                try:
+                    word = it.GetUTF8Text(level)
+                except RuntimeError:  # an empty word box: tesserocr raises instead of returning ""
+                    word = ""
+                if word:
+                    cur.append((word.strip(), it.Confidence(level)))
+                if it.IsAtFinalElement(line_level, level):
+                    if cur:
+                        lines.append(cur)
+                    cur = []
+                if not it.Next(level):
+                    break
+        if cur:
+            lines.append(cur)
+    lines = [[(_fix_capital_i(w), c) for w, c in ws] for ws in _drop_junk(lines)]
+    sep = "\n" if multiline else " "
+    value = sep.join(" ".join(w for w, _ in ws) for ws in lines)
+    confs = [c for ws in lines for _, c in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
     return OcrResult(value, conf, ratio, img)

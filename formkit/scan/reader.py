@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -118,12 +119,16 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     px = T.REG_PX_PER_MM
     level = int((T.FAX_INK_LEVEL if page.bilevel else T.INK_LEVEL) * 255)
     m = T.ZONE_MARGIN_MM
+    # Text is read from a slightly smoothed fax: resampling hard 0/1 edges makes jagged letters.
+    soft = page.flat
+    if page.bilevel and T.FAX_SMOOTH_PX > 0:
+        soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
-        flat = register.warp_rect(page.flat, reg.H, zone, px)
+        flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
         ink = (flat < level).astype(np.uint8)
         shown = flat if page.bilevel else register.warp_rect(grey, reg.H, zone, px)
         crop = _png(shown)
@@ -136,7 +141,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
             fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
-        r = ocr.read_zone(ink, px, spec.multiline, m)
+        r = ocr.read_zone(ink, flat, px, spec.multiline, m)
         conf = r.confidence
         if r.text and not plausible(spec, r.text):
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)

@@ -56,8 +56,8 @@ def prepare(grey: np.ndarray, dpi: float) -> Ink:
     values = np.unique(grey[:: 7, :: 7])
     bilevel = values.size <= 2
     if bilevel:
-        flat = grey
         ink = (grey < 128).astype(np.uint8)
+        flat = remove_streaks(grey, ink, dpi / 25.4)
     else:
         # Background = closing (max of paper around) on a reduced copy, larger than any mark.
         px_mm = dpi / 25.4
@@ -72,6 +72,24 @@ def prepare(grey: np.ndarray, dpi: float) -> Ink:
         flat = np.clip(grey.astype(np.float32) * (255.0 / bg), 0, 255).astype(np.uint8)
         ink = (flat < int(T.INK_LEVEL * 255)).astype(np.uint8)
     return Ink(grey=grey, flat=flat, ink=ink, px_per_mm=dpi / 25.4, bilevel=bilevel)
+
+
+def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarray:
+    """A fax's line errors: long horizontal runs at most 2 rows thick, painted white.
+
+    Printed rules are thicker (0.8 pt = 2-3 fax rows) and stay; the streak's crossing through a
+    letter leaves a one-row gap that Tesseract ignores."""
+    k = int(T.STREAK_MIN_MM * px_mm)
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    if not runs.any():
+        return grey
+    thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    streak = runs & (1 - cv2.dilate(thick, np.ones((3, 3), np.uint8)))
+    if not streak.any():
+        return grey
+    out = grey.copy()
+    out[streak > 0] = 255
+    return out
 
 
 def mark_candidates(ink: np.ndarray, min_px: float, max_px: float) -> list[Candidate]:

@@ -1,0 +1,126 @@
+"""Text fields read back from generated faxes and scans; crops, the debug view, image-only PDFs."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from bench import corpus as C
+from formkit.cli import main
+from formkit.layout.loader import LayoutRegistry
+from formkit.readings import PageReading
+from formkit.scan import iter_image_pages, rasterize_pdf_page, read_page
+
+VALUES = {
+    "name": "Schröder, Käthe",
+    "institution": "Stadtverwaltung Pößneck / Bürgermeisterin",
+    "address": "Straße der Einheit 12\n07381 Pößneck",
+    "phone": "03647 412345",
+    "email": "k.schroeder@poessneck.de",
+    "date": "12.04.2018",
+    "venue_sonneberg": "", "venue_gotha": "1", "venue_sondershausen": "", "venue_schleiz": "",
+}
+
+
+def _one(path: Path, registry: LayoutRegistry) -> PageReading:
+    (im,) = list(iter_image_pages(path))
+    r = read_page(im, 1, registry)
+    assert isinstance(r, PageReading), r
+    return r
+
+
+@pytest.mark.parametrize("mode,angle", [("fine", 0.0), ("fine", -3.5), ("normal", 2.0)])
+def test_typed_fax_fields_read_back(mode: str, angle: float, tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_fax(1, random.Random(3), mode, values=dict(VALUES), angle=angle, noise=0.001, darker=0)
+    r = _one(s.write(tmp_path), registry)
+    if angle == 0.0:
+        assert r.fields["name"].value == VALUES["name"]
+        assert r.fields["institution"].value == VALUES["institution"]
+    elif mode == "normal":
+        # Normal mode has half the rows: a value is right, or it goes to review (never wrong and "ok").
+        for k in ("name", "institution"):
+            assert r.fields[k].value == VALUES[k] or r.fields[k].confidence < 0.8, r.fields[k].value
+        assert Levenshtein.distance(r.fields["institution"].value, VALUES["institution"]) <= 3
+    else:
+        # Skewed faxes are resampled twice (fax machine, registration): at most one wrong letter.
+        for k in ("name", "institution"):
+            assert Levenshtein.distance(r.fields[k].value, VALUES[k]) <= 1, r.fields[k]
+            assert r.fields[k].value == VALUES[k] or r.fields[k].confidence < 0.8
+    assert r.fields["venue_gotha"].state == "ticked"
+    assert r.fields["venue_sonneberg"].state == "empty"
+    assert r.fields["name"].method == "ocr"
+    assert 0.0 <= r.fields["name"].confidence <= 1.0
+    if mode == "fine":
+        assert r.fields["phone"].value == VALUES["phone"]
+        assert r.fields["address"].value.splitlines()[0] == "Straße der Einheit 12"
+
+
+def test_every_field_keeps_its_crop_and_the_page_its_image(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.handwritten(2, random.Random(2), fax=True)
+    r = _one(s.write(tmp_path), registry)
+    for f in r.fields.values():
+        assert f.crop is not None
+        with Image.open(io.BytesIO(f.crop)) as crop:
+            assert crop.width > 20 and crop.height > 20
+    assert r.image is not None
+    with Image.open(io.BytesIO(r.image)) as page:
+        assert page.width == pytest.approx(210 * 4, abs=2)
+    # Handwriting is best effort: what was not read with confidence goes to review, never "ok" silently.
+    for k in ("name", "institution"):
+        f = r.fields[k]
+        assert f.value == s.truth[k] or f.confidence < 0.8, (k, f.value, f.confidence)
+
+
+def test_empty_sheet_reads_empty_fields_with_confidence(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_fax(4, random.Random(4), "fine", values={k: "" for k in VALUES}, angle=1.0, noise=0.002)
+    r = _one(s.write(tmp_path), registry)
+    for f in r.fields.values():
+        assert f.value == ""
+        assert f.confidence >= 0.8
+
+
+def test_image_only_pdf_from_a_fax_gateway(tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = C.typed_fax(5, random.Random(5), "fine", values=dict(VALUES), angle=1.5, noise=0.001, darker=0)
+    tif = s.write(tmp_path)
+    pdf = tmp_path / "gateway.pdf"
+    with Image.open(tif) as im:
+        im.save(pdf, resolution=204)
+    image = rasterize_pdf_page(pdf, 0)
+    assert image.info["dpi"][0] == pytest.approx(204, abs=2)
+    r = read_page(image, 1, registry)
+    assert isinstance(r, PageReading)
+    assert r.fields["name"].value == VALUES["name"]
+
+
+def test_debug_command_writes_overlay(tmp_path: Path) -> None:
+    s = C.typed_fax(6, random.Random(6), "fine", values=dict(VALUES), angle=-2.0, noise=0.001)
+    tif = s.write(tmp_path)
+    out = tmp_path / "overlay.png"
+    res = CliRunner().invoke(main, ["debug", str(tif), "-o", str(out), "--layouts", str(C.ROOT / "layouts")])
+    assert res.exit_code == 0, res.output
+    assert "venue_gotha" in res.output and "ticked" in res.output
+    assert "Passgenauigkeit" in res.output
+    with Image.open(out) as im:
+        assert im.mode == "RGB" and im.width == 1680
+        # The overlay is drawn in colour on the grey page.
+        assert len(im.getcolors(1 << 20) or []) > 2
+
+
+def test_debug_command_on_a_page_without_sheet(tmp_path: Path) -> None:
+    blank = next(b for b in C.bad_pages(random.Random(1)) if b.kind == "blank").write(tmp_path)
+    res = CliRunner().invoke(main, ["debug", str(blank)])
+    assert res.exit_code == 0
+    assert "kein Anmeldebogen" in res.output and "leer" in res.output
+
+
+def test_debug_command_missing_page_is_an_error(tmp_path: Path) -> None:
+    blank = next(b for b in C.bad_pages(random.Random(1)) if b.kind == "blank").write(tmp_path)
+    res = CliRunner().invoke(main, ["debug", str(blank), "--page", "5"])
+    assert res.exit_code != 0
+    assert "Seite 5" in res.output
