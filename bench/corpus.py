@@ -438,9 +438,9 @@ FILLERS = ["pypdf", "pymupdf", "pypdf", "pymupdf", "pdftk"]
 
 
 def typed_fax(i: int, rng: random.Random, mode: str, values: dict[str, str] | None = None,
-              **kw: float | int) -> Sample:
+              rid: str | None = None, **kw: float | int) -> Sample:
     values = values or random_values(rng)
-    rid = f"R-{i:05d}"
+    rid = rid or f"R-{i:05d}"
     filler = FILLERS[i % len(FILLERS)]
     pdf = filled_pdf(values, rid, filler)
     arr, res = fax_page(pdf, rng, mode, **kw)  # type: ignore[arg-type]
@@ -469,9 +469,9 @@ def photo(i: int, rng: random.Random) -> Sample:
 
 
 def handwritten(i: int, rng: random.Random, fax: bool = True, mode: str = "fine", stray: bool = False,
-                quarter: int = 0) -> Sample:
-    values = random_values(rng)
-    rid = f"H-{i:05d}"
+                quarter: int = 0, values: dict[str, str] | None = None, rid: str | None = None) -> Sample:
+    values = values or random_values(rng)
+    rid = rid or f"H-{i:05d}"
     sheet = handwritten_sheet(values, rid, rng, stray=stray)
     if fax:
         arr, res = to_fax(sheet, 300, rng, mode, angle=rng.uniform(-3, 3), quarter=quarter)

@@ -84,7 +84,7 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
     if not runs.any():
         return grey
     thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
-    streak = runs & (1 - cv2.dilate(thick, np.ones((3, 3), np.uint8)))
+    streak = np.where(cv2.dilate(thick, np.ones((3, 3), np.uint8)) > 0, 0, runs).astype(np.uint8)
     if not streak.any():
         return grey
     out = grey.copy()
