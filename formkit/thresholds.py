@@ -83,8 +83,10 @@ OCR_PAD_PX = 12
 FIELD_EMPTY_INK = 0.004
 # Field confidence = Tesseract's mean word confidence / 100, capped by plausibility checks.
 # Values at or above OCR_OK are good enough to take without review; the bench counts how often a
-# wrong value reaches it ("wrong but confident"). 0.80 gave 0 such cases on typed faxes.
-OCR_OK = 0.80
+# wrong value reaches it ("wrong but confident"). On 40 typed faxes (240 text fields): at 0.80
+# 7 of 179 confident values were wrong, at 0.90 2 of 139, at 0.95 0 of 78. Tesseract's
+# confidence is poorly calibrated on 200-dpi print; 0.90 halves the review load of 0.95.
+OCR_OK = 0.90
 # Confidence given to a field that is clearly empty (no ink in the zone).
 EMPTY_FIELD_CONFIDENCE = 0.95
 

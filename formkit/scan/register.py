@@ -80,15 +80,25 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
     Printed rules are thicker (0.8 pt = 2-3 fax rows) and stay; the streak's crossing through a
     letter leaves a one-row gap that Tesseract ignores."""
     k = int(T.STREAK_MIN_MM * px_mm)
-    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    if not runs.any():
+    # Only rows holding enough ink for a streak are examined (a row sum is ~1 ms a page; the
+    # morphology over the whole page was 25 ms).
+    rows = np.nonzero(ink.sum(axis=1, dtype=np.int32) >= k)[0]
+    if rows.size == 0:
         return grey
-    thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
-    streak = np.where(cv2.dilate(thick, np.ones((3, 3), np.uint8)) > 0, 0, runs).astype(np.uint8)
-    if not streak.any():
-        return grey
-    out = grey.copy()
-    out[streak > 0] = 255
+    out = grey
+    bands = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1)
+    for band in bands:
+        y0, y1 = max(0, int(band[0]) - 3), min(ink.shape[0], int(band[-1]) + 4)
+        sub = np.ascontiguousarray(ink[y0:y1])
+        runs = cv2.morphologyEx(sub, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+        if not runs.any():
+            continue
+        thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+        streak = np.where(cv2.dilate(thick, np.ones((3, 3), np.uint8)) > 0, 0, runs)
+        if streak.any():
+            if out is grey:
+                out = grey.copy()
+            out[y0:y1][streak > 0] = 255
     return out
 
 
