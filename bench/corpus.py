@@ -263,12 +263,11 @@ def fax_page(pdf: bytes, rng: random.Random, mode: str, *, angle: float | None =
     shift = (rng.uniform(-4, 4) * px_mm, rng.uniform(-4, 4) * px_mm * aspect)
     arr = affine(arr, angle, scale, shift, aspect)
     arr = fax_noise(arr, rng, rng.uniform(0.0, 0.003) if noise is None else noise)
-    arr = header_line(arr, rng, res[0], aspect)
+    # The page went in turned; the sending machine prints its header on top of what it sent.
+    arr = rot90(arr, quarter)
     if quarter % 2 == 1:  # a sideways fax: the receiving software kept the page as scanned
-        arr = rot90(arr, quarter)
         res = (res[1], res[0])
-    else:
-        arr = rot90(arr, quarter)
+    arr = header_line(arr, rng, res[0], res[1] / res[0])
     return arr, res
 
 
@@ -386,10 +385,10 @@ def to_fax(grey: np.ndarray, dpi: float, rng: random.Random, mode: str = "fine",
     arr = affine(arr, angle, rng.uniform(0.95, 1.02), (rng.uniform(-3, 3) * px_mm, rng.uniform(-3, 3) * px_mm * aspect),
                  aspect)
     arr = fax_noise(arr, rng, noise)
-    arr = header_line(arr, rng, res[0], aspect)
     arr = rot90(arr, quarter)
     if quarter % 2:
         res = (res[1], res[0])
+    arr = header_line(arr, rng, res[0], res[1] / res[0])
     return arr, res
 
 
