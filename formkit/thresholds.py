@@ -141,3 +141,7 @@ SPECK_MM2 = 0.02
 # Gaussian sigma (source px) applied to a fax before its text zones are resampled into layout
 # space: soft edges survive the rotation back better than hard 0/1 steps (0 = off).
 FAX_SMOOTH_PX = 0.0
+# A text field read as empty is only "certainly empty" when its inner area also has no faint
+# ink (darker than 85 % of paper): the bench's handwriting had pale hollow digits that the ink
+# threshold dropped and that were reported empty with confidence 0.95.
+FAINT_INK_LEVEL = 0.85

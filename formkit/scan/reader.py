@@ -61,6 +61,14 @@ def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
     return _png(np.ascontiguousarray(grey[y0:int(r.y2 * px), x0:int(r.x2 * px)]))
 
 
+def _faint_ink(flat: np.ndarray, box: Rect, margin: float, px: float) -> float:
+    """Share of the box's inner area darker than FAINT_INK_LEVEL of the paper: light pencil or a
+    pale scan that the ink threshold misses must not make a field "certainly empty"."""
+    k = int(round((margin + 1.0) * px))
+    inner = flat[k:-k, k:-k] if flat.shape[0] > 2 * k and flat.shape[1] > 2 * k else flat
+    return float((inner < int(T.FAINT_INK_LEVEL * 255)).mean()) if inner.size else 0.0
+
+
 def _identity_layout(ident: FormIdentity, registry: LayoutRegistry) -> FormLayout | str:
     try:
         layout = registry.form(ident.layout_id).layout
@@ -145,8 +153,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         conf = r.confidence
         if r.text and not plausible(spec, r.text):
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
-        if r.ink >= T.FIELD_EMPTY_INK and not r.text:
-            conf = 0.0  # ink but nothing read: handwriting or a smudge, a person must look
+        if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
+            conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
