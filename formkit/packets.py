@@ -73,9 +73,7 @@ def file_name(r: Recipient) -> str:
 
 def form_values(r: Recipient) -> dict[str, str]:
     """Prefill of the registration sheet (the fields stay editable in the e-mail PDF)."""
-    values = {"name": r.full_name, "institution": r.institution_function, "address": r.postal_address,
-              "email": r.email}
-    return {k: v for k, v in values.items() if v}
+    return r.prefill_values()
 
 
 def _width(text: str, size: float) -> float:

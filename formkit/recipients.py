@@ -162,6 +162,12 @@ class Recipient:
         place = f"{self.postcode} {self.city}".strip()
         return "\n".join(p for p in (self.street, place) if p)
 
+    def prefill_values(self) -> dict[str, str]:
+        """What the packet prints into the registration sheet (the fields stay editable)."""
+        values = {"name": self.full_name, "institution": self.institution_function,
+                  "address": self.postal_address, "email": self.email}
+        return {k: v for k, v in values.items() if v}
+
 
 def assigned_id(first_name: str, last_name: str, institution: str, email: str) -> str:
     """The stable id for a row without one (see the module docstring for the rule)."""

@@ -1,0 +1,54 @@
+"""Record assembly: low-confidence OCR values, the mailing list as an independent check."""
+
+from __future__ import annotations
+
+from formkit.ident import FormIdentity
+from formkit.layout.loader import LayoutRegistry
+from formkit.layout.models import FormLayout
+from formkit.readings import FieldReading, PageReading
+from formkit.recipients import Recipient
+from formkit.records import Context, Matcher, Provenance, assemble
+
+ANNA = Recipient(id="R0042", title="Dr.", first_name="Anna", last_name="Müller", institution="Landratsamt Gotha",
+                 function="Jugendamt", street="18.-März-Str. 50", postcode="99867", city="Gotha",
+                 email="a.mueller@example.de")
+
+
+def _reading(form: FormLayout, values: dict[str, tuple[str, float]], recipient_id: str | None) -> PageReading:
+    fields = {}
+    for spec in form.fields:
+        value, conf = values.get(spec.name, ("", 0.98))
+        if spec.type == "checkbox":
+            fields[spec.name] = FieldReading(spec.name, value, conf, "ocr", "ticked" if value else "empty", 0.0)
+        else:
+            fields[spec.name] = FieldReading(spec.name, value, conf, "ocr")
+    return PageReading(1, "ocr", FormIdentity("registration", 1, recipient_id), fields)
+
+
+def _assemble(registry: LayoutRegistry, values: dict[str, tuple[str, float]], rid: str | None):  # type: ignore[no-untyped-def]
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    ctx = Context(form=form, matcher=Matcher([ANNA]))
+    return assemble(_reading(form, values, rid), Provenance("fax.tif", "0" * 64, 1, "ocr"), ctx)
+
+
+def test_low_confidence_value_equal_to_what_the_packet_printed_is_confirmed(registry: LayoutRegistry) -> None:
+    values = {"name": ("Dr. Anna Müller", 0.55), "institution": ("Landratsamt Gotha, Jugendamt", 0.61),
+              "address": ("18.-März-Str. 50\n99867 Gotha", 0.70), "venue_gotha": ("1", 0.99)}
+    rec = _assemble(registry, values, "R0042")
+    assert rec.status == "ok", rec.reason
+    assert rec.values["name"] == "Dr. Anna Müller" and rec.confidence == 0.55  # the machine's own figure stays
+
+
+def test_low_confidence_value_that_differs_still_goes_to_review(registry: LayoutRegistry) -> None:
+    values = {"name": ("Dr. Anna Mül1er", 0.55), "institution": ("Landratsamt Gotha, Jugendamt", 0.61),
+              "venue_gotha": ("1", 0.99)}
+    rec = _assemble(registry, values, "R0042")
+    assert rec.status == "review" and "unsicher gelesen: name" in rec.reason
+    assert rec.values["name"] == "Dr. Anna Mül1er"  # never replaced by the list's value
+    assert rec.match is not None and rec.match.recipient_id == "R0042"
+
+
+def test_without_recipient_id_nothing_is_confirmed(registry: LayoutRegistry) -> None:
+    rec = _assemble(registry, {"name": ("Dr. Anna Müller", 0.55), "venue_gotha": ("1", 0.99)}, None)
+    assert rec.status == "review" and "unsicher gelesen: name" in rec.reason
