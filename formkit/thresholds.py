@@ -145,3 +145,16 @@ FAX_SMOOTH_PX = 0.0
 # ink (darker than 85 % of paper): the bench's handwriting had pale hollow digits that the ink
 # threshold dropped and that were reported empty with confidence 0.95.
 FAINT_INK_LEVEL = 0.85
+
+
+# --- text layer of flattened PDFs (formkit.textlayer) -------------------------------------------
+# A word belongs to a field when its centre lies in the box grown by this (mm): half a line of
+# slack for viewers that print values a little off the widget, less than the 4 mm between boxes.
+TEXTLAYER_ZONE_MARGIN_MM = 0.8
+# Share of a check box's side ignored at each edge: the printed border is drawn there.
+TEXTLAYER_TICK_INSET = 0.15
+# Exact characters, but assigned to a field by position only: just under an AcroForm value (1.0),
+# above OCR_OK.
+TEXTLAYER_CONFIDENCE = 0.97
+# A stroke or glyph inside the box zone is a tick drawn by a program, not a person.
+TEXTLAYER_TICK_CONFIDENCE = 0.95
