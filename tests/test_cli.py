@@ -1,0 +1,33 @@
+"""The command line as a whole: every command documented, `python -m formkit` works, errors are German."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from click.testing import CliRunner
+
+from formkit.cli import main
+
+
+def test_every_command_and_option_has_help() -> None:
+    expected = {"render", "packets", "parse", "export", "debug", "review", "allocate", "confirm"}
+    assert expected <= set(main.commands)
+    for name, cmd in main.commands.items():
+        assert cmd.help, f"{name} has no help text"
+        for p in cmd.params:
+            if isinstance(p, click.Option) and not p.hidden and p.name != "help":
+                assert p.help, f"{name} {p.opts[0]} has no help text"
+
+
+def test_python_dash_m_and_version() -> None:
+    out = subprocess.run([sys.executable, "-m", "formkit", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("formkit, version")
+
+
+def test_user_mistake_gives_message_and_exit_code_not_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = CliRunner().invoke(main, ["render", "gibt-es-nicht", "-o", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 3
+    assert "Fehler: Layout „gibt-es-nicht“ nicht gefunden" in res.output
+    assert "Traceback" not in res.output
