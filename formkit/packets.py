@@ -41,6 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit import pdfjoin
 from formkit.errors import FormkitError, InputError
+from formkit.export import safe_cell
 from formkit.filenames import slugify
 from formkit.ident import FormIdentity, is_valid_recipient_id
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
@@ -289,8 +290,9 @@ class PacketRow:
 
     def cells(self) -> list[str]:
         span = f"{self.print_first}-{self.print_first + self.print_pages - 1}" if self.print_pages else ""
-        return [str(self.line), self.id, self.name, self.file, str(self.pages) if self.pages else "", span,
-                self.status, self.reason]
+        # Names come from the list as typed: never let one become a spreadsheet formula.
+        return [safe_cell(c) for c in (str(self.line), self.id, self.name, self.file,
+                                       str(self.pages) if self.pages else "", span, self.status, self.reason)]
 
 
 @dataclass(frozen=True)

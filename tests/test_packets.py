@@ -206,3 +206,12 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     res = runner.invoke(main, ["packets", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "c")])
     assert res.exit_code == 4 and "nicht gefunden" in res.output
     assert runner.invoke(main, ["packets", "--help"]).exit_code == 0
+
+
+def test_manifest_cells_are_never_formulas(tmp_path: Path) -> None:
+    src = tmp_path / "liste.csv"
+    src.write_text("ID;Vorname;Nachname;Institution\r\nR0100;=HYPERLINK(\"x\");Mallory;@Amt\r\n", encoding="utf-8")
+    out = tmp_path / "out"
+    make_packets(src, out, layouts_dir=ROOT / "layouts", workers=1)
+    row = manifest(out)[0]
+    assert row["name"] == "'=HYPERLINK(\"x\") Mallory"  # kept whole, behind an apostrophe
