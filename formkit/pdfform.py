@@ -12,22 +12,14 @@ The geometry comes from the layout (``FormLayout.fields[*].box``); nothing here 
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import LimitReachedError, PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DictionaryObject,
-    NameObject,
-    StreamObject,
-    TextStringObject,
-)
+import pikepdf
 
 from formkit.errors import InputError
 from formkit.geometry import MM
@@ -35,13 +27,26 @@ from formkit.ident import FormIdentity, parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
-from formkit.textlayer import path_points, pdftotext_words, read_textlayer
+from formkit.textlayer import (
+    PDF_ERRORS,
+    StreamLimitError,
+    content_bytes,
+    path_points,
+    pdftotext_words,
+    read_textlayer,
+    stream_bytes,
+)
 
 # --- limits (hostile input): chosen far above any real returned form, far below harm -------
 MAX_PAGES = 100  # an invitation has 5 pages; a returned bundle of 100 pages is already odd
 MAX_ANNOTS_PER_PAGE = 500  # our sheet has 10 widgets
 MAX_FIELD_DEPTH = 16  # /Parent chain of a field (ours: 1)
-MAX_STREAM_BYTES = 20_000_000  # decompressed size of one stream (pypdf's default is 75 MB)
+MAX_STREAM_BYTES = 20_000_000  # decompressed size of one stream (a page's content: all its streams)
+MAX_XOBJECTS = 1_000  # XObjects of one page looked at for images
+MAX_CONTAINER = 1_000_000  # entries of one array or dictionary
+
+_OPEN_ERRORS = (*PDF_ERRORS, OSError)
+_READ_ERRORS = (*PDF_ERRORS, StreamLimitError)
 
 
 _FK1 = re.compile(rb"FK1:[a-z][a-z0-9-]*:\d+(?::[A-Za-z0-9][A-Za-z0-9._-]{0,31})?")
@@ -63,25 +68,23 @@ class PdfResult:
     pages: tuple[PageResult, ...]
 
 
-def harden_pypdf() -> None:
-    """Tighten pypdf's resource limits for this execution context (called in each worker)."""
-    import pypdf
+def harden_pdf_reader() -> None:
+    """Tighten qpdf's process-wide limits for this execution context (called in each worker).
 
-    if not hasattr(pypdf, "overwrite_configuration"):  # pypdf < 7: its defaults apply
+    The streams formkit decodes itself are bounded anyway (:func:`formkit.textlayer.stream_bytes`);
+    these limits cover what qpdf decodes on its own: object and cross-reference streams.
+    """
+    settings: Any = pikepdf.settings
+    if not hasattr(settings, "set_qpdf_limits"):  # pikepdf < 10: qpdf's defaults apply
         return
-    pypdf.overwrite_configuration(
-        disable_legacy_handling=True,
-        maximum_declared_stream_length=MAX_STREAM_BYTES,
-        array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
-        zlib_maximum_output_length=MAX_STREAM_BYTES,
-        lzw_maximum_output_length=MAX_STREAM_BYTES,
-        run_length_maximum_output_length=MAX_STREAM_BYTES,
-        jbig2_maximum_output_length=MAX_STREAM_BYTES,
-        image_maximum_buffer_size=MAX_STREAM_BYTES,
-        page_tree_maximum_entries=10_000,
-        page_tree_maximum_depth=32,
-        form_fields_maximum_entries=5_000,
-        form_fields_maximum_depth=MAX_FIELD_DEPTH,
+    settings.set_qpdf_limits(
+        doc_max_warnings=10_000,
+        parser_max_container_size=MAX_CONTAINER,
+        flate_max_memory=MAX_STREAM_BYTES,
+        run_length_max_memory=MAX_STREAM_BYTES,
+        png_max_memory=MAX_STREAM_BYTES,
+        tiff_max_memory=MAX_STREAM_BYTES,
+        dct_max_memory=MAX_STREAM_BYTES,
     )
 
 
@@ -129,45 +132,61 @@ def form_index(registry: LayoutRegistry) -> FormIndex:
 # --- opening -----------------------------------------------------------------------------------
 
 
-def open_pdf(data: bytes) -> PdfReader:
-    """A pypdf reader, or InputError with the reason the file cannot be read."""
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    """An open qpdf document (close it after use), or InputError with the reason it cannot be read."""
     if not data:
         raise InputError("leere Datei (0 Byte)")
     if b"%PDF-" not in data[:1024]:
         raise InputError("keine PDF-Datei")
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except (PyPdfError, NotImplementedError, ValueError, KeyError) as e:
-                raise InputError(f"verschlüsselte PDF-Datei, nicht lesbar ({type(e).__name__})") from None
-            if not ok:
-                raise InputError("verschlüsselte PDF-Datei (Passwort erforderlich)")
-        n = len(reader.pages)
-    except InputError:
-        raise
-    except LimitReachedError as e:
-        raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze: {e}"[:200]) from None
+        pdf = pikepdf.Pdf.open(io.BytesIO(data))  # decrypts with the empty user password, repairs xref
+    except pikepdf.PasswordError:
+        raise InputError("verschlüsselte PDF-Datei (Passwort erforderlich)") from None
     except RecursionError:
         raise InputError("PDF-Struktur zu tief verschachtelt") from None
     except MemoryError:
         raise InputError("PDF-Datei sprengt die Speichergrenze") from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, AssertionError) as e:
+    except _OPEN_ERRORS as e:
+        if b"/Encrypt" in data and "encrypt" in str(e).lower():
+            raise InputError(f"verschlüsselte PDF-Datei, nicht lesbar ({type(e).__name__})") from None
         raise InputError(f"beschädigte PDF-Datei ({type(e).__name__})") from None
-    if n == 0:
-        raise InputError("PDF-Datei ohne Seiten")
-    if n > MAX_PAGES:
-        raise InputError(f"zu viele Seiten ({n}, höchstens {MAX_PAGES})")
-    return reader
+    try:
+        n = len(pdf.pages)
+        if n == 0:
+            _check_warnings(pdf.get_warnings())
+            raise InputError("PDF-Datei ohne Seiten")
+        if n > MAX_PAGES:
+            raise InputError(f"zu viele Seiten ({n}, höchstens {MAX_PAGES})")
+    except InputError:
+        pdf.close()
+        raise
+    except RecursionError:
+        pdf.close()
+        raise InputError("PDF-Struktur zu tief verschachtelt") from None
+    except _OPEN_ERRORS as e:
+        pdf.close()
+        raise InputError(f"beschädigte PDF-Datei ({type(e).__name__})") from None
+    return pdf
 
 
-def keyword_identities(reader: PdfReader) -> list[FormIdentity]:
+def _check_warnings(warnings: Iterable[str]) -> None:
+    """InputError when qpdf dropped part of the file at one of its limits (it only warns then)."""
+    for w in warnings:
+        if "deeply nested" in w:
+            raise InputError("PDF-Struktur zu tief verschachtelt")
+        m = re.search(r"limits error\(([\w-]+)\)|(\w+ memory limit exceeded)", w)
+        # parser-max-errors: a damaged content stream, parsed as far as it goes (not an attack).
+        if m and m.group(1) != "parser-max-errors":  # (the warning names the stream's address: left out)
+            raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze: {m.group(1) or m.group(2)}")
+
+
+def keyword_identities(pdf: pikepdf.Pdf) -> list[FormIdentity]:
     """Identity payloads in the document's /Keywords (written by our renderer)."""
     try:
-        meta = reader.metadata
-        text = str(meta.get("/Keywords", "")) if meta else ""
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        info = pdf.trailer.get("/Info")
+        kw = info.get("/Keywords") if isinstance(info, pikepdf.Dictionary) else None
+        text = _text(kw) if isinstance(kw, pikepdf.String) else ""
+    except _READ_ERRORS:
         return []
     out = []
     for m in _FK1.finditer(text.encode("latin-1", "replace")):
@@ -180,63 +199,105 @@ def keyword_identities(reader: PdfReader) -> list[FormIdentity]:
 # --- AcroForm values ---------------------------------------------------------------------------
 
 
-def _inherited(field: DictionaryObject, key: str) -> Any:
+def _parent(node: Any) -> Any:
+    parent = node.get("/Parent")
+    return parent if isinstance(parent, pikepdf.Dictionary) else None
+
+
+def _inherited(field: Any, key: str) -> Any:
     node: Any = field
     for _ in range(MAX_FIELD_DEPTH):
         if key in node:
-            return node[key]
-        parent = node.get("/Parent")
-        if parent is None:
+            return node.get(key)
+        node = _parent(node)
+        if node is None:
             return None
-        node = parent.get_object()
     return None
 
 
-def _field_name(field: DictionaryObject) -> str:
+def _field_name(field: Any) -> str:
     parts = []
     node: Any = field
     for _ in range(MAX_FIELD_DEPTH):
         t = node.get("/T")
         if t is not None:
             parts.append(_text(t))
-        parent = node.get("/Parent")
-        if parent is None:
+        node = _parent(node)
+        if node is None:
             break
-        node = parent.get_object()
     return ".".join(reversed(parts))
 
 
-def _terminal_field(annot: DictionaryObject) -> DictionaryObject:
+def _terminal_field(annot: Any) -> Any:
     """The field an annotation belongs to (the annotation itself when field and widget are merged)."""
     if "/T" in annot:
         return annot
-    parent = annot.get("/Parent")
-    return parent.get_object() if parent is not None else annot
+    parent = _parent(annot)
+    return parent if parent is not None else annot
+
+
+# PDFDocEncoding (PDF 32000-1, Annex D) as pypdf tabled it: Latin-1 but for these bytes; None = undefined.
+_PDFDOC_DIFF: dict[int, str | None] = {
+    0x00: None, 0x16: None, 0x7F: None, 0x9F: None, 0xAD: None,
+    **dict(zip(range(0x18, 0x20), "\u02d8\u02c7\u02c6\u02d9\u02dd\u02db\u02da\u02dc", strict=True)),
+    **dict(zip(range(0x80, 0x9F), "\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030"
+                                  "\u201e\u201c\u201d\u2018\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160"
+                                  "\u0178\u017d\u0131\u0142\u0153\u0161\u017e", strict=True)),
+    0xA0: "\u20ac",
+}
+_PDFDOC = {b: ("\ufffd" if c is None else c) for b, c in _PDFDOC_DIFF.items()}
+_PDFDOC_UNDEFINED = re.compile("[" + "".join(chr(b) for b, c in _PDFDOC_DIFF.items() if c is None) + "]")
+
+
+def _pdfdoc(raw: bytes) -> str:
+    """Bytes as PDFDocEncoding; undefined bytes become U+FFFD."""
+    return raw.decode("latin-1").translate(_PDFDOC)
+
+
+def _string_text(raw: bytes) -> str:
+    """A PDF string: UTF-16 or UTF-8 with their byte-order marks, else PDFDocEncoding when every byte
+    is defined there (then mis-encoded UTF-8 is repaired), else :func:`_decode_bytes`."""
+    s: str | None = None
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            s = raw[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            s = None
+    if s is None and raw.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)):
+        try:
+            s = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return _decode_bytes(raw)
+    if s is None:
+        latin = raw.decode("latin-1")
+        if _PDFDOC_UNDEFINED.search(latin):
+            return _decode_bytes(raw)
+        s = latin.translate(_PDFDOC)
+    # Some fillers write UTF-8 bytes into a PDFDocEncoded string: "MÃ¼ller" -> "Müller".
+    try:
+        fixed = s.encode("latin-1").decode("utf-8")
+        if fixed != s and any(ord(c) > 127 for c in fixed):
+            return fixed
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return s
 
 
 def _text(value: Any) -> str:
     """A field value as text, whatever encoding the filler used (PDFDocEncoding, UTF-16, UTF-8)."""
     if value is None:
         return ""
-    if isinstance(value, StreamObject):
-        raw = value.get_data()
-        return _decode_bytes(raw)
-    if isinstance(value, ArrayObject):
-        return "|".join(_text(v) for v in value)
-    if isinstance(value, TextStringObject):
-        s = str(value)
-        # Some fillers write UTF-8 bytes into a PDFDocEncoded string: "MÃ¼ller" -> "Müller".
-        try:
-            fixed = s.encode("latin-1").decode("utf-8")
-            if fixed != s and any(ord(c) > 127 for c in fixed):
-                return fixed
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-        return s
-    if isinstance(value, ByteStringObject):
-        return _decode_bytes(bytes(value))
-    if isinstance(value, NameObject):
+    if isinstance(value, pikepdf.String):
+        return _string_text(bytes(value))
+    if isinstance(value, pikepdf.Name):
         return str(value)[1:]
+    if isinstance(value, pikepdf.Stream):
+        raw = stream_bytes(value, MAX_STREAM_BYTES)
+        return _decode_bytes(raw) if raw is not None else ""
+    if isinstance(value, pikepdf.Array):
+        return "|".join(_text(value[i]) for i in range(min(len(value), MAX_ANNOTS_PER_PAGE)))
+    if isinstance(value, pikepdf.Object):  # dictionary, null, operator: no text
+        return ""
     return str(value)
 
 
@@ -248,9 +309,7 @@ def _decode_bytes(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        from pypdf._codecs import _pdfdoc_encoding
-
-        return "".join(_pdfdoc_encoding[b] or "\ufffd" for b in raw)
+        return _pdfdoc(raw)
 
 
 def _normalise_newlines(s: str) -> str:
@@ -264,16 +323,14 @@ def _state_name(value: Any) -> str | None:
     return s.lstrip("/") if s else None
 
 
-def _checkbox(name: str, field: DictionaryObject, annot: DictionaryObject) -> FieldReading:
+def _checkbox(name: str, field: Any, annot: Any) -> FieldReading:
     """A check box's state from /V (the field's value) and /AS (the widget's appearance)."""
     on_states: set[str] = set()
-    ap: Any = annot.get("/AP")
-    ap = ap.get_object() if ap is not None else None
-    if isinstance(ap, DictionaryObject):
-        normal: Any = ap.get("/N")
-        normal = normal.get_object() if normal is not None else None
+    ap = annot.get("/AP")
+    if isinstance(ap, pikepdf.Dictionary):
+        normal = ap.get("/N")
         # /N is a dictionary of states for a check box (a stream would be a single appearance).
-        if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+        if isinstance(normal, pikepdf.Dictionary) and not isinstance(normal, pikepdf.Stream):
             on_states = {str(k)[1:] for k in normal if str(k) != "/Off"}
     v = _state_name(_inherited(field, "/V"))
     as_ = _state_name(annot.get("/AS"))
@@ -298,22 +355,20 @@ def _checkbox(name: str, field: DictionaryObject, annot: DictionaryObject) -> Fi
     return FieldReading(name, "1" if ticked else "", 0.5, "acroform", "uncertain", 0.5)
 
 
-def _widgets(page: Any) -> list[DictionaryObject]:
+def _widgets(page: Any) -> list[Any]:
+    """The widget annotations of a page dictionary (at most MAX_ANNOTS_PER_PAGE annotations looked at)."""
     annots = page.get("/Annots")
-    if annots is None:
-        return []
-    annots = annots.get_object()
-    if not isinstance(annots, ArrayObject):
+    if not isinstance(annots, pikepdf.Array):
         return []
     out = []
-    for ref in annots[:MAX_ANNOTS_PER_PAGE]:
-        a = ref.get_object()
-        if isinstance(a, DictionaryObject) and a.get("/Subtype") == "/Widget":
+    for i in range(min(len(annots), MAX_ANNOTS_PER_PAGE)):
+        a = annots[i]
+        if isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/Widget":
             out.append(a)
     return out
 
 
-def read_widgets(widgets: list[DictionaryObject], form: FormLayout, page_no: int,
+def read_widgets(widgets: list[Any], form: FormLayout, page_no: int,
                  ident: FormIdentity, problems: tuple[str, ...] = ()) -> PageReading:
     specs = {f.name: f for f in form.fields}
     readings: dict[str, FieldReading] = {}
@@ -340,78 +395,107 @@ def read_widgets(widgets: list[DictionaryObject], form: FormLayout, page_no: int
 
 
 def _raw_identity(page: Any) -> FormIdentity | None:
-    """The identity in the page's own content stream (our footer), without text extraction."""
+    """The identity in the page's own content stream (our footer), without text extraction.
+
+    StreamLimitError (a decompression bomb) goes up: the file is rejected.
+    """
     try:
-        contents = page.get_contents()
-        raw = contents.get_data() if contents is not None else b""
-    except LimitReachedError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        raw = content_bytes(page, MAX_STREAM_BYTES) or b""
+    except PDF_ERRORS:
         return None
     m = _FK1.search(raw)
     return parse_payload(m.group().decode("ascii")) if m else None
 
 
+def _page_attr(page: Any, key: str) -> Any:
+    """A page attribute, inherited from the page tree when the page itself lacks it."""
+    node: Any = page
+    for _ in range(MAX_FIELD_DEPTH):
+        value = node.get(key)
+        if value is not None:
+            return value
+        node = _parent(node)
+        if node is None:
+            return None
+    return None
+
+
 def _has_image(page: Any, depth: int = 0) -> bool:
     try:
-        res = page.get("/Resources")
-        res = res.get_object() if res is not None else None
-        xo = res.get("/XObject") if isinstance(res, DictionaryObject) else None
-        if xo is None:
-            contents = page.get_contents() if depth == 0 else None
-            return contents is not None and b"BI" in contents.get_data()
-        for ref in xo.get_object().values():
-            obj = ref.get_object()
+        res = _page_attr(page, "/Resources") if depth == 0 else page.get("/Resources")
+        xo = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
+        if not isinstance(xo, pikepdf.Dictionary):
+            data = content_bytes(page, MAX_STREAM_BYTES) if depth == 0 else None
+            return data is not None and b"BI" in data
+        for k, key in enumerate(xo.keys()):
+            if k >= MAX_XOBJECTS:
+                break
+            obj = xo.get(key)
+            if not isinstance(obj, pikepdf.Stream):
+                continue
             if obj.get("/Subtype") == "/Image":
                 return True
             if obj.get("/Subtype") == "/Form" and depth < 3 and _has_image(obj, depth + 1):
                 return True
         if depth == 0:
-            contents = page.get_contents()
-            return contents is not None and b"\nBI" in contents.get_data()
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+            data = content_bytes(page, MAX_STREAM_BYTES)
+            return data is not None and b"\nBI" in data
+    except _READ_ERRORS:
         return False
     return False
 
 
 def _has_fonts(page: Any) -> bool:
     try:
-        res = page.get("/Resources")
-        res = res.get_object() if res is not None else None
-        return isinstance(res, DictionaryObject) and res.get("/Font") is not None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        res = _page_attr(page, "/Resources")
+        return isinstance(res, pikepdf.Dictionary) and res.get("/Font") is not None
+    except PDF_ERRORS:
         return True
 
 
 def _page_box(page: Any) -> tuple[float, float]:
     """(left, top) of the page's media box in PDF user space."""
-    mb = page.mediabox
-    return float(mb.left), float(mb.top)
+    mb = _page_attr(page, "/MediaBox")
+    if isinstance(mb, pikepdf.Array) and len(mb) == 4:
+        return float(mb[0]), float(mb[3])
+    return 0.0, 792.0  # PDF's default: US Letter
 
 
 def read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
     """Triage and read every page of a returned PDF; InputError when the file cannot be read."""
+    pdf = open_pdf(data)
     try:
-        return _read_pdf(data, registry)
-    except LimitReachedError as e:
+        result = _read_pdf(data, pdf, registry)
+        warnings = pdf.get_warnings()  # qpdf hands them out once
+        _check_warnings(warnings)
+        if any("damaged" in w or "reconstruct" in w for w in warnings):
+            # pypdf rejected most of these; qpdf rebuilds the cross-reference table. What it read is
+            # kept, but a person looks at it: an object lost to the damage reads as an empty field.
+            note = "PDF-Datei beschädigt und repariert: Werte bitte prüfen"
+            result = PdfResult(result.page_count, tuple(
+                replace(p, problems=(*p.problems, note)) if isinstance(p, PageReading) else p for p in result.pages))
+        return result
+    except StreamLimitError as e:
         raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze (Dekompressionsbombe?): {e}"[:200]) from None
     except RecursionError:
         raise InputError("PDF-Struktur zu tief verschachtelt") from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
+    except PDF_ERRORS as e:
         raise InputError(f"beschädigte PDF-Datei ({type(e).__name__})") from None
+    finally:
+        pdf.close()
 
 
-def _read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
-    reader = open_pdf(data)
+def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: LayoutRegistry) -> PdfResult:
     index = form_index(registry)
-    kw = keyword_identities(reader)
-    n = len(reader.pages)
+    kw = keyword_identities(pdf)
+    pages = [pdf.pages[i].obj for i in range(len(pdf.pages))]
+    n = len(pages)
     results: dict[int, PageResult] = {}
     pending: list[int] = []  # 1-based pages that need the text layer
     raw_ids: dict[int, FormIdentity | None] = {}
     for i in range(n):
         page_no = i + 1
-        page = reader.pages[i]
+        page = pages[i]
         widgets = _widgets(page)
         if not widgets:
             raw_ids[page_no] = _raw_identity(page)
@@ -448,21 +532,22 @@ def _read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
         # The fillable sheet is here: other pages are cover letter and enclosures unless they carry
         # our identity in their own content; skip the (slow) text extraction for them.
         for page_no in [p for p in pending if raw_ids.get(p) is None]:
-            page = reader.pages[page_no - 1]
+            page = pages[page_no - 1]
             results[page_no] = RasterPage(page_no) if _has_image(page) and not _has_fonts(page) \
                 else NotAForm(page_no, "keine Formularseite")
         pending = [p for p in pending if p not in results]
     if pending:
-        _read_pending(data, reader, index, kw, pending, raw_ids, results)
+        _read_pending(data, pdf, pages, index, kw, pending, raw_ids, results)
     return PdfResult(n, tuple(results[i + 1] for i in range(n)))
 
 
-def _read_pending(data: bytes, reader: PdfReader, index: FormIndex, kw: list[FormIdentity], pending: list[int],
-                  raw_ids: dict[int, FormIdentity | None], results: dict[int, PageResult]) -> None:
+def _read_pending(data: bytes, pdf: pikepdf.Pdf, pages: list[Any], index: FormIndex, kw: list[FormIdentity],
+                  pending: list[int], raw_ids: dict[int, FormIdentity | None],
+                  results: dict[int, PageResult]) -> None:
     words_by_page = pdftotext_words(data, min(pending), max(pending))
     for page_no in pending:
         words = words_by_page.get(page_no, [])
-        page = reader.pages[page_no - 1]
+        page = pages[page_no - 1]
         ident = raw_ids.get(page_no)
         if ident is None:
             text = " ".join(w.text for w in words)
@@ -484,7 +569,7 @@ def _read_pending(data: bytes, reader: PdfReader, index: FormIndex, kw: list[For
                 ident = same[0]
         left, top = _page_box(page)
         try:
-            pts = [((x - left) / MM, (top - y) / MM) for x, y in path_points(page, reader)]
+            pts = [((x - left) / MM, (top - y) / MM) for x, y in path_points(page, pdf, MAX_STREAM_BYTES)]
         except RecursionError:
             pts = []
         results[page_no] = read_textlayer(words, pts, form, page_no, ident)

@@ -26,7 +26,7 @@ from formkit.export import Dialect, write_csv
 from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
-from formkit.pdfform import PageResult, RasterPage, harden_pypdf, read_pdf
+from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
 from formkit.store import SourceInfo, Store
@@ -95,7 +95,7 @@ def init_worker(layouts: Path | None, limit_memory: bool) -> None:
     global _REGISTRY
     _REGISTRY = LayoutRegistry(layouts)
     _REGISTRY.forms()
-    harden_pypdf()
+    harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if limit_memory:

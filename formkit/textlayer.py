@@ -7,16 +7,17 @@ ticks are glyphs or strokes inside the box. Zones come from the layout; threshol
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ContentStream, DictionaryObject, StreamObject
+import pikepdf
 
 from formkit.errors import InputError, MissingToolError
 from formkit.geometry import MM, Rect
@@ -33,7 +34,132 @@ from formkit.thresholds import (
 PDFTOTEXT_TIMEOUT_S = 30.0
 MAX_XOBJECT_DEPTH = 6  # nested form XObjects followed when looking for tick strokes
 MAX_CONTENT_OPS = 200_000  # content-stream operators scanned per page for tick strokes
-_PATH_OPS = {b"m", b"l", b"c", b"v", b"y"}
+MAX_CONTENT_PARTS = 1_000  # streams in one page's /Contents array
+_PATH_OPS = {"m", "l", "c", "v", "y"}
+_WALK_OPS = "q Q cm m l c v y Do"  # parsed by qpdf; everything else is skipped in C++
+# Errors qpdf (and its Python binding) raise for damaged objects; never for our own limits.
+PDF_ERRORS = (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+              NotImplementedError)
+
+
+class StreamLimitError(Exception):
+    """A stream that would decode to more than the allowed number of bytes (decompression bomb)."""
+
+
+# --- bounded stream data ------------------------------------------------------------------------
+
+# Worst-case expansion (decoded bytes per encoded byte) of filters left to qpdf: a stream is
+# handed to qpdf's unbounded decoder only when raw size x these factors stays under the limit.
+_EXPANSION = {"/LZWDecode": 2_800, "/LZW": 2_800, "/RunLengthDecode": 64, "/RL": 64,
+              "/FlateDecode": 1_100, "/Fl": 1_100, "/ASCIIHexDecode": 1, "/AHx": 1,
+              "/ASCII85Decode": 4, "/A85": 4}
+
+
+def _filters(stream: Any) -> tuple[list[str], list[Any]]:
+    f = stream.get("/Filter")
+    names = [] if f is None else [str(f)] if isinstance(f, pikepdf.Name) else [str(x) for x in f]
+    p = stream.get("/DecodeParms")
+    parms = [p] * len(names) if not isinstance(p, pikepdf.Array) else list(p)
+    return names, parms
+
+
+def _inflate(raw: bytes, limit: int) -> bytes:
+    d = zlib.decompressobj()
+    try:
+        out = d.decompress(raw, limit + 1)
+        over = len(out) > limit or bool(d.unconsumed_tail)  # a tail is left only when the limit was hit
+    except zlib.error:
+        # Damaged Flate data: keep what decodes (as qpdf and pypdf do), in bounded chunks.
+        d, parts, size, over = zlib.decompressobj(), [], 0, False
+        for i in range(0, len(raw), 4096):
+            try:
+                part = d.decompress(raw[i:i + 4096], limit + 1 - size)
+            except zlib.error:
+                break
+            parts.append(part)
+            size += len(part)
+            if size > limit or d.unconsumed_tail:
+                over = True
+                break
+        out = b"".join(parts)
+    if over:
+        raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
+    return out
+
+
+def stream_bytes(stream: Any, limit: int) -> bytes | None:
+    """The decoded data of a stream, never more than ``limit`` bytes (else StreamLimitError).
+
+    Flate, ASCIIHex and ASCII85 are decoded here with a bounded zlib; other filters only when their
+    worst-case expansion of the raw size stays under the limit. None when the data cannot be decoded.
+    """
+    length = stream.get("/Length")
+    if isinstance(length, int) and length > limit:
+        raise StreamLimitError(f"Datenstrom mit /Length {length} Byte")
+    names, parms = _filters(stream)
+    if len(names) > 4:
+        return None
+    data = bytes(stream.read_raw_bytes())
+    if len(data) > limit:
+        raise StreamLimitError(f"Datenstrom mit {len(data)} Byte")
+    for k, name in enumerate(names):
+        parm = parms[k] if k < len(parms) else None
+        predictor = parm.get("/Predictor", 1) if isinstance(parm, pikepdf.Dictionary) else 1
+        if name in ("/FlateDecode", "/Fl") and predictor in (None, 1):
+            data = _inflate(data, limit)
+        elif name in ("/ASCIIHexDecode", "/AHx"):
+            hexa = re.sub(rb"\s+", b"", data.split(b">", 1)[0])
+            try:
+                data = binascii.unhexlify(hexa + b"0" * (len(hexa) % 2))
+            except binascii.Error:
+                return None
+        elif name in ("/ASCII85Decode", "/A85"):
+            a85 = data.strip().removeprefix(b"<~").split(b"~>", 1)[0]
+            z = a85.count(b"z")
+            if (len(a85) - z) * 4 // 5 + 4 * z > limit:  # 'z' stands for four zero bytes
+                raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
+            try:
+                data = base64.a85decode(a85, ignorechars=b" \t\n\r\x0b\x0c")
+            except ValueError:
+                return None
+        else:
+            if k != 0:
+                return None  # qpdf decodes whole filter chains only
+            bound = len(data)
+            for n in names:
+                bound *= _EXPANSION.get(n, limit + 1)
+            if bound > limit:
+                return None  # cannot prove it small: not decoded (real content streams are Flate)
+            return bytes(stream.read_bytes())
+        if len(data) > limit:
+            raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
+    return data
+
+
+def content_bytes(page: Any, limit: int) -> bytes | None:
+    """A page's /Contents (one stream or an array of them) decoded, at most ``limit`` bytes in all."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    if isinstance(contents, pikepdf.Stream):
+        return stream_bytes(contents, limit)
+    if not isinstance(contents, pikepdf.Array):
+        return None
+    parts: list[bytes] = []
+    left = limit
+    for k in range(min(len(contents), MAX_CONTENT_PARTS)):
+        part = contents[k]
+        if not isinstance(part, pikepdf.Stream):
+            continue
+        data = stream_bytes(part, left)
+        if data is None:
+            continue
+        parts.append(data)
+        left -= len(data) + 1
+        if left < 0:
+            raise StreamLimitError(f"Seiteninhalt größer als {limit} Byte")
+    return b"\n".join(parts)
+
 
 @dataclass(frozen=True)
 class Word:
@@ -100,49 +226,60 @@ def _mult(a: list[float], b: list[float]) -> list[float]:
             a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
 
 
-def path_points(page: Any, reader: PdfReader) -> list[tuple[float, float]]:
+def path_points(page: Any, pdf: pikepdf.Pdf, limit: int) -> list[tuple[float, float]]:
     """Points (PDF user space) of every line/curve segment drawn on the page, form XObjects included.
 
-    Rectangles (``re``) are left out: they are the printed borders and backgrounds of the boxes;
-    a tick is drawn with lines or curves (or as a glyph, found in the text layer).
+    ``page`` is the page dictionary. Rectangles (``re``) are left out: they are the printed borders
+    and backgrounds of the boxes; a tick is drawn with lines or curves (or as a glyph, found in the
+    text layer). Every stream is decoded within ``limit`` bytes; one that is larger is skipped.
     """
     points: list[tuple[float, float]] = []
     budget = [MAX_CONTENT_OPS]
 
-    def walk(content: Any, resources: Any, ctm: list[float], depth: int) -> None:
+    def walk(data: bytes | None, resources: Any, ctm: list[float], depth: int) -> None:
+        if not data:
+            return
         try:
-            ops = ContentStream(content, reader).operations
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+            ops = pikepdf.parse_content_stream(pikepdf.Stream(pdf, data), _WALK_OPS)
+        except PDF_ERRORS:
             return
         stack: list[list[float]] = []
-        xobjects: Any = {}
-        if isinstance(resources, DictionaryObject):
-            xo = resources.get("/XObject")
-            xobjects = xo.get_object() if xo is not None else {}
-        for operands, op in ops:
+        xobjects: Any = None
+        if isinstance(resources, pikepdf.Dictionary):
+            xobjects = resources.get("/XObject")
+        for ins in ops:
             budget[0] -= 1
             if budget[0] <= 0:
                 return
-            if op == b"q":
+            operands: Any = ins.operands
+            name = str(ins.operator)
+            if name == "q":
                 stack.append(ctm)
-            elif op == b"Q":
+            elif name == "Q":
                 ctm = stack.pop() if stack else ctm
-            elif op == b"cm" and len(operands) == 6:
+            elif name == "cm" and len(operands) == 6:
                 ctm = _mult([float(v) for v in operands], ctm)
-            elif op in _PATH_OPS and len(operands) >= 2:
+            elif name in _PATH_OPS and len(operands) >= 2:
                 for i in range(0, len(operands) - 1, 2):
                     x, y = float(operands[i]), float(operands[i + 1])
                     points.append((ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]))
-            elif op == b"Do" and operands and depth < MAX_XOBJECT_DEPTH:
-                xobj = xobjects.get(operands[0]) if hasattr(xobjects, "get") else None
-                xobj = xobj.get_object() if xobj is not None else None
-                if isinstance(xobj, StreamObject) and xobj.get("/Subtype") == "/Form":
-                    matrix = [float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0])]
-                    walk(xobj, xobj.get("/Resources", resources), _mult(matrix, ctm), depth + 1)
+            elif name == "Do" and operands and depth < MAX_XOBJECT_DEPTH:
+                xobj = xobjects.get(operands[0]) if isinstance(xobjects, pikepdf.Dictionary) else None
+                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == "/Form":
+                    matrix = xobj.get("/Matrix")
+                    m = [float(v) for v in matrix] if isinstance(matrix, pikepdf.Array) and len(matrix) == 6 \
+                        else [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+                    try:
+                        sub = stream_bytes(xobj, limit)
+                    except StreamLimitError:
+                        continue
+                    walk(sub, xobj.get("/Resources", resources), _mult(m, ctm), depth + 1)
 
-    contents = page.get_contents()
-    if contents is not None:
-        walk(contents, page.get("/Resources"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0)
+    try:
+        data = content_bytes(page, limit)
+    except StreamLimitError:
+        return points
+    walk(data, page.get("/Resources"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0)
     return points
 
 

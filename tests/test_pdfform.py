@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -182,15 +184,81 @@ def test_owner_password_only_is_read(registration_pdf: bytes, registry: LayoutRe
     _assert_values(_only_reading(pdf, registry), vals)
 
 
+def _aes256(pdf: bytes, user: str, tmp_path: Path) -> bytes:
+    """The file encrypted with AES-256 (R6), as ``qpdf --encrypt USER owner 256`` writes it."""
+    src, dst = tmp_path / "in.pdf", tmp_path / "out.pdf"
+    src.write_bytes(pdf)
+    if shutil.which("qpdf"):
+        subprocess.run(["qpdf", "--encrypt", user, "owner", "256", "--", str(src), str(dst)], check=True)
+    else:  # the same qpdf library, through pikepdf
+        import pikepdf
+
+        with pikepdf.open(src) as doc:
+            doc.save(dst, encryption=pikepdf.Encryption(user=user, owner="owner", R=6, aes=True))
+    data = dst.read_bytes()
+    assert b"/Encrypt" in data and b"/AESV3" in data
+    return data
+
+
+def test_aes256_with_empty_user_password_is_read(registration_pdf: bytes, registry: LayoutRegistry,
+                                                 tmp_path: Path) -> None:
+    vals = returns.values(2, "venue_schleiz")
+    reading = _only_reading(_aes256(fill_pypdf(registration_pdf, vals), "", tmp_path), registry)
+    assert reading.method == "acroform" and reading.identity.layout_id == "registration"
+    assert reading.problems == ()
+    _assert_values(reading, vals)
+
+
+def test_aes256_with_user_password_is_rejected(registration_pdf: bytes, registry: LayoutRegistry,
+                                               tmp_path: Path) -> None:
+    pdf = _aes256(fill_pypdf(registration_pdf, returns.values(2)), "geheim", tmp_path)
+    with pytest.raises(InputError, match="verschlüsselte PDF-Datei \\(Passwort erforderlich\\)"):
+        read_pdf(pdf, registry)
+
+
+def test_repaired_file_is_read_but_flagged(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    # pypdf writes the widgets first: cut off the tail (page content, xref, trailer) and qpdf rebuilds it.
+    vals = returns.values(1, "venue_gotha")
+    full = fill_pypdf(registration_pdf, vals)
+    reading = _only_reading(full[: len(full) * 2 // 3], registry)
+    _assert_values(reading, vals)
+    assert any("beschädigt und repariert" in p for p in reading.problems)
+    assert _only_reading(full, registry).problems == ()
+
+
+def test_content_stream_decoding_is_bounded() -> None:
+    import zlib
+
+    import pikepdf
+
+    from formkit.textlayer import StreamLimitError, stream_bytes
+
+    with pikepdf.new() as doc:
+        small = pikepdf.Stream(doc, zlib.compress(b"0 0 m 1 1 l S\n" * 10))
+        small.Filter = pikepdf.Name.FlateDecode
+        assert stream_bytes(small, 1_000) == b"0 0 m 1 1 l S\n" * 10
+        bomb = pikepdf.Stream(doc, zlib.compress(b" " * 5_000_000, 9))
+        bomb.Filter = pikepdf.Name.FlateDecode
+        with pytest.raises(StreamLimitError):
+            stream_bytes(bomb, 1_000_000)
+        chain = pikepdf.Stream(doc, zlib.compress(b"BT ET").hex().encode() + b">")
+        chain.Filter = pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode])
+        assert stream_bytes(chain, 1_000) == b"BT ET"
+        damaged = zlib.compress(b"0 0 m 1 1 l S\n" * 1_000)
+        broken = pikepdf.Stream(doc, damaged[:40] + bytes(len(damaged) - 40))  # the tail zeroed
+        broken.Filter = pikepdf.Name.FlateDecode
+        assert (stream_bytes(broken, 1_000_000) or b"").startswith(b"0 0 m 1 1 l S\n")  # a damaged stream is no bomb
+
+
 @pytest.mark.parametrize(("make", "reason"), [
     (lambda: returns.blank_pages(150), "zu viele Seiten"),
     (returns.decompression_bomb, "Sicherheitsgrenze|zu groß|beschädigt"),
     (returns.deep_nesting, "verschachtelt|beschädigt"),
 ])
 def test_hostile_pdfs_are_bounded(make, reason: str, registry: LayoutRegistry) -> None:  # type: ignore[no-untyped-def]
-    from formkit.pdfform import harden_pypdf
+    from formkit.pdfform import harden_pdf_reader
 
-    harden_pypdf()
+    harden_pdf_reader()
     data = make()
     t = time.monotonic()
     with pytest.raises(InputError, match=reason):
