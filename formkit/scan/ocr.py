@@ -15,7 +15,6 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from formkit import thresholds as T
 from formkit.errors import MissingToolError
@@ -152,7 +151,9 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     with _lock:
         api = _get_api()
         api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK if multiline else tesserocr.PSM.SINGLE_LINE)
-        api.SetImage(Image.fromarray(padded))
+        # Raw grey bytes: SetImage(PIL) would encode and decode a BMP for every zone.
+        h, w = padded.shape
+        api.SetImageBytes(np.ascontiguousarray(padded, dtype=np.uint8).tobytes(), w, h, 1, w)
         api.SetSourceResolution(int(round(px_per_mm * 25.4)))
         api.Recognize()
         it = api.GetIterator()
