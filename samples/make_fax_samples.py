@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import corpus as C  # noqa: E402
+from formkit.recipients import read_recipients  # noqa: E402
 
 OUT = ROOT / "samples" / "returns" / "fax"
 
@@ -32,15 +33,19 @@ def main() -> None:
     for old in OUT.glob("*.tif"):
         old.unlink()
     rng = random.Random(2018)
-    # People and recipient ids of samples/recipients.csv, so the demo matches them to the list.
-    a = values("Sabine Köhler", "Jugendamt Saale-Orla-Kreis / Sachgebietsleiterin", "Oschitzer Straße 4\n07907 Schleiz",
-               "03663 488-0", "s.koehler@lrasok.thueringen.de", "03.04.2018", "venue_schleiz")
-    b = values("Ulrike Fuß", "Landratsamt Hildburghausen / Jugendamt", "Wiesenstraße 18\n98646 Hildburghausen",
-               "03685 445-0", "u.fuss@lkhbn.de", "04.04.2018", "venue_gotha")
-    c = values("Matthias Vogel", "Ev. Kirchenkreis Sonneberg / Jugendreferent", "Kirchstraße 2\n96515 Sonneberg",
-               "03675 8710", "m.vogel@kirchenkreis-son.de", "06.04.2018", "venue_sonneberg")
-    d = values("Kim Bauer", "Stadtjugendring Sondershausen e. V.", "Markt 7\n99706 Sondershausen",
-               "03632 5410", "k.bauer@sjr-sdh.de", "09.04.2018", "venue_sondershausen")
+    # Most returns are the packet's own sheet: prefilled from samples/recipients.csv (so the QR
+    # carries the recipient id), phone, date and the venue added by the person before faxing.
+    people = {r.id: r for r in read_recipients(ROOT / "samples" / "recipients.csv")[0]}
+
+    def returned(rid: str, phone: str, date: str, venue: str, **changed: str) -> dict[str, str]:
+        v = {**people[rid].prefill_values(), "phone": phone, "date": date, **changed}
+        return {**v, **{key: "1" if key == venue else "" for key in C.VENUES}}
+
+    a = returned("R0005", "03663 488-0", "03.04.2018", "venue_schleiz")
+    # This one typed a new e-mail address over the prefilled one.
+    b = returned("R0008", "03685 445-0", "04.04.2018", "venue_gotha", email="u.fuss@lkhbn.de")
+    c = returned("R0009", "03675 8710", "06.04.2018", "venue_sonneberg")
+    d = returned("R0006", "03632 5410", "09.04.2018", "venue_sondershausen")
     e = values("Günter Öhlschläger", "Landratsamt Kyffhäuserkreis", "Markt 8\n99706 Sondershausen",
                "03632 741-0", "g.oehlschlaeger@kyffhaeuser.de", "10.04.2018", "venue_sondershausen")
     samples = [
