@@ -203,13 +203,18 @@ class TextSpec(_Strict):
     bold: bool = False
 
 
-class FormLayout(_Strict):
-    kind: Literal["form"]
+class _LayoutHead(_Strict):
+    """What every layout file starts with: its identity and the data files it prints from."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: int = Field(ge=1)
     title: str
-    event: str | None = None
-    statements: str | None = None
+    event: str | None = None  # an event data file (layouts/events/…), relative to the layout
+    statements: str | None = None  # a statements data file (Leitgedanken)
+
+
+class FormLayout(_LayoutHead):
+    kind: Literal["form"]
     page_size: Annotated[list[float], Field(min_length=2, max_length=2)] = [210.0, 297.0]
     # Region (mm) in which the header blocks flow, above the fields.
     header_rect: RectList = [22.0, 26.0, 136.0, 70.0]
@@ -277,13 +282,8 @@ PageSpec = Annotated[
 ]
 
 
-class DocumentLayout(_Strict):
+class DocumentLayout(_LayoutHead):
     kind: Literal["document"]
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    version: int = Field(ge=1)
-    title: str
-    event: str | None = None
-    statements: str | None = None
     margins: Annotated[list[float], Field(min_length=4, max_length=4)] = [25.0, 20.0, 20.0, 25.0]
     pages: list[PageSpec] = Field(min_length=1)
 
