@@ -120,7 +120,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     if reg.fit_error_mm > T.FIT_REJECT_MM:
         return Analysis(NotAForm(page_no, f"Anmeldebogen erkannt, aber nicht lesbar: Passmarken passen nicht "
                                           f"zusammen (Abweichung {reg.fit_error_mm:.1f} mm)"), reg)
-    trusted = reg.fit_error_mm <= T.FIT_REVIEW_MM
+    # A good fit through fewer than all marks proves less: missing marks make every value untrusted.
+    trusted = reg.fit_error_mm <= T.FIT_REVIEW_MM and not reg.problems
     if not trusted:
         problems.append(f"Ausrichtung ungenau (mittlere Abweichung {reg.fit_error_mm:.1f} mm): bitte prüfen")
 
