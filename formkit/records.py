@@ -192,7 +192,9 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         if r is None:
             reasons.append(f"Feld {spec.name} nicht gelesen")
             continue
-        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text" and r.value.strip():
+        # An empty value counts too: ink in the zone but nothing read (handwriting, a smudge)
+        # comes back empty at confidence 0, and a person must look at it.
+        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text":
             low.append(spec.name)
         if spec.type == "checkbox":
             group = spec.group or spec.name

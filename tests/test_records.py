@@ -52,3 +52,13 @@ def test_low_confidence_value_that_differs_still_goes_to_review(registry: Layout
 def test_without_recipient_id_nothing_is_confirmed(registry: LayoutRegistry) -> None:
     rec = _assemble(registry, {"name": ("Dr. Anna Müller", 0.55), "venue_gotha": ("1", 0.99)}, None)
     assert rec.status == "review" and "unsicher gelesen: name" in rec.reason
+
+
+def test_ink_but_nothing_read_goes_to_review(registry: LayoutRegistry) -> None:
+    values = {"name": ("Dr. Anna Müller", 0.98), "institution": ("Landratsamt Gotha, Jugendamt", 0.97),
+              "phone": ("", 0.0), "venue_gotha": ("1", 0.99)}
+    rec = _assemble(registry, values, None)
+    assert rec.status == "review" and "unsicher gelesen: phone" in rec.reason
+    # A clean empty zone (the recogniser's empty confidence) is not a reason to look.
+    values["phone"] = ("", 0.95)
+    assert _assemble(registry, values, None).status == "ok"
