@@ -116,3 +116,28 @@ def test_decompression_bomb_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="zu groß"):
         list(iter_image_pages(p))
+
+
+def _blank_sheet_scan(rid: str, dpi: int = 200) -> tuple[np.ndarray, float]:
+    """The blank print copy as a clean grey scan at *dpi* (ink painted in by the caller)."""
+    arr = np.asarray(C.gs(C.blank_pdf(rid, fillable=False), "pnggray", (dpi, dpi)).convert("L")).copy()
+    return arr, dpi / 25.4
+
+
+def test_uncertain_tick_is_a_state_not_a_second_problem_line(registry: LayoutRegistry) -> None:
+    # Record assembly reports every uncertain tick ("Ankreuzfeld unsicher: Gotha"); the reader
+    # must not add its own line for the same box, or the reason names it twice.
+    arr, px = _blank_sheet_scan("LSZ-0007")
+    box = C.form_layout().field("venue_gotha").box
+    inner = box.inset(1.2)
+    # A short stroke: about 6 % of the inner area inked, between "empty" (4 %) and "ticked" (8 %).
+    y = int((inner.y + inner.h / 2) * px)
+    h = max(1, int(0.06 * inner.h * px))
+    arr[y:y + h, int(inner.x * px):int(inner.x2 * px)] = 0
+    im = Image.fromarray(arr)
+    im.info["dpi"] = (200, 200)
+    r = read_page(im, 1, registry)
+    assert isinstance(r, PageReading), r
+    assert r.fields["venue_gotha"].state == "uncertain"
+    assert r.fields["venue_gotha"].score is not None
+    assert not any("Gotha" in p or "Ankreuzfeld" in p for p in r.problems), r.problems

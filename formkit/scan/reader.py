@@ -145,8 +145,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         if spec.type == "checkbox":
             t = ticks.read_tick(ink, local, px)
             conf = t.confidence if trusted else min(t.confidence, T.UNTRUSTED_CONFIDENCE)
-            if t.state == "uncertain":
-                problems.append(f"Ankreuzfeld „{spec.value or spec.name}“ unklar (Tinte {t.score:.0%})")
+            # An uncertain state is reported by record assembly (for every method), not here.
             fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
