@@ -115,8 +115,7 @@ def _file(path: Path, label: str) -> Iterator[Source]:
             return
         suffix = path.suffix.lower()
         if suffix == ".eml":
-            raw = path.read_bytes()
-            yield from _message(email.message_from_bytes(raw, policy=email.policy.default), label, raw)
+            yield from _parsed(path.read_bytes(), label)
             return
         if suffix != ".pdf" and is_mbox(path):
             yield from _mbox(path, label)
@@ -129,12 +128,35 @@ def _file(path: Path, label: str) -> Iterator[Source]:
     yield Source(label=label, sha256=digest, size=size, path=path, file_time=mtime)
 
 
+def _parsed(raw: bytes, label: str) -> Iterator[Source]:
+    """The sources of one message; a message that cannot be taken apart is one error row.
+
+    Header parsing of the stdlib raises on hostile input (AttributeError, IndexError, ValueError …);
+    all of a message is read before anything is yielded, so a failure midway leaves no half.
+    """
+    try:
+        sources = list(_message(email.message_from_bytes(raw, policy=email.policy.default), label, raw))
+    except Exception as e:  # one bad message never stops the batch
+        yield _error_source(label, f"E-Mail nicht lesbar ({type(e).__name__})", raw)
+        return
+    yield from sources
+
+
+def _unreadable_message(label: str, e: Exception) -> Source:
+    reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+    return _error_source(label, f"E-Mail nicht lesbar ({reason})")
+
+
 def _mbox(path: Path, label: str) -> Iterator[Source]:
     box = mailbox.mbox(str(path), create=False)
     try:
         for i, key in enumerate(box.keys(), start=1):
-            raw = box.get_bytes(key)
-            yield from _message(email.message_from_bytes(raw, policy=email.policy.default), f"{label}#{i}", raw)
+            try:
+                raw = box.get_bytes(key)
+            except Exception as e:
+                yield _unreadable_message(f"{label}#{i}", e)
+                continue
+            yield from _parsed(raw, f"{label}#{i}")
     finally:
         box.close()
 
@@ -147,26 +169,42 @@ def _maildir(path: Path, label: str) -> Iterator[Source]:
         names = [n for n in os.listdir(path / sub) if n.split(":", 1)[0] == key] if (path / sub).is_dir() else []
         entries.append((f"{sub}/{names[0] if names else key}", key))
     for rel, key in sorted(entries):
-        raw = box.get_bytes(key)
-        yield from _message(email.message_from_bytes(raw, policy=email.policy.default), f"{label}/{rel}", raw)
+        try:
+            raw = box.get_bytes(key)
+        except Exception as e:
+            yield _unreadable_message(f"{label}/{rel}", e)
+            continue
+        yield from _parsed(raw, f"{label}/{rel}")
 
 
 def message_date(msg: Message) -> dt.datetime | None:
-    value = msg.get("Date")
-    if not value:
-        return None
+    """The Date header as an aware time; None when missing or not parseable (of any malformation)."""
     try:
+        value = msg.get("Date")
+        if not value:
+            return None
         t = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+    except Exception:  # the stdlib header parser raises more than ValueError on hostile input
         return None
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def message_sender(msg: Message) -> str:
-    value = msg.get("From")
-    if not value:
+    """The From address; "" when missing or not parseable (``From: :;>`` raises AttributeError)."""
+    try:
+        value = msg.get("From")
+        if not value:
+            return ""
+        return email.utils.parseaddr(str(value))[1]
+    except Exception:
         return ""
-    return email.utils.parseaddr(str(value))[1]
+
+
+def _filename(part: Message) -> str:
+    try:
+        return part.get_filename() or ""
+    except Exception:  # a malformed Content-Disposition/Content-Type parameter
+        return ""
 
 
 def _referenced_cids(msg: Message) -> set[str]:
@@ -187,7 +225,7 @@ def _referenced_cids(msg: Message) -> set[str]:
 
 def _is_usable(part: Message, inline_cids: set[str]) -> tuple[bool, str]:
     ctype = part.get_content_type().lower()
-    filename = part.get_filename() or ""
+    filename = _filename(part)
     suffix = Path(filename).suffix.lower()
     if ctype.startswith("multipart/") or ctype == "message/rfc822":
         return False, ""

@@ -8,6 +8,8 @@ import mailbox
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 from formkit.ingest import iter_sources
 
 
@@ -79,3 +81,41 @@ def test_mbox_and_maildir(tmp_path: Path) -> None:
     # A Maildir inside a folder is found as such, not as loose files.
     nested = list(iter_sources([tmp_path]))
     assert sorted(s.sender for s in nested) == ["a@example.de", "b@example.de", "c@example.de"]
+
+
+def hostile_from(msg: EmailMessage, value: bytes = b":;>") -> bytes:
+    """The message's bytes with a From header the stdlib's header parser chokes on."""
+    raw = msg.as_bytes()
+    start = raw.index(b"From: ")
+    return raw[:start] + b"From: " + value + raw[raw.index(b"\n", start):]
+
+
+def test_malformed_sender_header_is_no_crash(tmp_path: Path) -> None:
+    pdf = b"%PDF-1.7 anmeldung"
+    (tmp_path / "kaputt.eml").write_bytes(hostile_from(make_mail([("a.pdf", "application/pdf", pdf)])))
+    (tmp_path / "null.eml").write_bytes(hostile_from(make_mail([]), b"a\x00b <x@y>").replace(
+        b"Date: Tue", b"Date: \x00Tue"))
+    by_label = {s.label: s for s in iter_sources([tmp_path])}
+    s = by_label["kaputt.eml#a.pdf"]
+    assert s.data == pdf and s.sender == "" and s.error is None
+    assert by_label["null.eml"].error
+
+
+def test_one_unreadable_message_of_an_mbox_is_one_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import formkit.ingest as ingest
+
+    box = mailbox.mbox(str(tmp_path / "inbox.mbox"))
+    box.add(make_mail([("a.pdf", "application/pdf", b"%PDF-1 a")], sender="boese@example.de"))
+    box.add(make_mail([("b.pdf", "application/pdf", b"%PDF-1 b")], sender="b@example.de"))
+    box.close()
+    real = ingest._referenced_cids
+
+    def fails_for_one(msg):  # type: ignore[no-untyped-def]
+        if "boese" in str(msg["From"]):
+            raise IndexError("list index out of range")
+        return real(msg)
+
+    monkeypatch.setattr(ingest, "_referenced_cids", fails_for_one)
+    first, second = iter_sources([tmp_path / "inbox.mbox"])
+    assert first.label.endswith("inbox.mbox#1") and first.error and first.error.startswith("E-Mail nicht lesbar")
+    assert second.data == b"%PDF-1 b" and second.error is None

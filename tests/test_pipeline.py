@@ -248,3 +248,23 @@ def test_cli_errors_have_exit_codes(tmp_path: Path) -> None:
 def test_commands_have_help() -> None:
     for name in ("parse", "export"):
         assert main.commands[name].help
+
+
+# --- hostile e-mail ----------------------------------------------------------------------------
+
+
+def test_malformed_mail_header_is_a_row_not_a_crash(tmp_path: Path, registration_pdf: bytes) -> None:
+    from tests.test_ingest import hostile_from
+
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    good = fill_pypdf(registration_pdf, returns.values(0, "venue_gotha"))
+    (inbox / "gut.pdf").write_bytes(good)
+    (inbox / "kaputt.eml").write_bytes(hostile_from(make_mail([])))
+    out = tmp_path / "h.csv"
+    res = CliRunner().invoke(main, ["parse", str(inbox), "--db", str(tmp_path / "h.sqlite"), "--csv", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = {r["source"]: r for r in read_csv(out)}
+    assert set(rows) == {"gut.pdf", "kaputt.eml"}
+    assert rows["gut.pdf"]["status"] == "ok" and rows["gut.pdf"]["venue"] == "Gotha"
+    assert rows["kaputt.eml"]["status"] == "rejected" and rows["kaputt.eml"]["reason"]
