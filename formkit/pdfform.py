@@ -514,7 +514,8 @@ def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: LayoutRegistry) -> PdfRes
         form = index.by_identity(ident) if ident else None
         problems: tuple[str, ...] = ()
         if ident and form is None:
-            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}")
+            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}",
+                                        recognised=True)
             continue
         if form is None and by_names is not None:
             form = by_names
@@ -561,7 +562,8 @@ def _read_pending(data: bytes, pdf: pikepdf.Pdf, pages: list[Any], index: FormIn
             continue
         form = index.by_identity(ident)
         if form is None:
-            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}")
+            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}",
+                                        recognised=True)
             continue
         if ident.recipient_id is None:
             same = [k for k in kw if k.layout_id == ident.layout_id and k.version == ident.version and k.recipient_id]

@@ -54,3 +54,4 @@ class NotAForm:
     page: int
     reason: str
     foreign: bool = False  # True when the page is some other organisation's form
+    recognised: bool = False  # one of our sheets, but it cannot be read

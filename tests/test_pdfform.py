@@ -279,3 +279,29 @@ def test_real_world_pdfs_are_never_our_sheet(registry: LayoutRegistry) -> None:
         finally:
             assert time.monotonic() - t < 15, path
         assert not any(isinstance(p, PageReading) for p in result.pages), path
+
+
+@pytest.fixture(scope="module")
+def registry_v2(tmp_path_factory: pytest.TempPathFactory) -> LayoutRegistry:
+    """The project's layouts with the registration sheet at version 2 (a sheet we cannot place)."""
+    root = tmp_path_factory.mktemp("layouts-v2") / "layouts"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "layouts", root)
+    f = root / "registration.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
+    return LayoutRegistry(root)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_unknown_form_version_is_recognised(flatten: bool, registry_v2: LayoutRegistry,
+                                            registry: LayoutRegistry) -> None:
+    pdf, _ = render_to_bytes("registration", registry_v2, RenderOptions(recipient_id="LSZ-0011"))
+    vals = returns.values(0, "venue_gotha")
+    filled = fill_pdftk(pdf, vals, flatten=True) if flatten else fill_pypdf(pdf, vals)
+    (page,) = read_pdf(filled, registry).pages
+    assert isinstance(page, NotAForm) and "unbekannte Formularversion" in page.reason
+    assert page.recognised and not page.foreign
+
+
+def test_foreign_form_is_not_recognised(registry: LayoutRegistry) -> None:
+    (page,) = read_pdf(returns.foreign_form(), registry).pages
+    assert isinstance(page, NotAForm) and not page.recognised

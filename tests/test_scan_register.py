@@ -141,3 +141,65 @@ def test_uncertain_tick_is_a_state_not_a_second_problem_line(registry: LayoutReg
     assert r.fields["venue_gotha"].state == "uncertain"
     assert r.fields["venue_gotha"].score is not None
     assert not any("Gotha" in p or "Ankreuzfeld" in p for p in r.problems), r.problems
+
+
+@pytest.fixture(scope="module")
+def registry_v2(tmp_path_factory: pytest.TempPathFactory) -> LayoutRegistry:
+    """The project's layouts with the registration sheet at version 2 (a sheet we cannot place)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("layouts-v2") / "layouts"
+    shutil.copytree(C.ROOT / "layouts", root)
+    f = root / "registration.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
+    return LayoutRegistry(root)
+
+
+def test_unknown_version_is_recognised_but_not_read(registry_v2: LayoutRegistry, registry: LayoutRegistry) -> None:
+    from formkit.render.document import RenderOptions, render_to_bytes
+
+    pdf, _ = render_to_bytes("registration", registry_v2, RenderOptions(recipient_id="LSZ-0009", fillable=False))
+    im = C.gs(pdf, "pnggray", (200, 200)).convert("L")
+    im.info["dpi"] = (200, 200)
+    r = read_page(im, 1, registry)
+    assert isinstance(r, NotAForm) and "Version 2" in r.reason
+    assert r.recognised and not r.foreign
+
+
+def test_black_page_with_our_qr_is_recognised(registry: LayoutRegistry) -> None:
+    arr, _ = _blank_sheet_scan("LSZ-0010")
+    (code,) = find_qr(arr)
+    x0, y0 = code.corners.min(axis=0).astype(int) - 20
+    x1, y1 = code.corners.max(axis=0).astype(int) + 20
+    keep = arr[y0:y1, x0:x1].copy()
+    arr[:] = 0  # the transmission went black ...
+    arr[y0:y1, x0:x1] = keep  # ... but for the code
+    im = Image.fromarray(arr)
+    im.info["dpi"] = (200, 200)
+    r = read_page(im, 1, registry)
+    assert isinstance(r, NotAForm) and "unlesbar" in r.reason
+    assert r.recognised
+
+
+@pytest.mark.parametrize("kind", ["blank", "unrelated", "unreadable"])
+def test_pages_that_are_no_sheet_are_not_recognised(kind: str, tmp_path: Path, registry: LayoutRegistry) -> None:
+    s = {b.kind: b for b in C.bad_pages(random.Random(1))}[kind]
+    (r,) = _read(s, tmp_path, registry)
+    assert isinstance(r, NotAForm) and not r.recognised
+
+
+def test_sheet_whose_marks_do_not_fit_is_recognised(monkeypatch: pytest.MonkeyPatch,
+                                                    registry: LayoutRegistry) -> None:
+    import dataclasses
+
+    from formkit.scan import register
+
+    real = register.register_with_qr
+    monkeypatch.setattr(register, "register_with_qr",
+                        lambda *a, **k: dataclasses.replace(real(*a, **k), fit_error_mm=9.0))
+    arr, _ = _blank_sheet_scan("LSZ-0012")
+    im = Image.fromarray(arr)
+    im.info["dpi"] = (200, 200)
+    r = read_page(im, 1, registry)
+    assert isinstance(r, NotAForm) and "Passmarken passen nicht" in r.reason
+    assert r.recognised

@@ -90,12 +90,13 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     ink_share = float(page.ink[::4, ::4].mean())
     if ink_share < T.BLANK_INK:
         return Analysis(NotAForm(page_no, "leere Seite"))
-    if ink_share > T.DARK_PAGE_INK:
-        return Analysis(NotAForm(page_no, f"Seite unlesbar: {ink_share:.0%} schwarz (Faxfehler oder zu dunkel gescannt)"))
-
     codes = qr.find_qr(grey)
     ours = [(c, parse_payload(c.text)) for c in codes]
     ours = [(c, i) for c, i in ours if i is not None and c.text.startswith(PREFIX)]
+    if ink_share > T.DARK_PAGE_INK:
+        # Our QR code still readable on a page that came through black: one of our sheets, lost.
+        return Analysis(NotAForm(page_no, f"Seite unlesbar: {ink_share:.0%} schwarz (Faxfehler oder zu dunkel gescannt)",
+                                 recognised=bool(ours)))
     problems: list[str] = []
     reg: Registration | None
     if ours:
@@ -103,7 +104,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         assert ident is not None
         found = _identity_layout(ident, registry)
         if isinstance(found, str):
-            return Analysis(NotAForm(page_no, found))
+            return Analysis(NotAForm(page_no, found, recognised=True))
         reg = register.register_with_qr(page, found, code.corners, code.modules)
     else:
         layouts = [ld.layout for ld in registry.forms() if isinstance(ld.layout, FormLayout)]
@@ -119,7 +120,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     problems.extend(reg.problems)
     if reg.fit_error_mm > T.FIT_REJECT_MM:
         return Analysis(NotAForm(page_no, f"Anmeldebogen erkannt, aber nicht lesbar: Passmarken passen nicht "
-                                          f"zusammen (Abweichung {reg.fit_error_mm:.1f} mm)"), reg)
+                                          f"zusammen (Abweichung {reg.fit_error_mm:.1f} mm)", recognised=True), reg)
     # A good fit through fewer than all marks proves less: missing marks make every value untrusted.
     trusted = reg.fit_error_mm <= T.FIT_REVIEW_MM and not reg.problems
     if not trusted:
