@@ -223,18 +223,50 @@ def _referenced_cids(msg: Message) -> set[str]:
     return out
 
 
+def sniff_type(head: bytes) -> str:
+    """The file type by its first bytes: ".pdf", ".tif", ".png", ".jpg", or "" (none we read).
+
+    The one place that decides by content (the reader and the e-mail ingest both ask it): a
+    mail client's Content-Type (application/x-pdf, application/octet-stream) or a missing
+    file name says nothing reliable.
+    """
+    if b"%PDF-" in head[:1024]:
+        return ".pdf"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return ".tif"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return ".png"
+    if head[:3] == b"\xff\xd8\xff":
+        return ".jpg"
+    return ""
+
+
+def _payload(part: Message) -> bytes | None:
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, TypeError, AssertionError):
+        return None
+    return payload if isinstance(payload, bytes) else None
+
+
 def _is_usable(part: Message, inline_cids: set[str]) -> tuple[bool, str]:
+    """Whether a part is a return (by type, name, or else its bytes), and its file name."""
     ctype = part.get_content_type().lower()
-    filename = _filename(part)
-    suffix = Path(filename).suffix.lower()
     if ctype.startswith("multipart/") or ctype == "message/rfc822":
         return False, ""
+    filename = _filename(part)
+    suffix = Path(filename).suffix.lower()
+    sniffed = ""
+    if ctype not in ATTACHMENT_TYPES and suffix not in ATTACHMENT_SUFFIXES:
+        if ctype.startswith("text/"):
+            return False, ""
+        sniffed = sniff_type((_payload(part) or b"")[:1024])
+        if not sniffed:
+            return False, ""
     cid = str(part.get("Content-ID") or "").strip().strip("<>").lower()
-    if cid and cid in inline_cids and ctype.startswith("image/"):
-        return False, ""
-    if ctype in ATTACHMENT_TYPES or suffix in ATTACHMENT_SUFFIXES:
-        return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype, '.bin')}"
-    return False, ""
+    if cid and cid in inline_cids and (ctype.startswith("image/") or sniffed not in ("", ".pdf")):
+        return False, ""  # a logo shown in the HTML body
+    return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype) or sniffed or '.bin'}"
 
 
 def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
@@ -246,15 +278,12 @@ def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
         usable, filename = _is_usable(part, inline_cids)
         if not usable:
             continue
-        try:
-            payload = part.get_payload(decode=True)
-        except (ValueError, TypeError, AssertionError):
-            payload = None
+        payload = _payload(part)
         n = seen_names.get(filename, 0)
         seen_names[filename] = n + 1
         name = filename if n == 0 else f"{filename}({n + 1})"
         found += 1
-        if not isinstance(payload, bytes):
+        if payload is None:
             yield _error_source(f"{label}#{name}", "Anhang nicht lesbar")
             continue
         yield Source(label=f"{label}#{name}", sha256=hashlib.sha256(payload).hexdigest(), size=len(payload),

@@ -23,7 +23,7 @@ from typing import Any
 
 from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, write_csv
-from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources
+from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, sniff_type
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
@@ -107,14 +107,6 @@ def init_worker(layouts: Path | None, limit_memory: bool) -> None:
             pass
 
 
-def _kind(head: bytes) -> str:
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head[:4] in (b"II*\x00", b"MM\x00*") or head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff":
-        return "image"
-    return ""
-
-
 def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
     """Read one input (in a worker). Never raises: a failure is a FileResult with an error."""
     use_alarm = timeout_s > 0 and hasattr(signal, "SIGALRM")
@@ -158,8 +150,8 @@ def _process(job: Job) -> FileResult:
         data = job.path.read_bytes()
     if not data:
         raise InputError("leere Datei (0 Byte)")
-    kind = _kind(data[:1024])
-    if kind == "pdf":
+    kind = sniff_type(data[:1024])
+    if kind == ".pdf":
         result = read_pdf(data, registry)
         if not any(isinstance(p, RasterPage) for p in result.pages):
             return FileResult(job.sha256, result.page_count, result.pages)
@@ -167,7 +159,7 @@ def _process(job: Job) -> FileResult:
             pages = tuple(_ocr_pdf_page(path, p.page, registry) if isinstance(p, RasterPage) else p
                           for p in result.pages)
         return FileResult(job.sha256, result.page_count, pages)
-    if kind == "image":
+    if kind:
         with _as_file(job, data, ".img") as path:
             pages = _ocr_image(path, registry)
         return FileResult(job.sha256, len(pages), pages)

@@ -119,3 +119,23 @@ def test_one_unreadable_message_of_an_mbox_is_one_row(tmp_path: Path, monkeypatc
     first, second = iter_sources([tmp_path / "inbox.mbox"])
     assert first.label.endswith("inbox.mbox#1") and first.error and first.error.startswith("E-Mail nicht lesbar")
     assert second.data == b"%PDF-1 b" and second.error is None
+
+
+def test_attachments_recognised_by_their_bytes(tmp_path: Path) -> None:
+    pdf, tif = b"%PDF-1.7 anmeldung", b"II*\x00fax"
+    msg = make_mail([], logo=True)
+    msg.add_attachment(pdf, maintype="application", subtype="x-pdf")  # no file name, odd type
+    msg.add_attachment(tif, maintype="application", subtype="octet-stream")
+    msg.add_attachment(b"PK\x03\x04docx", maintype="application", subtype="octet-stream")
+    (tmp_path / "mail.eml").write_bytes(msg.as_bytes())
+    sources = list(iter_sources([tmp_path / "mail.eml"]))
+    assert [(s.label.rsplit("#", 1)[1], s.data, s.error) for s in sources] == [
+        ("anhang.pdf", pdf, None), ("anhang.tif", tif, None)]
+
+
+def test_sniff_type() -> None:
+    from formkit.ingest import sniff_type
+
+    assert sniff_type(b"junk\n%PDF-1.4") == ".pdf"
+    assert sniff_type(b"MM\x00*") == ".tif" and sniff_type(b"\x89PNG\r\n\x1a\n") == ".png"
+    assert sniff_type(b"\xff\xd8\xff\xe0") == ".jpg" and sniff_type(b"PK\x03\x04") == ""
