@@ -16,7 +16,7 @@ import hashlib
 import mailbox
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
 
@@ -58,6 +58,16 @@ def _error_source(label: str, reason: str, data: bytes = b"") -> Source:
     # Keyed by the label: the file's content is unknown or not what is being reported.
     key = hashlib.sha256(b"formkit-error:" + label.encode("utf-8", "surrogateescape") + b":" + data).hexdigest()
     return Source(label=label, sha256=key, size=len(data), error=reason)
+
+
+def repeat_of(src: Source, first: Source) -> Source:
+    """The row of an input whose bytes an earlier input of the run already has: a rejection.
+
+    Keyed by the label and the content (like an error source), so a re-run finds it stored
+    and adds nothing, and the same name with new content is parsed afresh.
+    """
+    key = _error_source(src.label, "", src.sha256.encode("ascii")).sha256
+    return replace(src, sha256=key, path=None, data=None, error=f"gleicher Inhalt wie {first.label}")
 
 
 def is_maildir(path: Path) -> bool:

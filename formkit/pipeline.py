@@ -23,7 +23,7 @@ from typing import Any
 
 from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, write_csv
-from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, sniff_type
+from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, repeat_of, sniff_type
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
@@ -338,20 +338,29 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
     with Store(opts.db) as store:
         asm = Assembler(registry, store, matcher)
         run_keys: list[str] = []
-        seen: set[str] = set()
+        run_keys_seen: set[str] = set()
+        first: dict[str, Source] = {}  # content → the first input of this run with it
         todo: list[Source] = []
         for src in sources:
-            if src.sha256 in seen:
+            repeat = src.sha256 in first
+            if repeat:
                 summary.same_content += 1
-            elif store.has_source(src.sha256):
-                summary.already_stored += 1
+                if src.label == first[src.sha256].label:
+                    continue  # the same input given twice: one row
+                src = repeat_of(src, first[src.sha256])
+            else:
+                first[src.sha256] = src
+            if src.sha256 in run_keys_seen:
+                continue
+            run_keys_seen.add(src.sha256)
+            run_keys.append(src.sha256)
+            if store.has_source(src.sha256):
+                if not repeat:  # a repeat stays counted as such
+                    summary.already_stored += 1
                 info = store.source_info(src.sha256)
                 summary.pages_without_form += info.pages_without_form if info else 0
             else:
                 todo.append(src)
-            if src.sha256 not in seen:
-                run_keys.append(src.sha256)
-            seen.add(src.sha256)
         done = len(sources) - len(todo)
         if progress and done:
             progress(done)

@@ -268,3 +268,27 @@ def test_malformed_mail_header_is_a_row_not_a_crash(tmp_path: Path, registration
     assert set(rows) == {"gut.pdf", "kaputt.eml"}
     assert rows["gut.pdf"]["status"] == "ok" and rows["gut.pdf"]["venue"] == "Gotha"
     assert rows["kaputt.eml"]["status"] == "rejected" and rows["kaputt.eml"]["reason"]
+
+
+def test_identical_bytes_each_get_a_row(tmp_path: Path, registration_pdf: bytes) -> None:
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    pdf = fill_pypdf(registration_pdf, returns.values(0, "venue_gotha"))
+    for i in range(6):
+        mail = make_mail([("anmeldung.pdf", "application/pdf", pdf)], sender=f"s{i}@example.de")
+        (inbox / f"m{i}.eml").write_bytes(mail.as_bytes())
+    db, out = tmp_path / "d.sqlite", tmp_path / "d.csv"
+    summary = run([inbox], Options(db=db, csv=out))
+    rows = read_csv(out)
+    assert [r["source"] for r in rows] == [f"m{i}.eml#anmeldung.pdf" for i in range(6)]
+    assert rows[0]["status"] == "ok" and rows[0]["venue"] == "Gotha"
+    for r in rows[1:]:
+        assert r["status"] == "rejected" and r["reason"] == "gleicher Inhalt wie m0.eml#anmeldung.pdf", r
+    assert rows[3]["sender"] == "s3@example.de"
+    assert summary.same_content == 5 and summary.by_status == {"ok": 1, "rejected": 5}
+    # A re-run adds nothing and reports the same rows.
+    before = record_rows(db)
+    again = run([inbox], Options(db=db, csv=tmp_path / "d2.csv"))
+    assert record_rows(db) == before
+    assert again.same_content == 5 and again.already_stored == 1
+    assert read_csv(tmp_path / "d2.csv") == rows
