@@ -50,11 +50,16 @@ _READ_ERRORS = (*PDF_ERRORS, StreamLimitError)
 
 
 _FK1 = re.compile(rb"FK1:[a-z][a-z0-9-]*:\d+(?::[A-Za-z0-9][A-Za-z0-9._-]{0,31})?")
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")  # the operator that starts an inline image
 
 
 @dataclass(frozen=True)
 class RasterPage:
-    """A page with no text and at least one image: its content can only be read by OCR."""
+    """A page with an image and without our footer in its content stream: read by OCR.
+
+    Such a page may carry text too (a fax gateway's header line, an OCR text layer): that text is
+    not ours and says nothing reliable about the sheet on the image.
+    """
 
     page: int  # 1-based
 
@@ -426,7 +431,7 @@ def _has_image(page: Any, depth: int = 0) -> bool:
         xo = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
         if not isinstance(xo, pikepdf.Dictionary):
             data = content_bytes(page, MAX_STREAM_BYTES) if depth == 0 else None
-            return data is not None and b"BI" in data
+            return data is not None and _INLINE_IMAGE.search(data) is not None
         for k, key in enumerate(xo.keys()):
             if k >= MAX_XOBJECTS:
                 break
@@ -439,18 +444,10 @@ def _has_image(page: Any, depth: int = 0) -> bool:
                 return True
         if depth == 0:
             data = content_bytes(page, MAX_STREAM_BYTES)
-            return data is not None and b"\nBI" in data
+            return data is not None and _INLINE_IMAGE.search(data) is not None
     except _READ_ERRORS:
         return False
     return False
-
-
-def _has_fonts(page: Any) -> bool:
-    try:
-        res = _page_attr(page, "/Resources")
-        return isinstance(res, pikepdf.Dictionary) and res.get("/Font") is not None
-    except PDF_ERRORS:
-        return True
 
 
 def _page_box(page: Any) -> tuple[float, float]:
@@ -534,8 +531,7 @@ def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: LayoutRegistry) -> PdfRes
         # our identity in their own content; skip the (slow) text extraction for them.
         for page_no in [p for p in pending if raw_ids.get(p) is None]:
             page = pages[page_no - 1]
-            results[page_no] = RasterPage(page_no) if _has_image(page) and not _has_fonts(page) \
-                else NotAForm(page_no, "keine Formularseite")
+            results[page_no] = RasterPage(page_no) if _has_image(page) else NotAForm(page_no, "keine Formularseite")
         pending = [p for p in pending if p not in results]
     if pending:
         _read_pending(data, pdf, pages, index, kw, pending, raw_ids, results)
@@ -549,16 +545,18 @@ def _read_pending(data: bytes, pdf: pikepdf.Pdf, pages: list[Any], index: FormIn
     for page_no in pending:
         words = words_by_page.get(page_no, [])
         page = pages[page_no - 1]
-        ident = raw_ids.get(page_no)
+        ident = raw_ids[page_no] if page_no in raw_ids else _raw_identity(page)
+        if ident is None and _has_image(page):
+            # An image without our footer in the content stream: whatever text the page also
+            # carries (a gateway's header line, an OCR layer) is not ours; the image is read by OCR.
+            results[page_no] = RasterPage(page_no)
+            continue
         if ident is None:
             text = " ".join(w.text for w in words)
             found = _FK1.search(text.encode("utf-8", "replace"))
             ident = parse_payload(found.group().decode("ascii")) if found else None
         if ident is None:
-            if not words and _has_image(page):
-                results[page_no] = RasterPage(page_no)
-            else:
-                results[page_no] = NotAForm(page_no, "keine Formularseite")
+            results[page_no] = NotAForm(page_no, "keine Formularseite")
             continue
         form = index.by_identity(ident)
         if form is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import time
@@ -305,3 +306,102 @@ def test_unknown_form_version_is_recognised(flatten: bool, registry_v2: LayoutRe
 def test_foreign_form_is_not_recognised(registry: LayoutRegistry) -> None:
     (page,) = read_pdf(returns.foreign_form(), registry).pages
     assert isinstance(page, NotAForm) and not page.recognised
+
+
+# --- image pages that also carry text -----------------------------------------------------------
+
+
+def _faxed_sheet(tmp_path: Path, rid: str, venue: str) -> tuple[Path, dict[str, str]]:
+    """The filled sheet through Ghostscript's fax driver (G4, fine mode 204x196 dpi)."""
+    from bench.corpus import blank_pdf
+
+    vals = returns.values(1, venue)
+    src, tif = tmp_path / "sheet.pdf", tmp_path / "fax.tif"
+    src.write_bytes(fill_pypdf(blank_pdf(rid), vals))
+    subprocess.run(["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=tiffg4", "-r204x196",
+                    f"-sOutputFile={tif}", str(src)], check=True, capture_output=True, timeout=120)
+    return tif, vals
+
+
+def _image_pdf(tif: Path) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    with Image.open(tif) as im:
+        im.save(buf, format="PDF", resolution=204.0)
+    return buf.getvalue()
+
+
+def _with_header_text(pdf: bytes, line: str) -> bytes:
+    """A gateway's one-line text header drawn over the page (a font, real text, no identity)."""
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        w, h = (float(v) for v in doc.pages[0].mediabox[2:])
+        buf = io.BytesIO()
+        c = Canvas(buf, pagesize=(w, h))
+        c.setFont("Helvetica", 8)
+        c.drawString(20, h - 14, line)
+        c.save()
+        with pikepdf.open(io.BytesIO(buf.getvalue())) as over:
+            doc.pages[0].add_overlay(over.pages[0])
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def _tesseract_pdf(image: Path, tmp_path: Path) -> bytes:
+    """``tesseract image out pdf``: the image with Tesseract's invisible OCR text layer."""
+    out = tmp_path / "ocr"
+    subprocess.run(["tesseract", str(image), str(out), "-l", "deu", "pdf"], check=True, capture_output=True,
+                   timeout=120, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+    return out.with_suffix(".pdf").read_bytes()
+
+
+def _scan_300(tmp_path: Path, rid: str, venue: str) -> tuple[Path, dict[str, str]]:
+    from bench.corpus import blank_pdf, gs
+
+    vals = returns.values(2, venue)
+    png = tmp_path / "scan.png"
+    gs(fill_pypdf(blank_pdf(rid), vals), "pnggray", (300, 300)).save(png, dpi=(300, 300))
+    return png, vals
+
+
+@pytest.mark.parametrize("how", ["gateway-header", "tesseract-fax", "tesseract-scan-300"])
+def test_image_page_with_text_goes_to_ocr(how: str, tmp_path: Path, registry: LayoutRegistry) -> None:
+    from formkit.scan import rasterize_pdf_page, read_page
+
+    rid, venue = "LSZ-0001", "venue_gotha"
+    if how == "gateway-header":
+        tif, vals = _faxed_sheet(tmp_path, rid, venue)
+        pdf = _with_header_text(_image_pdf(tif), "Von: 0361 123 · Seite 1/1")
+    elif how == "tesseract-fax":
+        tif, vals = _faxed_sheet(tmp_path, rid, venue)
+        pdf = _tesseract_pdf(tif, tmp_path)
+    else:
+        png, vals = _scan_300(tmp_path, rid, venue)
+        pdf = _tesseract_pdf(png, tmp_path)
+    assert read_pdf(pdf, registry).pages == (RasterPage(1),)
+    path = tmp_path / "in.pdf"
+    path.write_bytes(pdf)
+    r = read_page(rasterize_pdf_page(path, 0), 1, registry)
+    assert isinstance(r, PageReading), r
+    assert r.method == "ocr" and r.identity.recipient_id == rid
+    assert [k for k, f in r.fields.items() if f.state == "ticked"] == [venue]
+    assert r.fields["name"].value == vals["name"]
+
+
+def test_inline_image_token_is_found_on_one_line() -> None:
+    import pikepdf
+
+    from formkit.pdfform import _has_image
+
+    inline = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI Q"
+    for content, has in [(inline, True), (b"BT /F1 9 Tf (ABI ) Tj ET", False)]:
+        with pikepdf.new() as doc:
+            doc.add_blank_page()
+            page = doc.pages[0].obj
+            page.Contents = pikepdf.Stream(doc, content)
+            page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary())
+            assert _has_image(page) is has, content
