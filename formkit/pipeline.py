@@ -302,8 +302,11 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
             prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
                               page.identity.version, src.received, src.sender, src.file_time)
             out.append(asm.record(page, prov))
-        elif isinstance(page, NotAForm) and page.reason.startswith(OCR_UNAVAILABLE):
-            out.append(rejected(Provenance(src.label, src.sha256, page.page, "ocr", received=src.received,
+        elif isinstance(page, NotAForm) and (page.recognised or page.reason.startswith(OCR_UNAVAILABLE)):
+            # One of our sheets that cannot be read (unknown version, marks not fitting, black fax
+            # page): a row for the page with the reason, not a page "without form".
+            method = "ocr" if page.reason.startswith(OCR_UNAVAILABLE) else ""
+            out.append(rejected(Provenance(src.label, src.sha256, page.page, method, received=src.received,
                                            sender=src.sender, file_time=src.file_time), page.reason))
         elif isinstance(page, NotAForm):
             without += 1

@@ -292,3 +292,47 @@ def test_identical_bytes_each_get_a_row(tmp_path: Path, registration_pdf: bytes)
     assert record_rows(db) == before
     assert again.same_content == 5 and again.already_stored == 1
     assert read_csv(tmp_path / "d2.csv") == rows
+
+
+# --- a recognised sheet that cannot be read ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def version9_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The registration sheet as a version 9 that the project's layouts do not know."""
+    import re
+    import shutil
+
+    layouts = tmp_path_factory.mktemp("layouts9") / "layouts"
+    shutil.copytree(ROOT / "layouts", layouts)
+    sheet = layouts / "registration.yaml"
+    text, n = re.subn(r"(?m)^version: 1$", "version: 9", sheet.read_text("utf-8"))
+    assert n == 1
+    sheet.write_text(text, "utf-8")
+    data, _ = render_to_bytes("registration", LayoutRegistry(layouts))
+    return fill_pypdf(data, returns.values(1, "venue_gotha"))
+
+
+@pytest.mark.filterwarnings("ignore:.*form (fields|widget)")  # pikepdf on pages copied without their AcroForm
+def test_unknown_version_is_rejected_with_its_reason(tmp_path: Path, version9_pdf: bytes,
+                                                     registration_pdf: bytes) -> None:
+    import io as _io
+
+    import pikepdf
+
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "v9.pdf").write_bytes(version9_pdf)
+    both = pikepdf.Pdf.new()
+    for data in (fill_pypdf(registration_pdf, returns.values(0, "venue_gotha")), version9_pdf):
+        both.pages.extend(pikepdf.Pdf.open(_io.BytesIO(data)).pages)
+    buf = _io.BytesIO()
+    both.save(buf)
+    (inbox / "zwei.pdf").write_bytes(buf.getvalue())
+    out = tmp_path / "v.csv"
+    summary = run([inbox], Options(db=tmp_path / "v.sqlite", csv=out))
+    rows = [(r["source"], r["page"], r["status"], r["reason"]) for r in read_csv(out)]
+    assert rows == [("v9.pdf", "1", "rejected", "unbekannte Formularversion registration v9"),
+                    ("zwei.pdf", "1", "ok", ""),
+                    ("zwei.pdf", "2", "rejected", "unbekannte Formularversion registration v9")]
+    assert summary.pages_without_form == 0
