@@ -31,10 +31,12 @@ from formkit.textlayer import (
     PDF_ERRORS,
     StreamLimitError,
     content_bytes,
+    footer_problem,
     path_points,
     pdftotext_words,
     read_textlayer,
     stream_bytes,
+    unrotate,
 )
 
 # --- limits (hostile input): chosen far above any real returned form, far below harm -------
@@ -450,12 +452,22 @@ def _has_image(page: Any, depth: int = 0) -> bool:
     return False
 
 
-def _page_box(page: Any) -> tuple[float, float]:
-    """(left, top) of the page's media box in PDF user space."""
+def _page_box(page: Any) -> tuple[float, float, float, float]:
+    """(left, top, width, height) of the page's media box in PDF user space."""
     mb = _page_attr(page, "/MediaBox")
     if isinstance(mb, pikepdf.Array) and len(mb) == 4:
-        return float(mb[0]), float(mb[3])
-    return 0.0, 792.0  # PDF's default: US Letter
+        x0, y0, x1, y1 = (float(v) for v in mb)
+        return min(x0, x1), max(y0, y1), abs(x1 - x0), abs(y1 - y0)
+    return 0.0, 792.0, 612.0, 792.0  # PDF's default: US Letter
+
+
+def _rotation(page: Any) -> int:
+    """The page's /Rotate (inherited), 0 when missing or not a number."""
+    value = _page_attr(page, "/Rotate")
+    try:
+        return int(value) % 360 if value is not None else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
@@ -567,9 +579,13 @@ def _read_pending(data: bytes, pdf: pikepdf.Pdf, pages: list[Any], index: FormIn
             same = [k for k in kw if k.layout_id == ident.layout_id and k.version == ident.version and k.recipient_id]
             if same:
                 ident = same[0]
-        left, top = _page_box(page)
+        left, top, width, height = _page_box(page)
         try:
             pts = [((x - left) / MM, (top - y) / MM) for x, y in path_points(page, pdf, MAX_STREAM_BYTES)]
         except RecursionError:
             pts = []
-        results[page_no] = read_textlayer(words, pts, form, page_no, ident)
+        # pdftotext gives boxes in the page as shown (turned by /Rotate); strokes and layout are unturned.
+        words = unrotate(words, _rotation(page), width / MM, height / MM)
+        reading = read_textlayer(words, pts, form, page_no, ident)
+        problem = footer_problem(words, form)
+        results[page_no] = replace(reading, problems=(*reading.problems, problem)) if problem else reading

@@ -26,6 +26,7 @@ from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
 from formkit.thresholds import (
     TEXTLAYER_CONFIDENCE,
+    TEXTLAYER_FOOTER_TOLERANCE_MM,
     TEXTLAYER_TICK_CONFIDENCE,
     TEXTLAYER_TICK_INSET,
     TEXTLAYER_ZONE_MARGIN_MM,
@@ -201,6 +202,45 @@ def pdftotext_words(data: bytes, first: int, last: int) -> dict[int, list[Word]]
                               float(w.get("xMax", 0)) * k, float(w.get("yMax", 0)) * k))
         out[first + i] = words
     return out
+
+
+def unrotate(words: list[Word], rotate: int, width_mm: float, height_mm: float) -> list[Word]:
+    """Word boxes from pdftotext's view of a page shown turned by ``/Rotate`` back to the page's own
+    (unrotated) space, where the layout and the drawn strokes are; ``width_mm``/``height_mm``: the
+    unrotated page. ``rotate`` is a multiple of 90 (clockwise, as in PDF)."""
+    r = rotate % 360
+    out = []
+    for w in words:
+        if r == 90:  # shown x runs down the page, shown y runs from its right edge
+            x0, y0, x1, y1 = w.y0, height_mm - w.x1, w.y1, height_mm - w.x0
+        elif r == 180:
+            x0, y0, x1, y1 = width_mm - w.x1, height_mm - w.y1, width_mm - w.x0, height_mm - w.y0
+        elif r == 270:
+            x0, y0, x1, y1 = width_mm - w.y1, w.x0, width_mm - w.y0, w.x1
+        else:
+            x0, y0, x1, y1 = w.x0, w.y0, w.x1, w.y1
+        out.append(Word(w.text, x0, y0, x1, y1))
+    return out
+
+
+def footer_problem(words: list[Word], form: FormLayout) -> str | None:
+    """Why the text does not sit where the layout put it, or None: our footer (the ``FK1:`` word and
+    the start of its line) must be at ``form.footer_at`` within TEXTLAYER_FOOTER_TOLERANCE_MM. A sheet
+    scaled onto other paper, shifted or turned would put every value into the wrong zone."""
+    tol = TEXTLAYER_FOOTER_TOLERANCE_MM
+    fx, fy = form.footer_at
+    marks = [w for w in words if w.text.startswith("FK1:") or "·FK1:" in w.text]
+    if not marks:
+        return "Textebene: Fußzeile mit Formularkennung nicht gefunden, Lage der Werte ungeprüft"
+    for fk in marks:
+        if max(fk.y0 - fy, fy - fk.y1, 0.0) > tol:
+            continue
+        line = [w for w in words if abs(w.center[1] - fk.center[1]) <= tol and w.x0 <= fk.x0]
+        if abs(min(w.x0 for w in line) - fx) <= tol:
+            return None
+    fk = marks[0]
+    return (f"Textebene liegt nicht an der Stelle des Layouts (Fußzeile bei {fk.x0:.0f}/{fk.y0:.0f} mm "
+            f"statt Zeile {fy:.0f} mm ab {fx:.0f} mm): Seite skaliert, verschoben oder gedreht, Werte bitte prüfen")
 
 
 def words_in(words: list[Word], box: Rect, margin: float) -> list[Word]:

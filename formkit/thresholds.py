@@ -158,3 +158,6 @@ TEXTLAYER_TICK_INSET = 0.15
 TEXTLAYER_CONFIDENCE = 0.97
 # A stroke or glyph inside the box zone is a tick drawn by a program, not a person.
 TEXTLAYER_TICK_CONFIDENCE = 0.95
+# How far (mm, layout space) the FK1 footer of a flattened sheet may sit from ``footer_at`` before
+# the text layer is distrusted (a sheet fitted onto other paper is off by several mm).
+TEXTLAYER_FOOTER_TOLERANCE_MM = 2.0

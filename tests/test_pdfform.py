@@ -405,3 +405,54 @@ def test_inline_image_token_is_found_on_one_line() -> None:
             page.Contents = pikepdf.Stream(doc, content)
             page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary())
             assert _has_image(page) is has, content
+
+
+# --- where the text of a flattened sheet sits ----------------------------------------------------
+
+
+def _set_rotate(pdf: bytes, rotate: int) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.pages[0].obj.Rotate = rotate
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_rotated_flattened_sheet_is_read_in_its_own_space(rotate: int, registration_pdf: bytes,
+                                                               registry: LayoutRegistry) -> None:
+    vals = returns.values(2, "venue_schleiz")
+    reading = _only_reading(_set_rotate(fill_pdftk(registration_pdf, vals, flatten=True), rotate), registry)
+    assert reading.method == "textlayer"
+    got = {name: r.value for name, r in reading.fields.items()}
+    assert got == vals, reading.problems  # /Rotate is undone: the words are back in the sheet's own space
+    assert reading.problems == ()
+
+
+def test_flattened_sheet_text_in_place_has_no_problem(registration_pdf: bytes, registry: LayoutRegistry) -> None:
+    vals = returns.values(1, "venue_gotha")
+    reading = _only_reading(fill_pdftk(registration_pdf, vals, flatten=True), registry)
+    assert reading.method == "textlayer" and reading.problems == ()
+    _assert_values(reading, vals)
+
+
+def test_sheet_fitted_onto_letter_goes_to_review(registration_pdf: bytes, registry: LayoutRegistry,
+                                                 tmp_path: Path) -> None:
+    import pikepdf
+
+    flat = fill_pdftk(registration_pdf, returns.values(0, "venue_gotha"), flatten=True)
+    # "Fit to page" onto US Letter: the A4 page scaled by 0.94 and centred, as a print dialog does it.
+    with pikepdf.open(io.BytesIO(flat)) as doc:
+        page = doc.pages[0]
+        k = 792 / 842
+        dx = (612 - 595.28 * k) / 2
+        page.contents_add(pikepdf.Stream(doc, f"q {k:.4f} 0 0 {k:.4f} {dx:.2f} 0 cm".encode()), prepend=True)
+        page.contents_add(pikepdf.Stream(doc, b"Q"))
+        page.obj.MediaBox = pikepdf.Array([0, 0, 612, 792])
+        out = io.BytesIO()
+        doc.save(out)
+    reading = _only_reading(out.getvalue(), registry)
+    assert reading.method == "textlayer"
+    assert any("nicht an der Stelle des Layouts" in p for p in reading.problems), reading.problems
