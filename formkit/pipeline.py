@@ -219,7 +219,7 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
             yield process(job, opts.file_timeout_s)
         return
     pending = deque(range(len(jobs)))
-    suspects: set[int] = set()  # in flight when a worker died: retried one at a time
+    suspects: set[int] = set()  # in flight when a worker died: retried one at a time, nothing beside them
     ctx = multiprocessing.get_context("fork")
     window = opts.workers * 4
     while pending:
@@ -228,6 +228,8 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
             inflight: deque[tuple[list[int], cf.Future[list[FileResult]]]] = deque()
             while pending or inflight:
                 while pending and len(inflight) < window:
+                    if inflight and (pending[0] in suspects or inflight[-1][0][0] in suspects):
+                        break  # a suspect runs alone: a crash while it runs is its own, not a neighbour's
                     if pending[0] in suspects:
                         batch = [pending.popleft()]
                     else:

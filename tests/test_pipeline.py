@@ -336,3 +336,29 @@ def test_unknown_version_is_rejected_with_its_reason(tmp_path: Path, version9_pd
                     ("zwei.pdf", "1", "ok", ""),
                     ("zwei.pdf", "2", "rejected", "unbekannte Formularversion registration v9")]
     assert summary.pages_without_form == 0
+
+
+# --- a worker crash ------------------------------------------------------------------------------
+
+
+def test_worker_crash_blames_only_the_file_that_caused_it(tmp_path: Path, registration_pdf: bytes,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import formkit.pipeline as pipeline
+
+    real = pipeline.process
+
+    def process(job, timeout_s=60):  # type: ignore[no-untyped-def]
+        if "absturz" in job.label:
+            os._exit(1)  # a crash of the worker process (segfault, OOM kill)
+        time.sleep(0.5)  # still running when the other one crashes
+        return real(job, timeout_s)
+
+    monkeypatch.setattr(pipeline, "process", process)  # inherited by the forked workers
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a-gut.pdf").write_bytes(fill_pypdf(registration_pdf, returns.values(0, "venue_gotha")))
+    (inbox / "b-absturz.pdf").write_bytes(b"%PDF-1.4 crash")
+    out = tmp_path / "w.csv"
+    run([inbox], Options(db=tmp_path / "w.sqlite", csv=out, workers=2))
+    rows = {r["source"]: (r["status"], r["reason"]) for r in read_csv(out)}
+    assert rows == {"a-gut.pdf": ("ok", ""), "b-absturz.pdf": ("rejected", "Leseprozess abgestürzt")}
