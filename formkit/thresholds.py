@@ -161,3 +161,8 @@ TEXTLAYER_TICK_CONFIDENCE = 0.95
 # How far (mm, layout space) the FK1 footer of a flattened sheet may sit from ``footer_at`` before
 # the text layer is distrusted (a sheet fitted onto other paper is off by several mm).
 TEXTLAYER_FOOTER_TOLERANCE_MM = 2.0
+# An image-only PDF page's image is taken as it is when the resolution derived from image and page
+# size has square pixels or is a normal-mode fax's, each within this share: fine fax 204x196 is 4 %
+# off square, a 1728-pixel fax line on A4 paper 3 % off 204x98. Else the page is rendered.
+EMBEDDED_DPI_RATIO_TOLERANCE = 0.06
+FAX_NORMAL_DPI = (204.0, 98.0)

@@ -6,6 +6,7 @@ import io
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -124,3 +125,67 @@ def test_debug_command_missing_page_is_an_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["debug", str(blank), "--page", "5"])
     assert res.exit_code != 0
     assert "Seite 5" in res.output
+
+
+def _sideways_image_pdf(arr: np.ndarray) -> bytes:
+    """An A4 portrait page showing *arr* (a bilevel page image) stored sideways (landscape) and
+    turned upright by the drawing matrix, as some scanner and fax software writes it."""
+    import zlib
+
+    import pikepdf
+
+    stored = Image.fromarray(np.ascontiguousarray(np.rot90(arr, 1))).convert("1")
+    with pikepdf.new() as doc:
+        img = pikepdf.Stream(doc, zlib.compress(stored.tobytes()))
+        img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        img.Width, img.Height = stored.width, stored.height
+        img.ColorSpace, img.BitsPerComponent = pikepdf.Name.DeviceGray, 1
+        img.Filter = pikepdf.Name.FlateDecode
+        doc.add_blank_page(page_size=(595.28, 841.89))
+        page = doc.pages[0]
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
+        # Image top edge to the page's right edge, image left edge to the page's top: a quarter turn.
+        page.Contents = pikepdf.Stream(doc, b"q 0 -841.89 595.28 0 0 841.89 cm /Im0 Do Q")
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def test_image_stored_sideways_and_turned_by_the_matrix(tmp_path: Path, registry: LayoutRegistry) -> None:
+    vals = dict(VALUES)
+    arr = C.fax_scan(C.filled_pdf(vals, "LSZ-0001", "pypdf"), C.FINE, 0)  # 204x196 dpi, as gs tiffg3 sends it
+    pdf = tmp_path / "sideways.pdf"
+    pdf.write_bytes(_sideways_image_pdf(arr))
+    image = rasterize_pdf_page(pdf, 0)
+    assert image.info["dpi"][0] == image.info["dpi"][1]
+    assert image.height / image.width == pytest.approx(297 / 210, rel=0.02)
+    # Not stretched: the QR code is square on the page image (a 277x148 dpi guess made it 1.9:1).
+    from formkit.scan.qr import find_qr
+
+    (code,) = find_qr(np.asarray(image))
+    sides = np.linalg.norm(np.roll(code.corners, -1, axis=0) - code.corners, axis=1)
+    assert sides.max() / sides.min() == pytest.approx(1.0, abs=0.05), sides
+    r = read_page(image, 1, registry)
+    assert isinstance(r, PageReading), r
+    assert r.identity.recipient_id == "LSZ-0001"
+    assert r.fields["venue_gotha"].state == "ticked"
+    assert r.fields["name"].value == VALUES["name"]
+
+
+def test_embedded_image_errors_fall_back_to_rendering(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import pypdf
+
+    from formkit.scan import raster
+
+    s = C.typed_fax(5, random.Random(5), "fine", values=dict(VALUES), angle=0.0, noise=0.0, darker=0)
+    pdf = tmp_path / "gateway.pdf"
+    with Image.open(s.write(tmp_path)) as im:
+        im.save(pdf, resolution=204)
+
+    def broken(self: object) -> list[object]:
+        raise AssertionError("a pypdf bug on an odd image")
+
+    monkeypatch.setattr(pypdf.PageObject, "images", property(broken))
+    assert raster._embedded_image(pdf, 0) is None
+    image = rasterize_pdf_page(pdf, 0)  # rendered by pdftoppm instead
+    assert image.info["dpi"][0] == image.info["dpi"][1]

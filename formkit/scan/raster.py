@@ -87,22 +87,29 @@ def iter_image_pages(path: Path) -> Iterator[Image.Image]:
 
 
 def _embedded_image(path: Path, page_index: int) -> Image.Image | None:
-    """The page's single full-page image at its native resolution, if that is what the page is."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The page's single full-page image at its native resolution, if that is what the page is.
 
+    None (the page is then rendered by pdftoppm) whenever the image cannot be taken as it is: an
+    error in the image decoder, or a resolution derived from image and page size that no scanner or
+    fax writes (an image stored sideways and turned by the drawing matrix gives 277x148 dpi).
+    """
     try:
-        reader = PdfReader(str(path))
-        page = reader.pages[page_index]
-        images = list(page.images)
-    except (PdfReadError, OSError, ValueError, KeyError, NotImplementedError):
+        return _native_image(path, page_index)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 -- any decoder failure: render the page instead
         return None
+
+
+def _native_image(path: Path, page_index: int) -> Image.Image | None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    page = reader.pages[page_index]
+    images = list(page.images)
     if len(images) != 1:
         return None
-    try:
-        im = images[0].image
-    except (OSError, ValueError, NotImplementedError):
-        return None
+    im = images[0].image
     if im is None:
         return None
     _guard(im, f"{path} Seite {page_index + 1}")
@@ -115,9 +122,18 @@ def _embedded_image(path: Path, page_index: int) -> Image.Image | None:
         im = im.rotate(-rot, expand=True)
     # Resolution from how the image fills the page (a wrapped fax keeps 204x196 or 204x98).
     dpi = (im.width / w_in, im.height / h_in)
-    if min(dpi) < 50:
+    if min(dpi) < 50 or not _plausible_dpi(dpi, im.mode == "1"):
         return None
     return normalise(im, dpi)
+
+
+def _plausible_dpi(dpi: tuple[float, float], bilevel: bool) -> bool:
+    """Square pixels (fine-mode fax 204x196 included), or a bilevel normal-mode fax (204x98)."""
+    ratio = dpi[0] / dpi[1]
+    if abs(ratio - 1.0) <= T.EMBEDDED_DPI_RATIO_TOLERANCE:
+        return True
+    normal = T.FAX_NORMAL_DPI[0] / T.FAX_NORMAL_DPI[1]
+    return bilevel and abs(ratio / normal - 1.0) <= T.EMBEDDED_DPI_RATIO_TOLERANCE
 
 
 def rasterize_pdf_page(path: Path, page_index: int) -> Image.Image:
