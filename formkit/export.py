@@ -8,12 +8,15 @@ recipient_id, name, institution, address, phone, email, venue``; further columns
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from formkit.errors import InputError
 from formkit.records import Record
 
 Dialect = Literal["rfc4180", "excel-de"]
@@ -86,8 +89,29 @@ def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Di
     if isinstance(target, io.StringIO):
         target.write(text)
         return n
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(target)
     tmp = target.with_name(target.name + ".part")
-    tmp.write_bytes(text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
-    tmp.replace(target)
+    try:
+        tmp.write_bytes(text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
+        tmp.replace(target)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise _not_writable(target, e) from None
     return n
+
+
+def check_writable(target: Path) -> None:
+    """Create the folder of *target*; an :class:`InputError` naming the path if it cannot be written there."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise IsADirectoryError(21, "ist ein Ordner")
+        if not os.access(target.parent, os.W_OK):
+            raise PermissionError(13, "keine Schreibberechtigung")
+    except OSError as e:
+        raise _not_writable(target, e) from None
+
+
+def _not_writable(target: Path, e: OSError) -> InputError:
+    return InputError(f"{target}: CSV-Datei lässt sich nicht schreiben ({e.strerror or type(e).__name__})")

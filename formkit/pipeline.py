@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from formkit.errors import FormkitError, InputError
-from formkit.export import Dialect, write_csv
+from formkit.export import Dialect, check_writable, write_csv
 from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, repeat_of, sniff_type
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
@@ -326,6 +326,8 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
     """Parse *inputs* into the store (and the CSV of this run); returns the summary."""
     registry = LayoutRegistry(opts.layouts)
     registry.forms()
+    if opts.csv is not None:
+        check_writable(opts.csv)  # before the reading, not after an hour of it
     matcher = None
     summary = Summary()
     if opts.recipients is not None:

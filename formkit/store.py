@@ -132,6 +132,8 @@ class Store:
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as e:
             raise StoreError(f"Datenbank {path} lässt sich nicht öffnen: {e}") from None
+        except OSError as e:  # the folder cannot be created (no such place, no permission)
+            raise StoreError(f"Datenbank {path} lässt sich nicht anlegen: {e.strerror or type(e).__name__}") from None
 
     def close(self) -> None:
         self.db.close()

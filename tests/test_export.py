@@ -49,3 +49,11 @@ def test_rows_roundtrip_through_both_dialects(tmp_path: Path) -> None:
         assert {r["address"] for r in rows} == {"Markt 1\n98701 Ilmenau"}
         assert all(not r[c].startswith(("=", "+", "-", "@")) for r in rows for c in r)
         assert rows[0]["page"] == "1" and rows[0]["status"] == "review"
+
+
+@pytest.mark.parametrize("target", ["/proc/nope/x.csv", "/proc/x.csv"])
+def test_unwritable_target_is_an_input_error_naming_it(target: str) -> None:
+    from formkit.errors import InputError
+
+    with pytest.raises(InputError, match=f"{target}: CSV-Datei lässt sich nicht schreiben"):
+        write_csv([rec(name="Anna")], Path(target))

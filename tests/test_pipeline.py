@@ -362,3 +362,18 @@ def test_worker_crash_blames_only_the_file_that_caused_it(tmp_path: Path, regist
     run([inbox], Options(db=tmp_path / "w.sqlite", csv=out, workers=2))
     rows = {r["source"]: (r["status"], r["reason"]) for r in read_csv(out)}
     assert rows == {"a-gut.pdf": ("ok", ""), "b-absturz.pdf": ("rejected", "Leseprozess abgestürzt")}
+
+
+def test_cli_unwritable_outputs_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    runner = CliRunner()
+    (tmp_path / "x.pdf").write_bytes(b"")
+    db = tmp_path / "k.sqlite"
+    for args, code, path in (
+            (["parse", str(tmp_path / "x.pdf"), "--db", str(db), "--csv", "/proc/nope/x.csv"], 4, "/proc/nope/x.csv"),
+            (["parse", str(tmp_path / "x.pdf"), "--db", "/proc/nope/k.sqlite"], 8, "/proc/nope/k.sqlite"),
+            (["parse", str(tmp_path / "x.pdf"), "--db", str(db)], 0, str(db)),
+            (["export", "--db", str(db), "--csv", "/proc/x.csv"], 4, "/proc/x.csv")):
+        res = runner.invoke(main, args)
+        assert res.exit_code == code, (args, res.output)
+        assert "Traceback" not in res.output and path in res.output, (args, res.output)
+        assert not isinstance(res.exception, OSError), (args, res.exception)

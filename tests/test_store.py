@@ -65,3 +65,10 @@ def test_unusable_database_is_a_store_error(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError):
         Store(bad)
+
+
+def test_unwritable_place_is_a_store_error_naming_it() -> None:
+    from formkit.errors import StoreError
+
+    with pytest.raises(StoreError, match="/proc/nope/k.sqlite"):
+        Store(Path("/proc/nope/k.sqlite"))
