@@ -157,16 +157,21 @@ def _unreadable_message(label: str, e: Exception) -> Source:
     return _error_source(label, f"E-Mail nicht lesbar ({reason})")
 
 
+def _box_message(box: mailbox.Mailbox, key: str, label: str) -> Iterator[Source]:
+    """One message of a mailbox; a message that cannot be fetched is one row, the box goes on."""
+    try:
+        raw = box.get_bytes(key)
+    except Exception as e:
+        yield _unreadable_message(label, e)
+        return
+    yield from _parsed(raw, label)
+
+
 def _mbox(path: Path, label: str) -> Iterator[Source]:
     box = mailbox.mbox(str(path), create=False)
     try:
         for i, key in enumerate(box.keys(), start=1):
-            try:
-                raw = box.get_bytes(key)
-            except Exception as e:
-                yield _unreadable_message(f"{label}#{i}", e)
-                continue
-            yield from _parsed(raw, f"{label}#{i}")
+            yield from _box_message(box, key, f"{label}#{i}")
     finally:
         box.close()
 
@@ -179,12 +184,7 @@ def _maildir(path: Path, label: str) -> Iterator[Source]:
         names = [n for n in os.listdir(path / sub) if n.split(":", 1)[0] == key] if (path / sub).is_dir() else []
         entries.append((f"{sub}/{names[0] if names else key}", key))
     for rel, key in sorted(entries):
-        try:
-            raw = box.get_bytes(key)
-        except Exception as e:
-            yield _unreadable_message(f"{label}/{rel}", e)
-            continue
-        yield from _parsed(raw, f"{label}/{rel}")
+        yield from _box_message(box, key, f"{label}/{rel}")
 
 
 def message_date(msg: Message) -> dt.datetime | None:
