@@ -119,7 +119,7 @@ def random_values(rng: random.Random) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def registry() -> LayoutRegistry:
-    return LayoutRegistry(ROOT / "layouts")
+    return LayoutRegistry(ROOT / "layouts" / "lsz-2018")
 
 
 def form_layout() -> FormLayout:

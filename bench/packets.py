@@ -54,7 +54,7 @@ def run_packets(n: int, workers: int, tmp: Path) -> dict[str, float]:
     src = tmp / f"list-{n}.csv"
     make_list(src, n)
     res = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(tmp / f"out-{n}"), str(workers),
-                          str(ROOT / "layouts")], check=True, capture_output=True, text=True, cwd=ROOT)
+                          str(ROOT / "layouts" / "lsz-2018")], check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -69,7 +69,7 @@ def bare_page_seconds(n: int = 100, pages_per_file: int = 1) -> float:
     def one(i: int) -> None:
         c = Canvas(io.BytesIO(), pagesize=(210 * mm, 297 * mm), invariant=1, pageCompression=1)
         for p in range(pages_per_file):
-            draw_qr(c, f"FK1:registration:1:B{i:05d}{p}", 160 * mm, 281 * mm, 28 * mm)
+            draw_qr(c, f"FK2:lsz-2018:registration:1:B{i:05d}{p}", 160 * mm, 281 * mm, 28 * mm)
             for k, name in enumerate(("name", "institution", "address", "phone", "email", "date")):
                 c.acroForm.textfield(name=f"{name}{p}", value=f"Wert {k} Müller", x=64 * mm,
                                      y=(200 - 17 * k) * mm, width=129 * mm, height=13 * mm, fontName="Helvetica",

@@ -46,13 +46,13 @@ def fax_png(registry: LayoutRegistry, values: dict[str, str], out: Path) -> None
 def main(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    registry = LayoutRegistry(ROOT / "layouts")
+    registry = LayoutRegistry(ROOT / "layouts" / "lsz-2018")
     with tempfile.TemporaryDirectory() as tmp:
         inbox = Path(tmp) / "eingang"
         inbox.mkdir()
         fax_png(registry, FAX_VALUES, inbox / "fax-0405-0931.png")
         db = Path(tmp) / "formkit.sqlite"
-        run([inbox], Options(db=db, layouts=ROOT / "layouts"))
+        run([inbox], Options(db=db, layouts=ROOT / "layouts" / "lsz-2018"))
         server = ReviewServer(db, registry)
         server.start()
         try:

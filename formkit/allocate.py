@@ -21,18 +21,16 @@ Input is a list of :class:`Applicant` (one per stored record, built from the sto
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from formkit.layout.event import Event, Meeting
 from formkit.records import OFFICE_TZ
+from formkit.seating import Allocation, Outcome, ReceivedSource
 from formkit.store import Store
 
-Outcome = Literal["seat", "waitlist", "pending", "none"]
-ReceivedSource = Literal["received", "mtime", "unknown"]
+__all__ = ["Allocation", "Applicant", "Outcome", "ReceivedSource", "allocate", "run_allocation"]
 
 OUTCOME_DE = {"seat": "Platz", "waitlist": "Warteliste", "pending": "offen", "none": "keine Teilnahme"}
 SOURCE_DE = {"received": "Eingangszeit (Fax/E-Mail)", "mtime": "Dateizeit", "unknown": "unbekannt"}
@@ -49,19 +47,6 @@ class Applicant:
     received_source: ReceivedSource
     name: str = ""
     institution: str = ""
-
-
-@dataclass(frozen=True)
-class Allocation:
-    key: str
-    meeting_id: str | None
-    venue: str
-    outcome: Outcome
-    position: int | None  # seat number or waiting-list place, 1-based
-    received: dt.datetime | None
-    received_source: ReceivedSource
-    late: bool
-    note: str
 
 
 @dataclass(frozen=True)
@@ -117,7 +102,7 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
     def put(a: Applicant, meeting: Meeting | None, outcome: Outcome, late: bool, note: str,
             position: int | None = None) -> None:
         out[a.key] = Allocation(a.key, meeting.id if meeting else None, a.venue, outcome, position,
-                                a.received, a.received_source, late, note)
+                                a.received, a.received_source, late, note, event.id)
 
     for a in sorted(applicants, key=_sort_key):
         # Only a fax or e-mail time proves lateness; a file time orders the queue but changes
@@ -184,70 +169,6 @@ def summary_lines(event: Event, allocations: Sequence[Allocation]) -> list[str]:
     return lines
 
 
-# --- storage ---------------------------------------------------------------------------------
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS allocations (
-    record_key TEXT PRIMARY KEY,
-    meeting_id TEXT,
-    venue TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('seat', 'waitlist', 'pending', 'none')),
-    position INTEGER,
-    received TEXT,
-    received_source TEXT NOT NULL,
-    late INTEGER NOT NULL,
-    note TEXT NOT NULL,
-    allocated_at TEXT NOT NULL
-);
-"""
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    conn.executescript(SCHEMA)
-
-
-def load_allocations(conn: sqlite3.Connection) -> list[Allocation]:
-    ensure_schema(conn)
-    rows = conn.execute(
-        "SELECT record_key, meeting_id, venue, outcome, position, received, received_source, late, note "
-        "FROM allocations ORDER BY meeting_id, outcome, position, record_key").fetchall()
-    return [Allocation(r[0], r[1], r[2], r[3], r[4], dt.datetime.fromisoformat(r[5]) if r[5] else None,
-                       r[6], bool(r[7]), r[8]) for r in rows]
-
-
-def save_allocations(conn: sqlite3.Connection, allocations: Sequence[Allocation],
-                     now: dt.datetime | None = None) -> int:
-    """Replace the stored allocation; unchanged rows keep their time. Returns the rows changed."""
-    ensure_schema(conn)
-    stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-    old = {a.key: a for a in load_allocations(conn)}
-    changed = 0
-    own_tx = not conn.in_transaction
-    if own_tx:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        keys = {a.key for a in allocations}
-        for key in set(old) - keys:
-            conn.execute("DELETE FROM allocations WHERE record_key = ?", (key,))
-            changed += 1
-        for a in allocations:
-            if old.get(a.key) == a:
-                continue
-            changed += 1
-            conn.execute(
-                "INSERT OR REPLACE INTO allocations (record_key, meeting_id, venue, outcome, position, received, "
-                "received_source, late, note, allocated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (a.key, a.meeting_id, a.venue, a.outcome, a.position,
-                 a.received.isoformat() if a.received else None, a.received_source, int(a.late), a.note, stamp))
-        if own_tx:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own_tx and conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return changed
-
-
 # --- from the store --------------------------------------------------------------------------
 
 
@@ -264,8 +185,9 @@ def _file_time(source: str, bases: Sequence[Path]) -> dt.datetime | None:
     return None
 
 
-def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Applicant]:
-    """Every form record of the store as an :class:`Applicant` (file-level rejections left out).
+def applicants_from_store(store: Store, bases: Sequence[Path] = (), campaign: str | None = None) -> list[Applicant]:
+    """Every form record of the store (of one campaign) as an :class:`Applicant` (file-level
+    rejections left out).
 
     The receipt time is the record's fax/e-mail time; else the modification time of the source
     file as stored at parse time (or, for stores written before that, looked up relative to
@@ -273,7 +195,7 @@ def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Appl
     """
     out = []
     bases = list(bases) or [Path.cwd()]
-    for rec in store.records():
+    for rec in store.records(campaign=campaign):
         p = rec.provenance
         if not p.page:
             continue
@@ -289,8 +211,9 @@ def applicants_from_store(store: Store, bases: Sequence[Path] = ()) -> list[Appl
 
 
 def run_allocation(store: Store, event: Event, bases: Sequence[Path] = ()) -> tuple[list[Applicant], list[Allocation], int]:
-    """Allocate over the whole store and save; returns applicants, allocations and rows changed."""
-    applicants = applicants_from_store(store, bases)
-    allocations = allocate(event, applicants, load_allocations(store.db))
-    changed = save_allocations(store.db, allocations)
+    """Allocate the records of *event*'s campaign (its id) and save; returns applicants, allocations
+    and rows changed. Each campaign has its own meetings, seats and waiting lists."""
+    applicants = applicants_from_store(store, bases, campaign=event.id)
+    allocations = allocate(event, applicants, store.load_allocations(event.id))
+    changed = store.save_allocations(event.id, allocations)
     return applicants, allocations, changed

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from formkit.allocate import load_allocations, meeting_for_venue
+from formkit.allocate import meeting_for_venue
 from formkit.errors import InputError
 from formkit.geometry import A4
 from formkit.layout.event import Event, Meeting
@@ -128,14 +128,15 @@ def render_attendee_list(records: Iterable[Attendee | Mapping[str, Any]], meetin
     return data
 
 
-def attendees_from_store(store: Store, meeting: Meeting) -> tuple[list[Attendee], str]:
-    """Who belongs on the door list of *meeting*, and a line saying on what basis.
+def attendees_from_store(store: Store, meeting: Meeting, campaign: str | None = None) -> tuple[list[Attendee], str]:
+    """Who belongs on the door list of *meeting* (of *campaign*), and a line saying on what basis.
 
     With a stored allocation (``formkit allocate``): the seated registrants. Without one: every
     record with status ``ok`` for this venue.
     """
-    values = {f"{r.provenance.sha256}:{r.provenance.page}": r for r in store.records() if r.provenance.page}
-    allocations = load_allocations(store.db)
+    values = {f"{r.provenance.sha256}:{r.provenance.page}": r for r in store.records(campaign=campaign)
+              if r.provenance.page}
+    allocations = store.load_allocations(campaign)
     if allocations:
         keys = [a.key for a in allocations if a.meeting_id == meeting.id and a.outcome == "seat"]
         people = [Attendee(values[k].values.get("name", ""), values[k].values.get("institution", ""))
@@ -155,6 +156,6 @@ def export_attendee_list(db: Path, venue: str, out_path: Path, event: Event) -> 
     if not db.exists():
         raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
     with Store(db) as store:
-        people, basis = attendees_from_store(store, meeting)
+        people, basis = attendees_from_store(store, meeting, event.id)
     render_attendee_list(people, meeting, out_path, subtitle=basis)
     return len(people)

@@ -25,6 +25,7 @@ from formkit.errors import LayoutError
 from formkit.export import safe_cell
 from formkit.filenames import slugify
 from formkit.geometry import A4
+from formkit.layout import rules
 from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.text import date_short_de
@@ -98,8 +99,7 @@ def split_address(address: str) -> list[str]:
 
 def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocation: Allocation,
                    today: dt.date) -> dict[str, Any]:
-    ctx: dict[str, Any] = {}
-    ctx["recipient"] = {
+    recipient = {
         "id": addressee.id,
         "name": addressee.name,
         "display_name": addressee.display_name,
@@ -108,10 +108,7 @@ def letter_context(event: Event, addressee: Addressee, meeting: Meeting, allocat
         "email": addressee.email,
         "salutation": addressee.salutation or _salutation(addressee),
     }
-    ctx["meeting"] = meeting.model_dump()
-    ctx["allocation"] = {"outcome": allocation.outcome, "position": allocation.position}
-    ctx["today"] = today
-    return ctx
+    return rules.letter_context(recipient, meeting, allocation.outcome, allocation.position, today)
 
 
 def _salutation(addressee: Addressee) -> str:
@@ -252,3 +249,19 @@ def _salutation_from_list(recipient: Recipient | None, values: dict[str, str]) -
     if recipient.last_name.casefold() not in values.get("name", "").casefold():
         return None
     return recipient.salutation_line
+
+
+def render_sample_letter(registry: LayoutRegistry, name: str, out: Path) -> RenderResult:
+    """`formkit render confirmation|waitlist`: the letter for a sample registrant at the first meeting."""
+    loaded = registry.get(name)
+    if loaded.event is None:
+        raise LayoutError(f"{loaded.path}: Veranstaltungsdaten (event) fehlen")
+    outcome = "waitlist" if name == WAITLIST_LAYOUT else "seat"
+    ctx = rules.sample_letter_context(loaded.event, outcome)
+    buf = io.BytesIO()
+    c = new_canvas(buf, f"{loaded.layout.title} (Muster)")
+    result = draw_letter(c, registry, loaded, ctx, rules.SAMPLE_ADDRESS, loaded.event.letter.date)
+    c.save()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out, buf.getvalue())
+    return result

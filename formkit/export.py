@@ -24,7 +24,8 @@ DIALECTS: tuple[str, ...] = ("rfc4180", "excel-de")
 
 COLUMNS = ("source", "page", "status", "reason", "method", "recipient_id", "name", "institution", "address",
            "phone", "email", "venue")
-EXTRA_COLUMNS = ("date", "confidence", "match_id", "match_score", "received", "sender", "sha256", "layout")
+EXTRA_COLUMNS = ("date", "confidence", "match_id", "match_score", "received", "sender", "sha256", "layout",
+                 "campaign")
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 # A cell starting with one of these is taken as a formula by Excel/LibreOffice/Sheets.
@@ -69,6 +70,7 @@ def row(rec: Record) -> dict[str, str]:
         "sender": p.sender,
         "sha256": p.sha256,
         "layout": f"{p.layout_id} v{p.layout_version}" if p.layout_id else "",
+        "campaign": p.campaign,
     }
     return {k: safe_cell(val) for k, val in out.items()}
 

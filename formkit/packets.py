@@ -43,12 +43,13 @@ from formkit import pdfjoin
 from formkit.errors import FormkitError, InputError
 from formkit.export import safe_cell
 from formkit.filenames import slugify
-from formkit.ident import FormIdentity, is_valid_recipient_id
+from formkit.ident import is_valid_recipient_id
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock
 from formkit.recipients import Recipient, read_recipients
 from formkit.render.document import RenderOptions, RenderResult, new_canvas, render_layout, render_to_file
 from formkit.render.fonts import REGULAR, register_fonts
+from formkit.render.form import identity
 from formkit.render.letter import ADDRESS_FIELD, MAX_ADDRESS_LINES
 
 CHUNK = 25  # recipients per worker task and per part of print.pdf
@@ -254,7 +255,8 @@ class PacketRenderer:
         tmp = target.with_name(target.name + ".part")
         with tmp.open("wb") as f:
             j = pdfjoin.Joiner(f, opts.title or self.title, " ".join(
-                FormIdentity(form.id, form.version, opts.recipient_id).payload() for form in self.form_layouts))
+                identity(form, self.registry.form(form.id).event, opts.recipient_id).payload()
+                for form in self.form_layouts))
             m = j.add(own)
             j.pages([m[p] for p in own.pages[:letter_pages]])
             if self.common:

@@ -21,9 +21,10 @@ from typing import Any
 
 import pikepdf
 
+from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.errors import InputError
 from formkit.geometry import MM
-from formkit.ident import FormIdentity, parse_payload
+from formkit.ident import PAYLOAD_BYTES, FormIdentity, parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
@@ -51,7 +52,7 @@ _OPEN_ERRORS = (*PDF_ERRORS, OSError)
 _READ_ERRORS = (*PDF_ERRORS, StreamLimitError)
 
 
-_FK1 = re.compile(rb"FK1:[a-z][a-z0-9-]*:\d+(?::[A-Za-z0-9][A-Za-z0-9._-]{0,31})?")
+_FK1 = PAYLOAD_BYTES  # our identity (FK2, or FK1 of the 2018 sheets) in raw page content
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")  # the operator that starts an inline image
 
 
@@ -100,39 +101,39 @@ def harden_pdf_reader() -> None:
 
 @dataclass(frozen=True)
 class KnownForm:
+    identity: FormIdentity  # campaign, form id and version of the layout
     layout: FormLayout
     names: frozenset[str]
 
 
 class FormIndex:
-    """The form layouts of a registry, found by identity or by their set of field names."""
+    """The loaded forms, found by identity (through the one resolver) or by their field names."""
 
-    def __init__(self, registry: LayoutRegistry) -> None:
-        self.registry = registry
-        self.forms = [KnownForm(lo.layout, frozenset(f.name for f in lo.layout.fields))
-                      for lo in registry.forms() if isinstance(lo.layout, FormLayout)]
+    def __init__(self, campaigns: Campaigns) -> None:
+        self.campaigns = campaigns
+        self.forms = [KnownForm(FormIdentity(f.id, f.version, campaign=c.id), f,
+                                frozenset(x.name for x in f.fields)) for c, f in campaigns.forms()]
 
-    def by_identity(self, ident: FormIdentity) -> FormLayout | None:
-        for k in self.forms:
-            if k.layout.id == ident.layout_id and k.layout.version == ident.version:
-                return k.layout
-        return None
+    def by_identity(self, ident: FormIdentity) -> FormLayout | Unresolved:
+        return self.campaigns.resolve(ident)
 
-    def by_names(self, names: Iterable[str]) -> FormLayout | None:
+    def by_names(self, names: Iterable[str]) -> KnownForm | None:
+        """The one loaded form whose fields the page has; None when none or several fit (two
+        campaigns' sheets with the same field names cannot be told apart without an identity)."""
         have = set(names)
-        for k in self.forms:
-            if k.names <= have:
-                return k.layout
-        return None
+        fits = [k for k in self.forms if k.names <= have]
+        best = max((len(k.names) for k in fits), default=0)
+        fits = [k for k in fits if len(k.names) == best]
+        return fits[0] if len(fits) == 1 else None
 
 
 _INDEX_CACHE: dict[int, FormIndex] = {}
 
 
-def form_index(registry: LayoutRegistry) -> FormIndex:
-    key = id(registry)
+def form_index(campaigns: Campaigns) -> FormIndex:
+    key = id(campaigns)
     if key not in _INDEX_CACHE:
-        _INDEX_CACHE[key] = FormIndex(registry)
+        _INDEX_CACHE[key] = FormIndex(campaigns)
     return _INDEX_CACHE[key]
 
 
@@ -470,8 +471,9 @@ def _rotation(page: Any) -> int:
         return 0
 
 
-def read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
+def read_pdf(data: bytes, registry: Campaigns | LayoutRegistry) -> PdfResult:
     """Triage and read every page of a returned PDF; InputError when the file cannot be read."""
+    registry = as_campaigns(registry)
     pdf = open_pdf(data)
     try:
         result = _read_pdf(data, pdf, registry)
@@ -494,7 +496,7 @@ def read_pdf(data: bytes, registry: LayoutRegistry) -> PdfResult:
         pdf.close()
 
 
-def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: LayoutRegistry) -> PdfResult:
+def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: Campaigns) -> PdfResult:
     index = form_index(registry)
     kw = keyword_identities(pdf)
     pages = [pdf.pages[i].obj for i in range(len(pdf.pages))]
@@ -515,20 +517,21 @@ def _read_pdf(data: bytes, pdf: pikepdf.Pdf, registry: LayoutRegistry) -> PdfRes
         by_names = index.by_names(short)
         # /Keywords names the sheet (and recipient) when it holds exactly one sheet of this layout;
         # otherwise the page's own footer does (decoding the content stream costs ~3 ms).
-        same = [k for k in kw if by_names and k.layout_id == by_names.id]
+        same = [k for k in kw if by_names and (k.campaign, k.layout_id) == (by_names.identity.campaign,
+                                                                           by_names.identity.layout_id)]
         ident = same[0] if len(same) == 1 else None
         if ident is None:
             raw_ids[page_no] = _raw_identity(page)
             ident = raw_ids[page_no] or (same[0] if same else None)
-        form = index.by_identity(ident) if ident else None
+        found = index.by_identity(ident) if ident else None
         problems: tuple[str, ...] = ()
-        if ident and form is None:
-            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}",
-                                        recognised=True)
+        if isinstance(found, Unresolved):
+            results[page_no] = NotAForm(page_no, found.reason, recognised=True)
             continue
+        form = found
         if form is None and by_names is not None:
-            form = by_names
-            ident = FormIdentity(form.id, form.version)
+            form = by_names.layout
+            ident = by_names.identity
             problems = ("Formularkennung fehlt (nur an den Feldnamen erkannt)",)
         if form is None or ident is None:
             shown = ", ".join(sorted(names)[:5])
@@ -571,12 +574,12 @@ def _read_pending(data: bytes, pdf: pikepdf.Pdf, pages: list[Any], index: FormIn
             results[page_no] = NotAForm(page_no, "keine Formularseite")
             continue
         form = index.by_identity(ident)
-        if form is None:
-            results[page_no] = NotAForm(page_no, f"unbekannte Formularversion {ident.layout_id} v{ident.version}",
-                                        recognised=True)
+        if isinstance(form, Unresolved):
+            results[page_no] = NotAForm(page_no, form.reason, recognised=True)
             continue
         if ident.recipient_id is None:
-            same = [k for k in kw if k.layout_id == ident.layout_id and k.version == ident.version and k.recipient_id]
+            same = [k for k in kw if (k.campaign, k.layout_id, k.version) == (ident.campaign, ident.layout_id,
+                                                                              ident.version) and k.recipient_id]
             if same:
                 ident = same[0]
         left, top, width, height = _page_box(page)

@@ -15,17 +15,16 @@ import os
 import signal
 import tempfile
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from formkit.campaign import Campaigns, Unresolved
 from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, check_writable, write_csv
 from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, repeat_of, sniff_type
-from formkit.layout.loader import LayoutRegistry
-from formkit.layout.models import FormLayout
 from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
@@ -47,7 +46,8 @@ class Options:
     dialect: Dialect = "rfc4180"
     recipients: Path | None = None
     workers: int = 1
-    layouts: Path | None = None
+    # Campaign folders, or folders of them (default ./layouts): every sheet finds its own layout.
+    layouts: Path | Sequence[Path] | None = None
     file_timeout_s: int = FILE_TIMEOUT_S
 
 
@@ -80,7 +80,7 @@ class Summary:
 
 # --- worker side ---------------------------------------------------------------------------
 
-_REGISTRY: LayoutRegistry | None = None
+_CAMPAIGNS: Campaigns | None = None
 
 
 class _Timeout(Exception):
@@ -91,10 +91,9 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Timeout()
 
 
-def init_worker(layouts: Path | None, limit_memory: bool) -> None:
-    global _REGISTRY
-    _REGISTRY = LayoutRegistry(layouts)
-    _REGISTRY.forms()
+def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool) -> None:
+    global _CAMPAIGNS
+    _CAMPAIGNS = Campaigns.load(layouts)
     harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -140,7 +139,7 @@ def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileR
 
 
 def _process(job: Job) -> FileResult:
-    registry = _REGISTRY or LayoutRegistry()
+    registry = _CAMPAIGNS or Campaigns.load()
     if job.data is not None:
         data = job.data
     else:
@@ -187,7 +186,7 @@ class _as_file:
             self.tmp.unlink(missing_ok=True)
 
 
-def _ocr_pdf_page(path: Path, page_no: int, registry: LayoutRegistry) -> PageReading | NotAForm:
+def _ocr_pdf_page(path: Path, page_no: int, registry: Campaigns) -> PageReading | NotAForm:
     try:
         from formkit.scan import rasterize_pdf_page, read_page
     except ImportError:
@@ -195,7 +194,7 @@ def _ocr_pdf_page(path: Path, page_no: int, registry: LayoutRegistry) -> PageRea
     return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry)
 
 
-def _ocr_image(path: Path, registry: LayoutRegistry) -> tuple[PageReading | NotAForm, ...]:
+def _ocr_image(path: Path, registry: Campaigns) -> tuple[PageReading | NotAForm, ...]:
     try:
         from formkit.scan import iter_image_pages, read_page
     except ImportError:
@@ -260,30 +259,21 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
 
 
 class Assembler:
-    """Assembly context per form layout (deadline, mailing list, duplicates in the store)."""
+    """Assembly context per sheet: its layout and its campaign's policies (through the resolver),
+    the mailing list, duplicates in the store."""
 
-    def __init__(self, registry: LayoutRegistry, store: Store, matcher: Matcher | None) -> None:
-        self.registry, self.store, self.matcher = registry, store, matcher
-        self._forms: dict[tuple[str, int], tuple[FormLayout, Any]] = {}
-
-    def form(self, layout_id: str, version: int) -> tuple[FormLayout, Any] | None:
-        key = (layout_id, version)
-        if key not in self._forms:
-            for lo in self.registry.forms():
-                if isinstance(lo.layout, FormLayout) and lo.layout.id == layout_id and lo.layout.version == version:
-                    self._forms[key] = (lo.layout, lo.event)
-        return self._forms.get(key)
+    def __init__(self, campaigns: Campaigns, store: Store, matcher: Matcher | None) -> None:
+        self.campaigns, self.store, self.matcher = campaigns, store, matcher
 
     def record(self, reading: PageReading, prov: Provenance) -> Record:
-        found = self.form(reading.identity.layout_id, reading.identity.version)
-        if found is None:
-            return rejected(prov, f"unbekanntes Formular {reading.identity.layout_id} v{reading.identity.version}")
-        form, event = found
-        reg = event.registration if event is not None else None
+        form = self.campaigns.resolve(reading.identity)
+        if isinstance(form, Unresolved):
+            return rejected(prov, form.reason)
+        policies = self.campaigns.campaign(reading.identity.campaign).policies
         ctx = Context(
             form=form,
-            deadline=reg.deadline if reg else None,
-            late_policy=reg.late_policy if reg else "review",
+            deadline=policies.deadline,
+            late_policy=policies.late_policy,
             matcher=self.matcher,
             find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0),
         )
@@ -302,7 +292,8 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
     for page in res.pages:
         if isinstance(page, PageReading):
             prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
-                              page.identity.version, src.received, src.sender, src.file_time)
+                              page.identity.version, src.received, src.sender, src.file_time,
+                              campaign=page.identity.campaign)
             out.append(asm.record(page, prov))
         elif isinstance(page, NotAForm) and (page.recognised or page.reason.startswith(OCR_UNAVAILABLE)):
             # One of our sheets that cannot be read (unknown version, marks not fitting, black fax
@@ -324,8 +315,7 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
 def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | None = None,
         total: Callable[[int], None] | None = None) -> Summary:
     """Parse *inputs* into the store (and the CSV of this run); returns the summary."""
-    registry = LayoutRegistry(opts.layouts)
-    registry.forms()
+    registry = Campaigns.load(opts.layouts)  # every layout checked before the first file is read
     if opts.csv is not None:
         check_writable(opts.csv)  # before the reading, not after an hour of it
     matcher = None
@@ -424,8 +414,9 @@ class _Writer:
             self.open = 0
 
 
-def export(db: Path, csv: Path, dialect: Dialect = "rfc4180", venue: str | None = None) -> int:
+def export(db: Path, csv: Path, dialect: Dialect = "rfc4180", venue: str | None = None,
+           campaign: str | None = None) -> int:
     if not db.exists():
         raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
     with Store(db) as store:
-        return write_csv(store.records(venue=venue), csv, dialect)
+        return write_csv(store.records(venue=venue, campaign=campaign), csv, dialect)

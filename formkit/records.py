@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from formkit.layout.models import FormLayout
+from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
 from formkit.thresholds import OCR_OK
 
@@ -50,6 +50,7 @@ class Provenance:
     received: dt.datetime | None = None
     sender: str = ""
     file_time: dt.datetime | None = None  # modification time of a plain input file
+    campaign: str = ""  # the campaign (event id) of the sheet's identity
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,13 @@ class Record:
     @property
     def person_keys(self) -> tuple[str, ...]:
         return person_keys(self.values)
+
+
+def _as_printed(spec: FieldSpec, form: FormLayout, printed: dict[str, str], values: dict[str, str]) -> bool:
+    """Is the value read exactly what the packet printed into this field (prefill is keyed by kind)?"""
+    key = value_key(spec, form)
+    want = printed.get(key) or printed.get(spec.name)
+    return bool(want) and values.get(key) == collapse(want or "", spec.multiline)
 
 
 def rejected(prov: Provenance, reason: str) -> Record:
@@ -179,6 +187,19 @@ class Context:
     find_duplicate: Callable[[tuple[str, ...]], str | None] | None = None
 
 
+VENUE = "venue"  # the record's key for the meeting choice (check boxes of kind "venue")
+
+
+def value_key(spec: FieldSpec, form: FormLayout) -> str:
+    """Under which name a record keeps *spec*'s value: its kind when that has a meaning (name,
+    e-mail …, unless two fields share it), the group for check boxes, else the field's own name."""
+    if spec.type == "checkbox":
+        return VENUE if spec.kind == "venue" else (spec.group or spec.name)
+    if spec.kind in SEMANTIC_KINDS and sum(1 for f in form.fields if f.kind == spec.kind) == 1:
+        return spec.kind
+    return spec.name
+
+
 def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
     """A record from one page's readings: values, status and the reasons a person must look."""
     form = ctx.form
@@ -197,20 +218,20 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         if r.confidence < REVIEW_CONFIDENCE and spec.type == "text":
             low.append(spec.name)
         if spec.type == "checkbox":
-            group = spec.group or spec.name
+            group = value_key(spec, form)
             groups.setdefault(group, [])
             if r.state == "uncertain":
                 uncertain.append(spec.value or spec.name)
             if r.value == "1":
                 groups[group].append(spec.value or spec.name)
             continue
-        values[spec.name] = collapse(r.value, spec.multiline)
+        values[value_key(spec, form)] = collapse(r.value, spec.multiline)
     for group, ticked in groups.items():
         values[group] = "|".join(ticked)
         if not ticked:
-            reasons.append("kein Ort angekreuzt" if group == "venue" else f"{group}: nichts angekreuzt")
+            reasons.append("kein Ort angekreuzt" if group == VENUE else f"{group}: nichts angekreuzt")
         elif len(ticked) > 1:
-            reasons.append("mehrere Orte angekreuzt" if group == "venue" else f"{group}: mehreres angekreuzt")
+            reasons.append("mehrere Orte angekreuzt" if group == VENUE else f"{group}: mehreres angekreuzt")
     if uncertain:
         reasons.append("Ankreuzfeld unsicher: " + ", ".join(uncertain))
     if low and ctx.matcher and reading.identity.recipient_id:
@@ -218,12 +239,11 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # this recipient (id from the QR) is confirmed by an independent source: OCR does not
         # produce the exact expected string by chance. Anything else still goes to a person.
         printed = ctx.matcher.prefill(reading.identity.recipient_id)
-        low = [n for n in low
-               if not printed.get(n) or values.get(n) != collapse(printed[n], form.field(n).multiline)]
+        low = [n for n in low if not _as_printed(form.field(n), form, printed, values)]
     if low:
         reasons.append("unsicher gelesen: " + ", ".join(low))
 
-    if not any(values.get(s.name) for s in form.fields if s.type == "text") and not any(groups.values()):
+    if not any(values.get(value_key(s, form)) for s in form.fields if s.type == "text") and not any(groups.values()):
         reasons.insert(0, "Formular nicht ausgefüllt")
     elif not values.get("name"):
         reasons.append("Name fehlt")

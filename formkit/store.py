@@ -7,6 +7,11 @@ Tables
   images       PNG crops of field zones and page images (OCR), for a review UI
   person_keys  name+e-mail / name+institution keys, to flag the same person registering twice
   corrections  a person's corrections (old/new value, time); machine readings are never overwritten
+  allocations  seats and waiting-list places per record, per campaign (``formkit allocate``)
+
+The schema is versioned with ``PRAGMA user_version``: opening a store applies the numbered
+migrations it lacks (a store of an older release is upgraded in place); a store of a newer
+release than this one is refused with a clear message instead of being misread.
 
 A source and all its rows are written in one transaction, so a run killed at any moment leaves
 either all of a source or none of it; the next run redoes exactly the missing sources.
@@ -22,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formkit.errors import StoreError
+from formkit.ident import LEGACY_CAMPAIGN
 from formkit.records import Match, Provenance, Record
+from formkit.seating import Allocation
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
+# Migration n takes a store from schema version n-1 to n. Never edit a released migration: add one.
+_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     sha256 TEXT PRIMARY KEY,
@@ -100,6 +106,31 @@ CREATE INDEX IF NOT EXISTS records_source ON records (source);
 CREATE INDEX IF NOT EXISTS corrections_record ON corrections (sha256, page);
 """
 
+# Version 2 (issue 9): campaigns. Every sheet read before carried an FK1 identity, i.e. belonged
+# to the 2018 campaign; the allocations table (made by formkit allocate until now) moves here.
+_V2 = f"""
+ALTER TABLE records ADD COLUMN campaign TEXT NOT NULL DEFAULT '';
+UPDATE records SET campaign = '{LEGACY_CAMPAIGN}' WHERE layout_id != '';
+CREATE TABLE IF NOT EXISTS allocations (
+    record_key TEXT PRIMARY KEY,
+    meeting_id TEXT,
+    venue TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('seat', 'waitlist', 'pending', 'none')),
+    position INTEGER,
+    received TEXT,
+    received_source TEXT NOT NULL,
+    late INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    allocated_at TEXT NOT NULL
+);
+ALTER TABLE allocations ADD COLUMN campaign TEXT NOT NULL DEFAULT '';
+UPDATE allocations SET campaign = '{LEGACY_CAMPAIGN}';
+CREATE INDEX IF NOT EXISTS records_campaign ON records (campaign);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -128,12 +159,38 @@ class Store:
             self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"Datenbank {path} lässt sich nicht öffnen: {e}") from None
         except OSError as e:  # the folder cannot be created (no such place, no permission)
             raise StoreError(f"Datenbank {path} lässt sich nicht anlegen: {e.strerror or type(e).__name__}") from None
+
+    def schema_version(self) -> int:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version == 0 and self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'").fetchone():
+            return 1  # written by a release before numbered migrations: schema 1 (meta says so too)
+        return version
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(f"Datenbank {self.path} stammt von einer neueren formkit-Version (Schema {version}, "
+                             f"diese Version kennt bis {SCHEMA_VERSION}): bitte formkit aktualisieren")
+        while version < SCHEMA_VERSION:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.schema_version() == version:  # not done meanwhile by another process
+                    for statement in _statements(MIGRATIONS[version]):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version = {version + 1}")
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version + 1),))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+            version = self.schema_version()
 
     def close(self) -> None:
         self.db.close()
@@ -171,10 +228,12 @@ class Store:
                     break
         return f"{best[1]}, Seite {best[2]}" if best else None
 
-    def records(self, sha256s: Iterable[str] | None = None, venue: str | None = None) -> Iterator[Record]:
-        """Stored records in the order they were stored (optionally of some sources, or one venue)."""
+    def records(self, sha256s: Iterable[str] | None = None, venue: str | None = None,
+                campaign: str | None = None) -> Iterator[Record]:
+        """Stored records in the order they were stored (optionally of some sources, one venue or one
+        campaign; file-level rejections belong to no campaign)."""
         cols = ("source, sha256, page, method, layout_id, layout_version, received, sender, status, reason, "
-                "recipient_id, values_json, confidence, match_id, match_score, file_time")
+                "recipient_id, values_json, confidence, match_id, match_score, file_time, campaign")
         if sha256s is None:
             rows: Iterable[tuple] = self.db.execute(f"SELECT {cols} FROM records ORDER BY seq")
         else:
@@ -187,10 +246,13 @@ class Store:
             order = {s: i for i, s in enumerate(wanted)}
             rows = sorted(rows, key=lambda r: (order[r[1]], r[2]))
         for r in rows:
+            if campaign is not None and r[16] != campaign:
+                continue
             values = json.loads(r[11])
             if venue and venue.casefold() not in [v.casefold() for v in values.get("venue", "").split("|")]:
                 continue
-            prov = Provenance(r[0], r[1], r[2] or None, r[3], r[4], r[5], _from_iso(r[6]), r[7], _from_iso(r[15]))
+            prov = Provenance(r[0], r[1], r[2] or None, r[3], r[4], r[5], _from_iso(r[6]), r[7], _from_iso(r[15]),
+                              campaign=r[16])
             yield Record(provenance=prov, status=r[8], reason=r[9], recipient_id=r[10], values=values,
                          confidence=r[12], match=Match(r[13], r[14]) if r[13] else None)
 
@@ -219,12 +281,12 @@ class Store:
         page = p.page or 0
         self.db.execute(
             "INSERT OR REPLACE INTO records (sha256, page, source, status, reason, method, layout_id, layout_version,"
-            " recipient_id, values_json, confidence, match_id, match_score, received, sender, file_time)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recipient_id, values_json, confidence, match_id, match_score, received, sender, file_time, campaign)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (p.sha256, page, p.source, rec.status, rec.reason, p.method, p.layout_id, p.layout_version,
              rec.recipient_id, json.dumps(rec.values, ensure_ascii=False), rec.confidence,
              rec.match.recipient_id if rec.match else "", rec.match.score if rec.match else None,
-             _iso(p.received), p.sender, _iso(p.file_time)))
+             _iso(p.received), p.sender, _iso(p.file_time), p.campaign))
         self.db.executemany(
             "INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(p.sha256, page, r.name, r.value, r.confidence, r.method, r.state, r.score) for r in rec.readings])
@@ -252,3 +314,61 @@ class Store:
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (info.sha256, info.source, info.size, _iso(info.received), info.sender, info.pages,
              info.pages_without_form, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+
+    # --- allocations (formkit allocate) -------------------------------------------------------
+
+    def load_allocations(self, campaign: str | None = None) -> list[Allocation]:
+        """The stored allocation (of one campaign, or all)."""
+        sql = ("SELECT record_key, meeting_id, venue, outcome, position, received, received_source, late, note, "
+               "campaign FROM allocations")
+        args: tuple[str, ...] = ()
+        if campaign is not None:
+            sql += " WHERE campaign = ?"
+            args = (campaign,)
+        rows = self.db.execute(sql + " ORDER BY campaign, meeting_id, outcome, position, record_key", args)
+        return [Allocation(r[0], r[1], r[2], r[3], r[4], _from_iso(r[5]), r[6], bool(r[7]), r[8], r[9])
+                for r in rows.fetchall()]
+
+    def save_allocations(self, campaign: str, allocations: Sequence[Allocation],
+                         now: dt.datetime | None = None) -> int:
+        """Replace the stored allocation of *campaign*; unchanged rows keep their time. Returns rows changed."""
+        stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+        old = {a.key: a for a in self.load_allocations(campaign)}
+        changed = 0
+        own_tx = not self.db.in_transaction
+        if own_tx:
+            self.begin()
+        try:
+            keys = {a.key for a in allocations}
+            for key in set(old) - keys:
+                self.db.execute("DELETE FROM allocations WHERE record_key = ?", (key,))
+                changed += 1
+            for a in allocations:
+                if old.get(a.key) == a:
+                    continue
+                changed += 1
+                self.db.execute(
+                    "INSERT OR REPLACE INTO allocations (record_key, meeting_id, venue, outcome, position, received, "
+                    "received_source, late, note, allocated_at, campaign) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.key, a.meeting_id, a.venue, a.outcome, a.position, _iso(a.received), a.received_source,
+                     int(a.late), a.note, stamp, campaign))
+            if own_tx:
+                self.commit()
+        except BaseException:
+            if own_tx:
+                self.rollback()
+            raise
+        return changed
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, one by one (so that they run inside one transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

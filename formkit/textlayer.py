@@ -21,7 +21,7 @@ import pikepdf
 
 from formkit.errors import InputError, MissingToolError
 from formkit.geometry import MM, Rect
-from formkit.ident import FormIdentity
+from formkit.ident import PREFIXES, FormIdentity
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
 from formkit.thresholds import (
@@ -224,12 +224,12 @@ def unrotate(words: list[Word], rotate: int, width_mm: float, height_mm: float) 
 
 
 def footer_problem(words: list[Word], form: FormLayout) -> str | None:
-    """Why the text does not sit where the layout put it, or None: our footer (the ``FK1:`` word and
+    """Why the text does not sit where the layout put it, or None: our footer (the ``FK2:``/``FK1:`` word and
     the start of its line) must be at ``form.footer_at`` within TEXTLAYER_FOOTER_TOLERANCE_MM. A sheet
     scaled onto other paper, shifted or turned would put every value into the wrong zone."""
     tol = TEXTLAYER_FOOTER_TOLERANCE_MM
     fx, fy = form.footer_at
-    marks = [w for w in words if w.text.startswith("FK1:") or "·FK1:" in w.text]
+    marks = [w for w in words if any(w.text.startswith(f"{p}:") or f"·{p}:" in w.text for p in PREFIXES)]
     if not marks:
         return "Textebene: Fußzeile mit Formularkennung nicht gefunden, Lage der Werte ungeprüft"
     for fk in marks:

@@ -37,7 +37,7 @@ PEOPLE = [
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    registry = LayoutRegistry(ROOT / "layouts")
+    registry = LayoutRegistry(ROOT / "layouts" / "lsz-2018")
     for i, (how, values) in enumerate(PEOPLE, start=1):
         sheet, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id=f"LSZ-{i:04d}"))
         if how == "pypdf":

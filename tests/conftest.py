@@ -11,7 +11,8 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.render.document import RenderOptions, render_to_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYOUTS = ROOT / "layouts"
+LAYOUTS = ROOT / "layouts" / "lsz-2018"  # the 2018 campaign folder
+CAMPAIGNS = ROOT / "layouts"  # every sample campaign
 SHARED = ROOT.parent / "shared"
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -16,9 +16,7 @@ from formkit.allocate import (
     Applicant,
     allocate,
     is_late,
-    load_allocations,
     run_allocation,
-    save_allocations,
     summarize,
 )
 from formkit.cli import main
@@ -116,14 +114,14 @@ def test_idempotent_and_seats_are_kept_when_an_earlier_registration_appears(regi
     db = tmp_path / "s.sqlite"
     with Store(db) as store:
         first = allocate(ev, [app("a", t(2)), app("b", t(3)), app("c", t(4))])
-        assert save_allocations(store.db, first) == 3
-        again = allocate(ev, [app("a", t(2)), app("b", t(3)), app("c", t(4))], load_allocations(store.db))
+        assert store.save_allocations(ev.id, first) == 3
+        again = allocate(ev, [app("a", t(2)), app("b", t(3)), app("c", t(4))], store.load_allocations(ev.id))
         assert again == first
-        assert save_allocations(store.db, again) == 0  # nothing changed
+        assert store.save_allocations(ev.id, again) == 0  # nothing changed
         # A review record with an earlier receipt time is accepted later: confirmations already
         # sent are not taken back; it goes to the waiting list ahead of nobody.
         later = allocate(ev, [app("a", t(2)), app("b", t(3)), app("c", t(4)), app("early", t(1))],
-                         load_allocations(store.db))
+                         store.load_allocations(ev.id))
     assert outcome(later, "a") == ("seat", 1) and outcome(later, "b") == ("seat", 2)
     assert [outcome(later, k) for k in ("early", "c")] == [("waitlist", 1), ("waitlist", 2)]
 
@@ -134,10 +132,10 @@ def test_idempotent_and_seats_are_kept_when_an_earlier_registration_appears(regi
 @pytest.fixture
 def small_layouts(tmp_path: Path) -> Path:
     """The project's layouts with Gotha's capacity set to 2."""
-    root = Path(__file__).resolve().parents[1] / "layouts"
+    root = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
     dst = tmp_path / "layouts"
     shutil.copytree(root, dst)
-    ev_path = dst / "events" / "lsz-2018.yaml"
+    ev_path = dst / "event.yaml"
     text = ev_path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     assert [m["capacity"] for m in data["meetings"] if m["id"] == "gotha"] == [40]

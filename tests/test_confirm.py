@@ -171,10 +171,10 @@ def test_attendee_list_many_pages_repeat_header(tmp_path: Path, registry: Layout
 
 
 def test_cli_confirm_from_parsed_store(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1] / "layouts"
+    root = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
     layouts = tmp_path / "layouts"
     shutil.copytree(root, layouts)
-    ev = layouts / "events" / "lsz-2018.yaml"
+    ev = layouts / "event.yaml"
     ev.write_text(ev.read_text(encoding="utf-8").replace("capacity: 60\n  - id: gotha", "capacity: 1\n  - id: gotha",
                                                          1), encoding="utf-8")
     registry = LayoutRegistry(layouts)
@@ -205,10 +205,10 @@ def test_cli_confirm_from_parsed_store(tmp_path: Path) -> None:
 
 
 def test_export_attendee_list_from_store_before_and_after_allocation(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1] / "layouts"
+    root = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
     layouts = tmp_path / "layouts"
     shutil.copytree(root, layouts)
-    ev_file = layouts / "events" / "lsz-2018.yaml"
+    ev_file = layouts / "event.yaml"
     ev_file.write_text(ev_file.read_text(encoding="utf-8").replace("capacity: 40", "capacity: 2"), encoding="utf-8")
     registry = LayoutRegistry(layouts)
     event = registry.get("confirmation").event

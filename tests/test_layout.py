@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,7 @@ from .conftest import LAYOUTS
 
 def _copy_layouts(tmp_path: Path) -> Path:
     root = tmp_path / "layouts"
-    (root / "events").mkdir(parents=True)
-    for p in LAYOUTS.rglob("*.yaml"):
-        target = root / p.relative_to(LAYOUTS)
-        target.write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(LAYOUTS, root)
     return root
 
 
@@ -57,12 +55,12 @@ def test_rect_with_three_numbers_is_named(tmp_path: Path) -> None:
 
 def test_unknown_key_and_bad_date_in_event_are_named(tmp_path: Path) -> None:
     root = _copy_layouts(tmp_path)
-    ev = root / "events" / "lsz-2018.yaml"
+    ev = root / "event.yaml"
     text = ev.read_text(encoding="utf-8")
     ev.write_text(text.replace("deadline: 2018-04-11", "deadline: 2018-04-31"), "utf-8")
     with pytest.raises(LayoutError) as exc:
         LayoutRegistry(root).get("invitation")
-    assert "lsz-2018.yaml" in exc.value.message and "registration.deadline" in exc.value.message
+    assert "event.yaml" in exc.value.message and "registration.deadline" in exc.value.message
 
     ev.write_text(text.replace("  venue: Landratsamt Gotha", "  venue: Landratsamt Gotha\n    vneue: x"), "utf-8")
     with pytest.raises(LayoutError) as exc:
@@ -84,8 +82,14 @@ def test_bad_yaml_and_unknown_block(tmp_path: Path) -> None:
 def test_checkbox_smaller_than_5mm_rejected(tmp_path: Path) -> None:
     root = _copy_layouts(tmp_path)
     p = root / "registration.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("rect: [24, 194, 7, 7]", "rect: [24, 194, 4, 4]"), "utf-8")
-    with pytest.raises(LayoutError, match=r"fields\[5\].rect: Ankreuzfelder"):
+    p.write_text(p.read_text(encoding="utf-8").replace("  area: [24, 194, 169, 44]", "  area: [24, 194, 169, 44]\n  box: 4"),
+                 "utf-8")
+    with pytest.raises(LayoutError, match=r"venue_choice.box"):
+        LayoutRegistry(root).get("registration")
+    extra = "  - {name: newsletter, type: checkbox, label: Newsletter, tooltip: Newsletter, rect: [150, 252, 4, 4]}\n"
+    text = p.read_text(encoding="utf-8").replace("\n  box: 4", "").replace("\n# One check box", "\n" + extra + "# One check box")
+    p.write_text(text, "utf-8")
+    with pytest.raises(LayoutError, match=r"fields\[6\].rect: Ankreuzfelder"):
         LayoutRegistry(root).get("registration")
 
 

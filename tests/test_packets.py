@@ -47,7 +47,7 @@ def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PacketSummar
     out = base / "sub" / "out"
     chunk, packets.CHUNK = packets.CHUNK, 3  # several parts joined into print.pdf
     try:
-        return out, make_packets(src, out, layouts_dir=ROOT / "layouts", workers=1)
+        return out, make_packets(src, out, layouts_dir=ROOT / "layouts" / "lsz-2018", workers=1)
     finally:
         packets.CHUNK = chunk
 
@@ -58,7 +58,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PacketSumma
     src = base / "list.csv"
     src.write_bytes(b"\xef\xbb\xbf" + ENGLISH.encode("utf-8"))
     out = base / "out"
-    return out, make_packets(src, out, layouts_dir=ROOT / "layouts", workers=2)
+    return out, make_packets(src, out, layouts_dir=ROOT / "layouts" / "lsz-2018", workers=2)
 
 
 def manifest(out: Path) -> list[dict[str, str]]:
@@ -176,7 +176,7 @@ def test_output_is_deterministic(english: tuple[Path, PacketSummary], tmp_path: 
     out, _ = english
     src = tmp_path / "list.csv"
     src.write_bytes(b"\xef\xbb\xbf" + ENGLISH.encode("utf-8"))
-    again = make_packets(src, tmp_path / "out", layouts_dir=ROOT / "layouts", workers=1)
+    again = make_packets(src, tmp_path / "out", layouts_dir=ROOT / "layouts" / "lsz-2018", workers=1)
     assert again.print_pdf is not None
     assert again.print_pdf.read_bytes() == (out / "print.pdf").read_bytes()
     assert (tmp_path / "out" / "manifest.csv").read_bytes() == (out / "manifest.csv").read_bytes()
@@ -212,6 +212,6 @@ def test_manifest_cells_are_never_formulas(tmp_path: Path) -> None:
     src = tmp_path / "liste.csv"
     src.write_text("ID;Vorname;Nachname;Institution\r\nR0100;=HYPERLINK(\"x\");Mallory;@Amt\r\n", encoding="utf-8")
     out = tmp_path / "out"
-    make_packets(src, out, layouts_dir=ROOT / "layouts", workers=1)
+    make_packets(src, out, layouts_dir=ROOT / "layouts" / "lsz-2018", workers=1)
     row = manifest(out)[0]
     assert row["name"] == "'=HYPERLINK(\"x\") Mallory"  # kept whole, behind an apostrophe

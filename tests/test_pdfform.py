@@ -286,7 +286,7 @@ def test_real_world_pdfs_are_never_our_sheet(registry: LayoutRegistry) -> None:
 def registry_v2(tmp_path_factory: pytest.TempPathFactory) -> LayoutRegistry:
     """The project's layouts with the registration sheet at version 2 (a sheet we cannot place)."""
     root = tmp_path_factory.mktemp("layouts-v2") / "layouts"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "layouts", root)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018", root)
     f = root / "registration.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
     return LayoutRegistry(root)

@@ -304,7 +304,7 @@ def version9_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     import shutil
 
     layouts = tmp_path_factory.mktemp("layouts9") / "layouts"
-    shutil.copytree(ROOT / "layouts", layouts)
+    shutil.copytree(ROOT / "layouts" / "lsz-2018", layouts)
     sheet = layouts / "registration.yaml"
     text, n = re.subn(r"(?m)^version: 1$", "version: 9", sheet.read_text("utf-8"))
     assert n == 1
@@ -332,9 +332,9 @@ def test_unknown_version_is_rejected_with_its_reason(tmp_path: Path, version9_pd
     out = tmp_path / "v.csv"
     summary = run([inbox], Options(db=tmp_path / "v.sqlite", csv=out))
     rows = [(r["source"], r["page"], r["status"], r["reason"]) for r in read_csv(out)]
-    assert rows == [("v9.pdf", "1", "rejected", "unbekannte Formularversion registration v9"),
-                    ("zwei.pdf", "1", "ok", ""),
-                    ("zwei.pdf", "2", "rejected", "unbekannte Formularversion registration v9")]
+    unknown = "unbekannte Formularversion registration v9 der Veranstaltung lsz-2018 (vorhanden: "
+    assert [r[:3] for r in rows] == [("v9.pdf", "1", "rejected"), ("zwei.pdf", "1", "ok"), ("zwei.pdf", "2", "rejected")]
+    assert rows[0][3].startswith(unknown) and rows[2][3].startswith(unknown) and rows[1][3] == ""
     assert summary.pages_without_form == 0
 
 

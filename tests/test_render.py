@@ -133,7 +133,7 @@ def test_prefilled_values_and_non_latin1_never_crash(render) -> None:  # type: i
     fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
     assert fields["name"]["/V"].startswith("Lukasz Zólc ? Groß")
     assert fields["venue_gotha"]["/V"] == "/Yes"
-    assert "FK1:registration:1:R0042" in _text(pdf)
+    assert "FK2:lsz-2018:registration:1:R0042" in _text(pdf)
 
 
 def _png(pdf: bytes, tmp_path: Path, dpi: int = 100) -> Image.Image:

@@ -103,7 +103,7 @@ def test_debug_command_writes_overlay(tmp_path: Path) -> None:
     s = C.typed_fax(6, random.Random(6), "fine", values=dict(VALUES), angle=-2.0, noise=0.001)
     tif = s.write(tmp_path)
     out = tmp_path / "overlay.png"
-    res = CliRunner().invoke(main, ["debug", str(tif), "-o", str(out), "--layouts", str(C.ROOT / "layouts")])
+    res = CliRunner().invoke(main, ["debug", str(tif), "-o", str(out), "--layouts", str(C.ROOT / "layouts" / "lsz-2018")])
     assert res.exit_code == 0, res.output
     assert "venue_gotha" in res.output and "ticked" in res.output
     assert "Passgenauigkeit" in res.output

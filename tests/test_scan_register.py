@@ -149,7 +149,7 @@ def registry_v2(tmp_path_factory: pytest.TempPathFactory) -> LayoutRegistry:
     import shutil
 
     root = tmp_path_factory.mktemp("layouts-v2") / "layouts"
-    shutil.copytree(C.ROOT / "layouts", root)
+    shutil.copytree(C.ROOT / "layouts" / "lsz-2018", root)
     f = root / "registration.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
     return LayoutRegistry(root)

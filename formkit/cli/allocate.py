@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from formkit.allocate import OUTCOME_DE, SOURCE_DE, run_allocation, summary_lines
-from formkit.confirm import CONFIRMATION_LAYOUT, addressees_from_store, render_letters
-from formkit.errors import InputError, LayoutError
+from formkit.campaign import Campaign, Campaigns
+from formkit.cli.options import campaign_option, layouts_option
+from formkit.confirm import addressees_from_store, render_letters
+from formkit.errors import InputError
 from formkit.layout.event import Event
-from formkit.layout.loader import LayoutRegistry
-from formkit.recipients import read_recipients
+from formkit.recipients import Recipient, read_recipients
 from formkit.records import OFFICE_TZ
 from formkit.store import Store
 
@@ -21,15 +22,12 @@ _DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), defa
 _SOURCES = click.option("--sources", "source_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
                         help="Ordner, aus dem eingelesen wurde (für die Dateizeit, wo keine Fax-/E-Mail-Zeit "
                              "bekannt ist); mehrfach möglich.")
-_LAYOUTS = click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-                        help="Ordner mit den Layouts (Standard: ./layouts).")
 
 
-def _event(registry: LayoutRegistry) -> Event:
-    loaded = registry.get(CONFIRMATION_LAYOUT)
-    if loaded.event is None:
-        raise LayoutError(f"{loaded.path}: Veranstaltungsdaten (event) fehlen")
-    return loaded.event
+def _campaigns(layouts_dirs: tuple[Path, ...], campaign_id: str | None) -> list[Campaign]:
+    """The campaigns to allocate: the one named, else every one loaded (each on its own records)."""
+    campaigns = Campaigns.load(layouts_dirs)
+    return [campaigns.campaign(campaign_id)] if campaign_id else list(campaigns)
 
 
 def _local(t: dt.datetime) -> dt.datetime:
@@ -42,13 +40,22 @@ def _open(db: Path) -> Store:
     return Store(db)
 
 
-@click.command(help="Plätze je Veranstaltungsort nach Eingang vergeben, Rest auf die Warteliste.")
+@click.command(help="Plätze je Veranstaltungsort nach Eingang vergeben, Rest auf die Warteliste "
+                    "(je Veranstaltung, wenn mehrere geladen sind).")
 @_DB
 @_SOURCES
-@_LAYOUTS
+@layouts_option
+@campaign_option
 @click.option("--quiet", "-q", is_flag=True, help="Nur die Übersicht je Ort ausgeben.")
-def allocate(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, quiet: bool) -> None:
-    event = _event(LayoutRegistry(layouts_dir))
+def allocate(db: Path, source_dirs: tuple[Path, ...], layouts_dirs: tuple[Path, ...], campaign_id: str | None,
+             quiet: bool) -> None:
+    for i, c in enumerate(_campaigns(layouts_dirs, campaign_id)):
+        if i:
+            click.echo("")
+        _allocate_one(db, source_dirs, c.event, quiet)
+
+
+def _allocate_one(db: Path, source_dirs: tuple[Path, ...], event: Event, quiet: bool) -> None:
     with _open(db) as store:
         applicants, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])
     by_key = {a.key: a for a in applicants}
@@ -65,28 +72,38 @@ def allocate(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, 
                        f"{SOURCE_DE[al.received_source]:<26} {name}{note}")
         click.echo("")
     policy = {"accept": "annehmen", "waitlist": "Warteliste", "review": "prüfen"}[event.registration.late_policy]
-    click.echo(f"Platzvergabe ({event.event_title}; Anmeldeschluss {event.registration.deadline:%d.%m.%Y}, "
+    click.echo(f"Platzvergabe {event.id} ({event.event_title}; Anmeldeschluss {event.registration.deadline:%d.%m.%Y}, "
                f"danach: {policy}):")
     for line in summary_lines(event, allocations):
         click.echo("  " + line)
     click.echo(f"Gespeichert in {db} (Tabelle allocations; {changed} Änderung(en) gegenüber dem letzten Lauf).")
 
 
-@click.command(help="Teilnahmebestätigungen und Wartelistenbriefe (PDF, Druckdatei, CSV) erzeugen.")
+@click.command(help="Teilnahmebestätigungen und Wartelistenbriefe (PDF, Druckdatei, CSV) erzeugen; bei "
+                    "mehreren Veranstaltungen je Veranstaltung in einem Unterordner.")
 @_DB
 @_SOURCES
-@_LAYOUTS
+@layouts_option
+@campaign_option
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner für die Briefe.")
 @click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Empfängerliste (CSV): Anrede aus der Liste, wo der Bogen eine Empfänger-Nr. trug.")
 @click.option("--date", "letter_date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]),
               help="Briefdatum (Standard: heute).")
-def confirm(db: Path, source_dirs: tuple[Path, ...], layouts_dir: Path | None, out_dir: Path,
-            recipients: Path | None, letter_date: dt.datetime | None) -> None:
-    registry = LayoutRegistry(layouts_dir)
+def confirm(db: Path, source_dirs: tuple[Path, ...], layouts_dirs: tuple[Path, ...], campaign_id: str | None,
+            out_dir: Path, recipients: Path | None, letter_date: dt.datetime | None) -> None:
     invitees = read_recipients(recipients)[0] if recipients else []
-    event = _event(registry)
+    chosen = _campaigns(layouts_dirs, campaign_id)
+    for c in chosen:
+        if len(chosen) > 1:
+            click.echo(f"Veranstaltung {c.id}:")
+        _confirm_one(db, source_dirs, c, out_dir / c.id if len(chosen) > 1 else out_dir, invitees, letter_date)
+
+
+def _confirm_one(db: Path, source_dirs: tuple[Path, ...], campaign: Campaign, out_dir: Path,
+                 invitees: list[Recipient], letter_date: dt.datetime | None) -> None:
+    registry, event = campaign.registry, campaign.event
     with _open(db) as store:
         # The letters follow the current allocation: re-run it (idempotent, seats are kept).
         _, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])

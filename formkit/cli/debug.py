@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from formkit.campaign import Campaigns
+from formkit.cli.options import layouts_option
 from formkit.errors import InputError
-from formkit.layout.loader import LayoutRegistry
 from formkit.readings import PageReading
 from formkit.scan.overlay import draw_overlay, load_pages
 
@@ -18,12 +19,11 @@ from formkit.scan.overlay import draw_overlay, load_pages
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Bild mit der Einblendung (PNG); Standard: DATEI.debug.png")
 @click.option("--page", "page_no", type=int, default=None, help="Nur diese Seite (1-basiert).")
-@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ordner mit den Layouts (Standard: ./layouts).")
-def debug(file: Path, output: Path | None, page_no: int | None, layouts_dir: Path | None) -> None:
+@layouts_option
+def debug(file: Path, output: Path | None, page_no: int | None, layouts_dirs: tuple[Path, ...]) -> None:
     from formkit.scan.reader import analyse_page
 
-    registry = LayoutRegistry(layouts_dir)
+    registry = Campaigns.load(layouts_dirs)
     pages = load_pages(file, page_no)
     if not pages:
         raise InputError(f"{file}: Seite {page_no} gibt es nicht")
@@ -35,7 +35,7 @@ def debug(file: Path, output: Path | None, page_no: int | None, layouts_dir: Pat
             continue
         ident = r.identity
         who = f", Empfänger {ident.recipient_id}" if ident.recipient_id else ""
-        click.echo(f"Seite {n}: Formular {ident.layout_id} v{ident.version}{who}; "
+        click.echo(f"Seite {n}: Formular {ident.describe()}{who}; "
                    f"Passgenauigkeit {r.fit_error_mm:.2f} mm")
         for p in r.problems:
             click.echo(f"  Prüfen: {p}")

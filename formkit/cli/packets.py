@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from formkit.campaign import Campaigns
+from formkit.cli.options import campaign_option, layouts_option
 from formkit.packets import make_packets
 
 EXIT_ROWS_FAILED = 2
@@ -19,11 +21,13 @@ EXIT_ROWS_FAILED = 2
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner.")
 @click.option("--layout", default="invitation", show_default=True, help="Layout des Pakets (Name oder Pfad).")
-@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ordner mit den Layouts (Standard: ./layouts).")
+@layouts_option
+@campaign_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Anzahl paralleler Prozesse (Standard: Zahl der Prozessorkerne).")
-def packets(recipients: Path, outdir: Path, layout: str, layouts_dir: Path | None, workers: int | None) -> None:
+def packets(recipients: Path, outdir: Path, layout: str, layouts_dirs: tuple[Path, ...], campaign_id: str | None,
+            workers: int | None) -> None:
+    layouts_dir = Campaigns.load(layouts_dirs).single(campaign_id).root
     bar = None
     last = 0
 

@@ -9,8 +9,10 @@ from typing import Any
 import click
 
 from formkit.attendees import export_attendee_list
+from formkit.campaign import Campaign, Campaigns
+from formkit.cli.options import campaign_option, layouts_option
+from formkit.errors import InputError
 from formkit.export import DIALECTS
-from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, Summary, run
 from formkit.pipeline import export as export_records
 
@@ -43,12 +45,11 @@ def _summary_lines(s: Summary, db: Path) -> list[str]:
               help="Empfängerliste (CSV) für den Abgleich von Name und Institution.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Anzahl paralleler Leseprozesse.")
-@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ordner mit den Layouts (Standard: ./layouts).")
+@layouts_option
 def parse(inputs: tuple[Path, ...], db: Path, csv_out: Path | None, dialect: str, recipients: Path | None,
-          workers: int, layouts_dir: Path | None) -> None:
+          workers: int, layouts_dirs: tuple[Path, ...]) -> None:
     opts = Options(db=db, csv=csv_out, dialect=dialect, recipients=recipients, workers=workers,  # type: ignore[arg-type]
-                   layouts=layouts_dir)
+                   layouts=layouts_dirs)
     bar: Any = None
     tty = sys.stderr.isatty()
 
@@ -85,25 +86,37 @@ def parse(inputs: tuple[Path, ...], db: Path, csv_out: Path | None, dialect: str
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM, für Excel per Doppelklick).")
 @click.option("--venue", help="Nur Anmeldungen für diesen Ort (z. B. Gotha).")
-@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ordner mit den Layouts (Standard: ./layouts).")
+@layouts_option
+@campaign_option
 def export(db: Path, csv_out: Path | None, output: Path | None, fmt: str, dialect: str, venue: str | None,
-           layouts_dir: Path | None) -> None:
+           layouts_dirs: tuple[Path, ...], campaign_id: str | None) -> None:
     if fmt == "pdf":
         if not venue:
             raise click.UsageError("--format pdf braucht --venue (z. B. --venue Gotha).")
         out = output or Path(f"teilnehmerliste-{venue.lower()}.pdf")
-        event = LayoutRegistry(layouts_dir).form("registration").event
-        if event is None:
-            raise click.UsageError("Das Layout „registration“ hat keine Veranstaltungsdaten.")
+        event = campaign_of_venue(Campaigns.load(layouts_dirs), venue, campaign_id).event
         n = export_attendee_list(db, venue, out, event)
-        click.echo(f"{out}: Teilnehmerliste {venue}, {n} Person(en)")
+        click.echo(f"{out}: Teilnehmerliste {venue} ({event.id}), {n} Person(en)")
         return
     target = output or csv_out
     if target is None:
         raise click.UsageError("Ziel fehlt: --csv DATEI oder -o DATEI angeben.")
-    n = export_records(db, target, dialect, venue)  # type: ignore[arg-type]
+    n = export_records(db, target, dialect, venue, campaign_id)  # type: ignore[arg-type]
     click.echo(f"{target}: {n} Zeile(n)")
 
 
 COMMANDS = [parse, export]
+
+
+def campaign_of_venue(campaigns: Campaigns, venue: str, campaign_id: str | None) -> Campaign:
+    """The campaign whose meetings include *venue* (the one named, or the only one that has it)."""
+    if campaign_id:
+        return campaigns.campaign(campaign_id)
+    having = [c for c in campaigns if c.meeting_for_venue(venue)]
+    if len(having) == 1:
+        return having[0]
+    if not having:
+        known = "; ".join(f"{c.id}: {', '.join(m.city for m in c.event.meetings)}" for c in campaigns)
+        raise InputError(f"Veranstaltungsort „{venue}“ unbekannt; vorhanden: {known}")
+    raise InputError(f"„{venue}“ gibt es in mehreren Veranstaltungen ({', '.join(c.id for c in having)}): "
+                     f"bitte mit --campaign ID wählen")

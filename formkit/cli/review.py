@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from formkit.campaign import Campaigns
+from formkit.cli.options import layouts_option
 from formkit.errors import InputError
-from formkit.layout.loader import LayoutRegistry
 from formkit.review.server import ReviewServer
 
 
@@ -18,13 +19,12 @@ from formkit.review.server import ReviewServer
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port (0: ein freier Port).")
 @click.option("--no-browser", is_flag=True, help="Den Browser nicht öffnen, nur die Adresse ausgeben.")
-@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ordner mit den Layouts (Standard: ./layouts).")
-def review(db: Path, port: int, no_browser: bool, layouts_dir: Path | None) -> None:
+@layouts_option
+def review(db: Path, port: int, no_browser: bool, layouts_dirs: tuple[Path, ...]) -> None:
     if not db.exists():
         raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
     try:
-        server = ReviewServer(db, LayoutRegistry(layouts_dir), port=port)
+        server = ReviewServer(db, Campaigns.load(layouts_dirs), port=port)
     except OSError as e:
         raise InputError(f"Port {port} nicht verfügbar: {e.strerror}") from None
     click.echo(f"{server.pending()} Datensatz/Datensätze zu prüfen.")

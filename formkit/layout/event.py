@@ -86,7 +86,8 @@ class Contact(_Strict):
 
 
 class Event(_Strict):
-    id: str
+    # The campaign's id: printed in every sheet's identity (QR, small print, PDF keywords).
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
     programme: str
     programme_short: str
     event_title: str

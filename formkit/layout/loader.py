@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from formkit.errors import LayoutError
+from formkit.layout import rules
 from formkit.layout.event import Event, Statements
 from formkit.layout.models import DocumentLayout, FormLayout, Layout
 
@@ -24,13 +25,16 @@ T = TypeVar("T", bound=BaseModel)
 _LAYOUT_ADAPTER: TypeAdapter[Layout] = TypeAdapter(Layout)
 
 
+EVENT_FILE = "event.yaml"  # the file that makes a folder a campaign folder
+
+
 def default_layouts_dir() -> Path:
     """$FORMKIT_LAYOUTS, else ./layouts, else the layouts folder beside the package."""
     env = os.environ.get("FORMKIT_LAYOUTS")
     if env:
         return Path(env)
     cwd = Path.cwd() / "layouts"
-    if cwd.is_dir() and any(cwd.glob("*.yaml")):
+    if cwd.is_dir() and (any(cwd.glob(f"*/{EVENT_FILE}")) or (cwd / EVENT_FILE).is_file()):
         return cwd
     return Path(__file__).resolve().parents[2] / "layouts"
 
@@ -120,14 +124,34 @@ class LoadedLayout:
 
 
 class LayoutRegistry:
-    """All layouts of one layouts folder, loaded lazily and cached by id."""
+    """All layouts of one campaign folder, loaded lazily and cached by file.
+
+    A campaign folder holds ``event.yaml`` (the event's facts, with the campaign's id) and the
+    layouts of its documents, which print from that event. (A layout may still name another
+    event file with ``event:``.) For several campaigns side by side see :mod:`formkit.campaign`.
+    """
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or default_layouts_dir()).resolve()
         self._cache: dict[str, LoadedLayout] = {}
+        if not (self.root / EVENT_FILE).is_file():
+            inner = sorted(p.parent.name for p in self.root.glob(f"*/{EVENT_FILE}"))
+            if inner:
+                raise LayoutError(
+                    f"{self.root} enthält mehrere Veranstaltungen ({', '.join(inner)}): bitte eine wählen "
+                    f"(--campaign ID oder --layouts {self.root}/{inner[-1]})")
+        self._event: Event | None = None
+
+    @property
+    def event(self) -> Event | None:
+        """The campaign's event (``event.yaml`` of the folder), or None for a folder without one."""
+        path = self.root / EVENT_FILE
+        if self._event is None and path.is_file():
+            self._event = _load_data(self.root, EVENT_FILE, Event)
+        return self._event
 
     def names(self) -> list[str]:
-        return sorted(p.stem for p in self.root.glob("*.yaml"))
+        return sorted(p.stem for p in self.root.glob("*.yaml") if p.name != EVENT_FILE)
 
     def resolve_path(self, name_or_path: str) -> Path:
         p = Path(name_or_path)
@@ -164,7 +188,7 @@ class LayoutRegistry:
         data = _read_yaml(path)
         layout = _validate(path, _LAYOUT_ADAPTER, data)
         base = path.parent
-        event = _load_data(base, layout.event, Event) if layout.event else None
+        event = _load_data(base, layout.event, Event) if layout.event else self.event
         statements = _load_data(base, layout.statements, Statements) if layout.statements else None
         if isinstance(layout, DocumentLayout):
             for i, page in enumerate(layout.pages):
@@ -174,22 +198,13 @@ class LayoutRegistry:
                         self.form(form_id)
                     except LayoutError as e:
                         raise LayoutError(f"{path}: pages[{i}].form: {e.message}") from None
-        if isinstance(layout, FormLayout) and event is not None:
-            _check_form_refs(path, layout, event)
+        if isinstance(layout, FormLayout):
+            written = layout
+            layout = rules.expand_choices(layout, event, path)
+            rules.check_form(layout, event, statements, path, written)
+        else:
+            rules.check_document(layout, event, statements, path)
         return LoadedLayout(layout=layout, path=path, event=event, statements=statements)
-
-
-def _check_form_refs(path: Path, form: FormLayout, event: Event) -> None:
-    for i, f in enumerate(form.fields):
-        x, y, w, h = f.rect
-        if x < 0 or y < 0 or x + w > form.width or y + h > form.height:
-            raise LayoutError(f"{path}: fields[{i}].rect: liegt außerhalb der Seite")
-        if y < 12.0:
-            raise LayoutError(
-                f"{path}: fields[{i}].rect: die obersten 12 mm bedruckt das Faxgerät; Feld tiefer setzen"
-            )
-        if f.type == "checkbox" and (w < 5.0 or h < 5.0):
-            raise LayoutError(f"{path}: fields[{i}].rect: Ankreuzfelder müssen mindestens 5 mm groß sein")
 
 
 @lru_cache(maxsize=32)

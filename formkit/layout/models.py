@@ -118,6 +118,10 @@ Block = Annotated[
 
 # --- forms ---------------------------------------------------------------------------------
 
+FieldKind = Literal["name", "institution", "text", "address", "phone", "email", "date", "venue"]
+# Kinds whose value a record keeps under the kind's name (the CSV columns), not the field's.
+SEMANTIC_KINDS: tuple[str, ...] = ("name", "institution", "address", "phone", "email", "date")
+
 
 class FieldSpec(_Strict):
     """A form field: an AcroForm widget in the PDF and a zone the scan parser reads."""
@@ -130,13 +134,16 @@ class FieldSpec(_Strict):
     multiline: bool = False
     max_length: int = 200
     font_size: float = 10.0
-    # Semantic role of the value (what the record calls it) and, for check boxes, the group
-    # they belong to and the value a tick stands for (e.g. group "venue", value "Sonneberg").
+    # For check boxes: the group they belong to and the value a tick stands for (e.g. group
+    # "venue", value "Sonneberg").
     group: str | None = None
     value: str | None = None
     # Check box label drawn right of the box; text field label drawn left of the box.
     label_width: float = 42.0
-    kind: Literal["name", "text", "address", "phone", "email", "date"] = "text"
+    # What the value means, whatever the field is called: records, validation and export go by
+    # the kind (a layout that renames "name" to "teilnehmer" keeps its checks). "venue" marks the
+    # check boxes of the meeting choice; "text" is free text without a meaning of its own.
+    kind: FieldKind = "text"
 
     @field_validator("rect")
     @classmethod
@@ -203,6 +210,24 @@ class TextSpec(_Strict):
     bold: bool = False
 
 
+class ChoiceRule(_Strict):
+    """The meeting choice, laid out from the event: one check box per meeting.
+
+    Boxes go top to bottom in ``area`` (mm), ``row`` apart; when they do not fit in one column
+    they take two (first column first). Field names are ``<name>_<meeting id>``; a tick stands
+    for the meeting's city. Label and tooltip are templates over the event data plus ``meeting``.
+    """
+
+    name: str = Field(default="venue", pattern=r"^[a-z][a-z0-9_]*$")
+    group: str = "venue"
+    area: RectList
+    label: str = "{{ meeting.city }}, {{ meeting.date | date_de }}"
+    tooltip: str = "Teilnahme am Regionaltreffen in {{ meeting.city }} am {{ meeting.date | date_de }}"
+    box: float = Field(default=7.0, ge=5.0)
+    row: float = Field(default=11.0, gt=0)
+    columns: Literal["auto", 1, 2] = "auto"
+
+
 class _LayoutHead(_Strict):
     """What every layout file starts with: its identity and the data files it prints from."""
 
@@ -222,6 +247,8 @@ class FormLayout(_LayoutHead):
     marks: MarkSpec
     qr: QRSpec
     fields: list[FieldSpec]
+    # Check boxes generated from the event's meetings (added to ``fields`` when loaded).
+    venue_choice: ChoiceRule | None = None
     boxes: list[BoxSpec] = []
     texts: list[TextSpec] = []
     # Small print with the layout id, version and recipient id, readable by people and text layer.

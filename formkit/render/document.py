@@ -14,12 +14,11 @@ from reportlab.platypus import Flowable, Frame
 
 from formkit.errors import LayoutError
 from formkit.geometry import A4
-from formkit.ident import FormIdentity
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock
 from formkit.render import blocks
 from formkit.render.fonts import REGULAR, register_fonts
-from formkit.render.form import FormOutcome, draw_form, template_context
+from formkit.render.form import FormOutcome, draw_form, identity, template_context
 from formkit.render.letter import BODY_TOP, draw_letter_head, letter_flowables
 
 
@@ -137,9 +136,10 @@ def _form_page(c: Canvas, loaded: LoadedLayout, options: RenderOptions, result: 
 def _identities(loaded: LoadedLayout, registry: LayoutRegistry, options: RenderOptions) -> list[str]:
     """Identity payloads of the form pages, for the PDF's /Keywords (read back by the parser)."""
     layout = loaded.layout
-    forms = [layout] if isinstance(layout, FormLayout) else [
-        registry.form(p.form).layout for p in layout.pages if isinstance(p, FormPage)]
-    return [FormIdentity(f.id, f.version, options.recipient_id).payload() for f in forms]
+    forms = [loaded] if isinstance(layout, FormLayout) else [
+        registry.form(p.form) for p in layout.pages if isinstance(p, FormPage)]
+    return [identity(f.layout, f.event, options.recipient_id).payload() for f in forms
+            if isinstance(f.layout, FormLayout)]
 
 
 def render_to_bytes(name_or_path: str, registry: LayoutRegistry | None = None,

@@ -18,8 +18,9 @@ from formkit.errors import RenderError
 from formkit.geometry import Rect
 from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
-from formkit.layout.models import FieldSpec, FormLayout
-from formkit.layout.text import mark_templates, plain, render_text
+from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
+from formkit.layout.rules import CHECKBOX_LABEL_PT, LABEL_GAP_MM, event_context
+from formkit.layout.text import plain, render_text
 from formkit.render import blocks
 from formkit.render.fonts import BOLD, REGULAR
 from formkit.render.qr import draw_qr
@@ -94,12 +95,12 @@ def fit_font_size(c: Canvas, f: FieldSpec, value: str) -> tuple[float, bool]:
 
 
 def template_context(event: Event | None, statements: Statements | None) -> dict[str, Any]:
-    ctx: dict[str, Any] = {}
-    if statements is not None:
-        ctx.update(statements.model_dump())
-    if event is not None:
-        ctx.update(event.model_dump())
-    return mark_templates(ctx)  # type: ignore[no-any-return]
+    return event_context(event, statements)
+
+
+def identity(form: FormLayout, event: Event | None, recipient_id: str | None = None) -> FormIdentity:
+    """The identity printed on *form*: the campaign is the id of the event it prints from."""
+    return FormIdentity(form.id, form.version, recipient_id, event.id if event is not None else "")
 
 
 def _draw_marks(c: Canvas, form: FormLayout) -> None:
@@ -113,8 +114,8 @@ def _draw_label(c: Canvas, form: FormLayout, f: FieldSpec, label: str) -> None:
     r = f.box
     c.setFillColorRGB(0, 0, 0)
     if f.type == "checkbox":
-        c.setFont(REGULAR, 11)
-        c.drawString((r.x2 + 4) * mm, (form.height - r.y - r.h / 2 - 1.4) * mm, label)
+        c.setFont(REGULAR, CHECKBOX_LABEL_PT)
+        c.drawString((r.x2 + LABEL_GAP_MM) * mm, (form.height - r.y - r.h / 2 - 1.4) * mm, label)
     elif f.label_width > 0:
         c.setFont(BOLD, 10)
         c.drawString((r.x - f.label_width) * mm, (form.height - r.y - min(r.h, 11) / 2 - 1.3) * mm, label)
@@ -136,7 +137,7 @@ def draw_form(
     values = values or {}
     outcome = FormOutcome()
     ctx = template_context(event, statements)
-    ident = FormIdentity(form.id, form.version, recipient_id)
+    ident = identity(form, event, recipient_id)
 
     _draw_marks(c, form)
     q = form.qr
@@ -167,7 +168,8 @@ def draw_form(
         c.setLineWidth(LINE_WIDTH if f.type == "text" else 1.2)
         c.rect(x, y, w, h, stroke=1, fill=0)
         inset = 0.8 * mm
-        raw = values.get(f.name, "")
+        # Values are given by field name, or by kind (a mailing list's "name" fills a field of kind name).
+        raw = values.get(f.name) or (values.get(f.kind, "") if f.kind in SEMANTIC_KINDS else "")
         if f.type == "checkbox":
             checked = raw.strip().lower() in {"1", "x", "yes", "ja", "true", "on"}
             if fillable:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from formkit.errors import FormkitError
 from formkit.layout.models import FormLayout
-from formkit.records import collapse, person_keys, valid_email, valid_phone
+from formkit.records import collapse, person_keys, valid_email, valid_phone, value_key
 from formkit.store import Store
 
 Action = Literal["accept", "reject"]
@@ -106,7 +106,7 @@ def apply_decision(
         current: dict[str, str] = json.loads(values_json)
         new = dict(current)
         for name, value in values.items():
-            new[name] = collapse(value, text_fields[name].multiline)
+            new[value_key(text_fields[name], form)] = collapse(value, text_fields[name].multiline)
         if venue or action == "accept":
             new["venue"] = venue
         if action == "accept" and not new.get("name"):

@@ -1,7 +1,7 @@
 """What the review page shows, read from the store: the queue, one record in detail, its images.
 
-Field zones come from the form layout the record was read with (``records.layout_id``), the one
-source of a form's geometry. Page image, in order of preference: the registered page the scan
+Field zones come from the form layout the record was read with (``records.campaign``,
+``layout_id`` and ``layout_version``, through the one resolver), the one source of a form's geometry. Page image, in order of preference: the registered page the scan
 path stored; the returned PDF page itself, if the source file is still where it was parsed from;
 else the form redrawn with the values as read (a fillable PDF has no scan to show).
 """
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.errors import FormkitError
-from formkit.layout.loader import LayoutRegistry
+from formkit.campaign import Campaigns, Unresolved, as_campaigns
+from formkit.ident import FormIdentity
+from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
-from formkit.records import REVIEW_CONFIDENCE
+from formkit.records import REVIEW_CONFIDENCE, value_key
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.render.form import template_context
 from formkit.review.corrections import ReviewError, corrections_of, record_key, split_key
@@ -68,45 +69,55 @@ def review_queue(store: Store, also: set[str] | frozenset[str] = frozenset()) ->
 class ReviewData:
     """Queries of one review session (a store path and the layouts)."""
 
-    def __init__(self, db_path: Path, registry: LayoutRegistry | None = None) -> None:
+    def __init__(self, db_path: Path, registry: Campaigns | LayoutRegistry | None = None) -> None:
         self.db_path = db_path
-        self.registry = registry or LayoutRegistry()
+        self.registry = as_campaigns(registry) if registry is not None else Campaigns.load()
 
     def store(self) -> Store:
         return Store(self.db_path)
 
-    def form_for(self, layout_id: str) -> FormLayout:
-        try:
-            form = self.registry.form(layout_id or "registration").layout
-        except FormkitError as e:
-            raise ReviewError(f"Formular-Layout „{layout_id}“ nicht gefunden: {e.message}") from None
+    def loaded_for(self, campaign: str, layout_id: str, version: int | None) -> LoadedLayout:
+        """The layout the record was read with, through the one resolver (campaign, form, version)."""
+        ident = FormIdentity(layout_id, version or 0, campaign=campaign)
+        found = self.registry.resolve(ident)
+        loaded = self.registry.loaded(ident)
+        if isinstance(found, Unresolved) or loaded is None:
+            reason = found.reason if isinstance(found, Unresolved) else "nicht geladen"
+            raise ReviewError(f"Formular-Layout {ident.describe()} nicht verfügbar: {reason}")
+        return loaded
+
+    def form_for(self, campaign: str, layout_id: str, version: int | None) -> FormLayout:
+        form = self.loaded_for(campaign, layout_id, version).layout
         assert isinstance(form, FormLayout)
         return form
 
     def _row(self, store: Store, key: str) -> tuple[Any, ...]:
         sha, page = split_key(key)
         row = store.db.execute(
-            "SELECT source, status, reason, method, layout_id, recipient_id, values_json, confidence, received "
-            "FROM records WHERE sha256 = ? AND page = ?", (sha, page)).fetchone()
+            "SELECT source, status, reason, method, layout_id, recipient_id, values_json, confidence, received, "
+            "campaign, layout_version FROM records WHERE sha256 = ? AND page = ?", (sha, page)).fetchone()
         if row is None:
             raise ReviewError(f"Datensatz {key} nicht gefunden")
         return tuple(row)
 
     def layout_of(self, key: str) -> FormLayout:
         with self.store() as store:
-            return self.form_for(self._row(store, key)[4])
+            row = self._row(store, key)
+        return self.form_for(row[9], row[4], row[10])
 
     def detail(self, key: str) -> dict[str, Any]:
         sha, page = split_key(key)
         with self.store() as store:
-            source, status, reason, method, layout_id, recipient_id, vj, conf, received = self._row(store, key)
+            (source, status, reason, method, layout_id, recipient_id, vj, conf, received, campaign,
+             version) = self._row(store, key)
             values: dict[str, str] = json.loads(vj)
             readings = {r[0]: r for r in store.readings(sha, page)}
             crops = {r[0] for r in store.db.execute(
                 "SELECT field FROM images WHERE sha256 = ? AND page = ? AND field != ''", (sha, page))}
             history = corrections_of(store, key)
-        form = self.form_for(layout_id)
-        ctx = self.registry.form(form.id)
+        ctx = self.loaded_for(campaign, layout_id, version)
+        form = ctx.layout
+        assert isinstance(form, FormLayout)
         tctx = template_context(ctx.event, ctx.statements)
         venues = [v for v in values.get("venue", "").split("|") if v]
         fields = []
@@ -121,8 +132,8 @@ class ReviewData:
                 "box": [f.box.x, f.box.y, f.box.w, f.box.h],
                 "read": read, "confidence": confidence, "method": r[3] if r else "",
                 "state": r[4] if r else None, "score": r[5] if r else None,
-                "value": read if f.type == "checkbox" else values.get(f.name, read),
-                "current": values.get(f.name, read) if f.type == "text" else "",
+                "value": read if f.type == "checkbox" else values.get(value_key(f, form), read),
+                "current": values.get(value_key(f, form), read) if f.type == "text" else "",
                 "low": confidence is not None and confidence < REVIEW_CONFIDENCE and f.type == "text",
                 "crop_url": f"/api/records/{key}/crop/{f.name}.png" if f.name in crops else None,
             })
@@ -169,7 +180,7 @@ class ReviewData:
                                    (sha, page)).fetchone()
             if row:
                 return bytes(row[0])
-            source, _, _, method, layout_id, recipient_id, _, _, _ = self._row(store, key)
+            source, _, _, method, layout_id, recipient_id, _, _, _, campaign, version = self._row(store, key)
             readings = {r[0]: r[1] for r in store.readings(sha, page)}
         path = self._source_file(source, method)
         if path is not None:
@@ -177,8 +188,8 @@ class ReviewData:
                 return rasterize(path.read_bytes(), page)
             except (OSError, subprocess.SubprocessError):
                 pass  # fall back to the redrawn form
-        form = self.form_for(layout_id)
-        pdf, _ = render_to_bytes(form.id, self.registry, RenderOptions(
+        loaded = self.loaded_for(campaign, layout_id, version)
+        pdf, _ = render_to_bytes(str(loaded.path), self.registry.campaign(campaign).registry, RenderOptions(
             values=readings, recipient_id=recipient_id or None, fillable=False))
         return rasterize(pdf, 1)
 

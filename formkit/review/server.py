@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from formkit.campaign import Campaigns
 from formkit.errors import FormkitError
 from formkit.layout.loader import LayoutRegistry
 from formkit.review.corrections import Decision, apply_decision
@@ -197,7 +198,7 @@ def review_queue_of(session: Session) -> list[Any]:
 class ReviewServer:
     """The server of one review session; ``serve_forever`` in the CLI, ``start``/``stop`` in tests."""
 
-    def __init__(self, db_path: Path, registry: LayoutRegistry | None = None, port: int = 0,
+    def __init__(self, db_path: Path, registry: Campaigns | LayoutRegistry | None = None, port: int = 0,
                  reviewer: str | None = None) -> None:
         self.session = Session(ReviewData(db_path, registry), reviewer=reviewer)
         handler = type("BoundHandler", (Handler,), {"session": self.session})

@@ -15,9 +15,9 @@ import numpy as np
 from PIL import Image
 
 from formkit import thresholds as T
-from formkit.errors import LayoutError
+from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
-from formkit.ident import PREFIX, FormIdentity, parse_payload
+from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
@@ -69,20 +69,14 @@ def _faint_ink(flat: np.ndarray, box: Rect, margin: float, px: float) -> float:
     return float((inner < int(T.FAINT_INK_LEVEL * 255)).mean()) if inner.size else 0.0
 
 
-def _identity_layout(ident: FormIdentity, registry: LayoutRegistry) -> FormLayout | str:
-    try:
-        layout = registry.form(ident.layout_id).layout
-    except LayoutError:
-        return f"QR-Code nennt das Formular „{ident.layout_id}“, das hier kein Layout hat"
-    assert isinstance(layout, FormLayout)
-    if layout.version != ident.version:
-        return (f"Formular „{ident.layout_id}“ Version {ident.version} zurückgekommen, "
-                f"geladen ist Version {layout.version}: Geometrie unbekannt")
-    return layout
+def _same_marks(a: FormLayout, b: FormLayout) -> bool:
+    return a.marks == b.marks and a.page_size == b.page_size and a.qr == b.qr
 
 
-def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, full: bool = False) -> Analysis:
+def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry,
+                 full: bool = False) -> Analysis:
     """Read a page; *full* also keeps the whole registered page (for the debug view)."""
+    registry = as_campaigns(registry)
     grey = np.asarray(image.convert("L"))
     dpi_info = image.info.get("dpi") or (grey.shape[1] / (T.ASSUMED_PAGE_WIDTH_MM / 25.4),) * 2
     dpi = float(dpi_info[0])
@@ -92,7 +86,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         return Analysis(NotAForm(page_no, "leere Seite"))
     codes = qr.find_qr(grey)
     ours = [(c, parse_payload(c.text)) for c in codes]
-    ours = [(c, i) for c, i in ours if i is not None and c.text.startswith(PREFIX)]
+    ours = [(c, i) for c, i in ours if i is not None and starts_with_prefix(c.text)]
     if ink_share > T.DARK_PAGE_INK:
         # Our QR code still readable on a page that came through black: one of our sheets, lost.
         return Analysis(NotAForm(page_no, f"Seite unlesbar: {ink_share:.0%} schwarz (Faxfehler oder zu dunkel gescannt)",
@@ -102,19 +96,28 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     if ours:
         code, ident = ours[0]
         assert ident is not None
-        found = _identity_layout(ident, registry)
-        if isinstance(found, str):
-            return Analysis(NotAForm(page_no, found, recognised=True))
+        found = registry.resolve(ident)
+        if isinstance(found, Unresolved):
+            return Analysis(NotAForm(page_no, found.reason, recognised=True))
         reg = register.register_with_qr(page, found, code.corners, code.modules)
     else:
-        layouts = [ld.layout for ld in registry.forms() if isinstance(ld.layout, FormLayout)]
-        reg = register.register_marks_only(page, layouts)
+        forms = registry.forms()
+        reg = register.register_marks_only(page, [f for _, f in forms])
         if reg is None:
             if codes:
                 return Analysis(NotAForm(page_no, f"fremder QR-Code ({codes[0].text[:40]!r}), kein Anmeldebogen",
                                          foreign=True))
             return Analysis(NotAForm(page_no, "kein Anmeldebogen: weder QR-Code noch Passmarken gefunden"))
-        ident = FormIdentity(reg.layout.id, reg.layout.version)
+        # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
+        # sheet must never be read with 2018 geometry because its QR code was unreadable.
+        alike = [(c, f) for c, f in forms if _same_marks(f, reg.layout)]
+        if len(alike) > 1:
+            names = ", ".join(f"{c.id} / {f.id} v{f.version}" for c, f in alike)
+            return Analysis(NotAForm(page_no, f"QR-Code nicht lesbar und mehrere Formulare mit diesen Passmarken "
+                                              f"geladen ({names}): Veranstaltung unbekannt, bitte von Hand erfassen",
+                                     recognised=True))
+        campaign = next(c for c, f in forms if f is reg.layout)
+        ident = FormIdentity(reg.layout.id, reg.layout.version, campaign=campaign.id)
         problems.append("QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt")
     layout = reg.layout
     problems.extend(reg.problems)
@@ -169,6 +172,6 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     return Analysis(reading, reg, registered, texts)
 
 
-def read_page(image: Image.Image, page_no: int, registry: LayoutRegistry) -> PageReading | NotAForm:
+def read_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry) -> PageReading | NotAForm:
     """Read one page image (any orientation) into a PageReading, or say why it is no sheet of ours."""
     return analyse_page(image, page_no, registry).result
