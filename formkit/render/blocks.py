@@ -49,17 +49,25 @@ def _bullets(items: list[str], size: float = 10.5) -> list[Flowable]:
     return [Paragraph(item, bstyle, bulletText="•") for item in items]
 
 
-def meeting_dates(event: Event, columns: int, width: float) -> Flowable:
-    cells = [f"<b>{date_de(m.date)}</b> in {_esc(m.city)}" for m in event.meetings]
-    style = styles.body(11, "left", 0)
+def meeting_dates(event: Event, columns: int, width: float, compact: bool = False) -> Flowable:
+    """The dates in *columns*; *compact* (a form header with many meetings): numeric dates, three
+    columns, a smaller font, so that up to eight meetings fit where four did."""
+    if compact:
+        cells = [f"<b>{m.date.day}.{m.date.month}.{m.date.year}</b> {_esc(m.city)}" for m in event.meetings]
+        style = styles.body(9.5, "left", 0)
+        columns = 3 if len(cells) > 4 else columns
+    else:
+        cells = [f"<b>{date_de(m.date)}</b> in {_esc(m.city)}" for m in event.meetings]
+        style = styles.body(11, "left", 0)
     paras = [_p(c, style) for c in cells]
     if columns == 1:
         rows = [[p] for p in paras]
         col_widths = [width]
     else:
         # Row-major, so the dates read in order: Sonneberg | Gotha, then Sondershausen | Schleiz.
-        rows = [[paras[i], paras[i + 1] if i + 1 < len(paras) else ""] for i in range(0, len(paras), 2)]
-        col_widths = [width / 2, width / 2]
+        rows = [[paras[i + k] if i + k < len(paras) else "" for k in range(columns)]
+                for i in range(0, len(paras), columns)]
+        col_widths = [width / columns] * columns
     t = Table(rows, colWidths=col_widths, hAlign="LEFT")
     t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                            ("TOPPADDING", (0, 0), (-1, -1), 1)]))
@@ -164,8 +172,9 @@ def to_flowables(
     event: Event | None,
     statements: Statements | None,
     width: float,
+    compact: bool = False,
 ) -> list[Flowable]:
-    """One block as flowables; *width* is the frame width in points."""
+    """One block as flowables; *width* is the frame width in points; *compact* for a crowded form header."""
     if isinstance(block, HeadingBlock):
         return [_p(render_text(block.text, context), styles.heading(block.level))]
     if isinstance(block, ParagraphBlock):
@@ -175,7 +184,7 @@ def to_flowables(
     if isinstance(block, SpacerBlock):
         return [Spacer(1, block.height * mm)]
     if isinstance(block, MeetingDatesBlock):
-        return [meeting_dates(_need_event(event, block), block.columns, width)]
+        return [meeting_dates(_need_event(event, block), block.columns, width, compact)]
     if isinstance(block, AgendaBlock):
         return agenda(_need_event(event, block), block.title, width)
     if isinstance(block, VenuesBlock):

@@ -147,12 +147,15 @@ def draw_form(
     hr = Rect(*form.header_rect)
     hx, hy, hw, hh = hr.to_pdf(form.height)
     frame = Frame(hx, hy, hw, hh, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
-    flow = []
-    for block in form.header:
-        flow.extend(blocks.to_flowables(block, ctx, event, statements, hw))
+    # Many meetings: the dates go compact (three columns, numeric dates) rather than off the header.
+    for compact in (False, True):
+        flow = [f for block in form.header for f in blocks.to_flowables(block, ctx, event, statements, hw, compact)]
+        if _height(flow, hw, hh) <= hh:
+            break
     frame.addFromList(flow, c)
     if flow:
-        raise RenderError(f"Formular „{form.id}“: der Kopftext passt nicht in header_rect {form.header_rect}")
+        raise RenderError(f"Formular „{form.id}“: der Kopftext passt nicht in header_rect {form.header_rect} "
+                          f"(weniger Text im Kopf oder header_rect vergrößern)")
 
     for t in form.texts:
         c.setFont(BOLD if t.bold else REGULAR, t.size)
@@ -216,6 +219,15 @@ def draw_form(
     c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
     c.setFillColorRGB(0, 0, 0)
     return outcome
+
+
+def _height(flow: list[Any], width: float, avail: float) -> float:
+    """Height the flowables take in a frame *width* wide (as reportlab's Frame stacks them)."""
+    total = 0.0
+    for i, f in enumerate(flow):
+        _, h = f.wrap(width, avail)
+        total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0.0)
+    return total
 
 
 def _draw_static_value(c: Canvas, f: FieldSpec, value: str, size: float, page_h: float) -> None:

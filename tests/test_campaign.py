@@ -1,0 +1,382 @@
+"""Campaigns as data (issue 9): a new round made by copying a folder and editing its event file;
+the venue choice laid out from the meetings; layout checks; the campaign in every identity; one
+resolver for every reader; campaigns side by side; the store upgraded in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formkit.campaign import OTHER_CAMPAIGN, Campaigns, Unresolved
+from formkit.cli import main
+from formkit.errors import LayoutError, StoreError
+from formkit.ident import FormIdentity, parse_payload
+from formkit.layout.loader import LayoutRegistry
+from formkit.layout.models import FormLayout
+from formkit.pdfform import read_pdf
+from formkit.pipeline import Options, run
+from formkit.readings import NotAForm, PageReading
+from formkit.records import Context, Provenance, assemble
+from formkit.render.document import RenderOptions, render_to_bytes
+from formkit.store import SCHEMA_VERSION, Store
+
+from .campaign_kit import fax, fax_file, fill_pymupdf, fill_pypdf, make_campaign, person
+from .conftest import LAYOUTS, ROOT
+
+
+def _venues(form: FormLayout) -> list[str]:
+    return [f.value or "" for f in form.fields if f.kind == "venue"]
+
+
+# --- identity ------------------------------------------------------------------------------------
+
+
+def test_identity_names_the_campaign_and_old_sheets_read_as_2018() -> None:
+    ident = FormIdentity("registration", 2, "R0001", "lsz-2019")
+    assert ident.payload() == "FK2:lsz-2019:registration:2:R0001"
+    assert parse_payload("… · " + ident.payload()) == ident
+    assert parse_payload("FK1:registration:1:LSZ-0001") == FormIdentity("registration", 1, "LSZ-0001", "lsz-2018")
+    assert parse_payload("FK2:lsz-2019:registration:1") == FormIdentity("registration", 1, None, "lsz-2019")
+
+
+def test_rendered_sheet_carries_campaign_in_qr_text_and_keywords(registry: LayoutRegistry) -> None:
+    from pypdf import PdfReader
+
+    pdf, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0042"))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "FK2:lsz-2018:registration:1:R0042" in reader.pages[0].extract_text()
+    assert reader.metadata is not None and reader.metadata["/Keywords"] == "FK2:lsz-2018:registration:1:R0042"
+
+
+# --- a campaign is a folder ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 3, 6, 8])
+def test_new_campaign_from_event_file_lays_out_its_venues(tmp_path: Path, n: int) -> None:
+    folder = make_campaign(tmp_path, f"round-{n}", n)
+    c = Campaigns.load(folder).single()
+    assert c.id == f"round-{n}" and len(c.event.meetings) == n
+    form = c.get("registration").layout
+    assert isinstance(form, FormLayout)
+    boxes = [f for f in form.fields if f.kind == "venue"]
+    assert _venues(form) == [m.city for m in c.event.meetings]
+    assert [f.name for f in boxes] == [f"venue_{m.id}" for m in c.event.meetings]
+    columns = sorted({f.rect[0] for f in boxes})
+    assert len(columns) == (1 if n <= 4 else 2)
+    # Nothing runs into the date and signature below the choice.
+    assert max(f.box.y2 for f in boxes) < form.field("date").box.y
+    pdf, result = render_to_bytes("registration", c.registry, RenderOptions(recipient_id="R1"))
+    assert result.pages == 1
+    for name in ("invitation", "confirmation", "waitlist"):
+        assert c.get(name)  # every document of the copy loads with the new meetings
+
+
+def test_cli_campaign_new_copies_and_says_what_to_edit(tmp_path: Path) -> None:
+    target = tmp_path / "lsz-2020"
+    res = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "lsz-2020", "-o", str(target)])
+    assert res.exit_code == 0, res.output
+    assert "meetings:" in res.output and "deadline" in res.output and "campaign check" in res.output
+    assert "id: lsz-2020" in (target / "event.yaml").read_text(encoding="utf-8")
+    res = CliRunner().invoke(main, ["campaign", "check", "--layouts", str(target)])
+    assert res.exit_code == 0 and "lsz-2020" in res.output
+    bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "Neu 2020", "-o", str(tmp_path / "x")])
+    assert bad.exit_code == 3 and "keine gültige Veranstaltungs-id" in bad.output
+
+
+def test_render_confirmation_and_waitlist_render_a_sample_letter(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    for name in ("confirmation", "waitlist"):
+        out = tmp_path / f"{name}.pdf"
+        res = CliRunner().invoke(main, ["render", name, "--layouts", str(LAYOUTS), "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+        assert "Sonneberg" in text and "Mustermann" in text
+
+
+def test_render_needs_a_choice_when_several_campaigns_are_loaded(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["render", "registration", "--layouts", str(ROOT / "layouts"),
+                                    "-o", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 3 and "--campaign" in res.output
+    res = CliRunner().invoke(main, ["render", "registration", "--layouts", str(ROOT / "layouts"),
+                                    "--campaign", "lsz-2019", "-o", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 0, res.output
+
+
+# --- checks ------------------------------------------------------------------------------------------
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_nine_meetings_do_not_fit_and_the_error_names_file_and_key(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "too-many", 9)
+    with pytest.raises(LayoutError) as exc:
+        Campaigns.load(folder)
+    msg = exc.value.message
+    assert "registration.yaml" in msg and "venue_choice.area" in msg and "9 Veranstaltungsorte" in msg
+
+
+def test_overlap_off_page_and_fax_strip_are_errors(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "checks", 3)
+    reg = folder / "registration.yaml"
+    original = reg.read_text(encoding="utf-8")
+    _edit(reg, '{text: "Datum / Unterschrift", at: [22, 244]', '{text: "Datum / Unterschrift", at: [22, 198]')
+    with pytest.raises(LayoutError, match=r"registration.yaml: texts\[1\]: überlappt venue_choice"):
+        LayoutRegistry(folder).get("registration")
+    reg.write_text(original, encoding="utf-8")
+    _edit(reg, "rect: [22, 252, 50, 13]", "rect: [22, 290, 50, 13]")
+    with pytest.raises(LayoutError, match=r"registration.yaml: fields\[5\].rect: liegt außerhalb der Seite"):
+        LayoutRegistry(folder).get("registration")
+    reg.write_text(original, encoding="utf-8")
+    _edit(reg, "rect: [22, 252, 50, 13]", "rect: [22, 5, 50, 13]")
+    with pytest.raises(LayoutError, match=r"fields\[5\].rect: die obersten 12 mm bedruckt das Faxgerät"):
+        LayoutRegistry(folder).get("registration")
+
+
+def test_choice_value_naming_no_meeting_is_an_error(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "typo", 3)
+    reg = folder / "registration.yaml"
+    extra = ("  - {name: venue_extra, type: checkbox, group: venue, value: Jenna, label: Jenna, tooltip: Jenna, "
+             "rect: [150, 230, 7, 7]}\n")
+    _edit(reg, "\n# One check box", "\n" + extra + "# One check box")
+    with pytest.raises(LayoutError) as exc:
+        LayoutRegistry(folder).get("registration")
+    assert "fields[6].value" in exc.value.message and "„Jenna“ ist kein Veranstaltungsort" in exc.value.message
+
+
+def test_template_naming_a_missing_key_names_file_and_key(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "three", 3)
+    _edit(folder / "invitation.yaml", '{type: heading, text: "{{ event_title }}", level: 1}',
+          '{type: heading, text: "Zuletzt: {{ meetings[3].city }}", level: 1}')
+    with pytest.raises(LayoutError) as exc:
+        LayoutRegistry(folder).get("invitation")
+    assert "invitation.yaml: pages[1].blocks[1].text" in exc.value.message
+
+
+def test_two_campaigns_with_one_id_and_two_files_with_one_version_are_errors(tmp_path: Path) -> None:
+    a = make_campaign(tmp_path, "same", 2)
+    b = tmp_path / "other"
+    shutil.copytree(a, b)
+    with pytest.raises(LayoutError, match="jede Veranstaltung braucht eine eigene id"):
+        Campaigns.load([a, b])
+    shutil.copy(a / "registration.yaml", a / "registration-copy.yaml")
+    with pytest.raises(LayoutError, match="Formular registration v1 gibt es in same schon"):
+        Campaigns.load(a)
+
+
+# --- one resolver --------------------------------------------------------------------------------------
+
+
+def test_resolver_never_hands_out_other_geometry(tmp_path: Path) -> None:
+    campaigns = Campaigns.load(ROOT / "layouts")
+    assert set(campaigns.ids()) == {"lsz-2018", "lsz-2019"}
+    f18 = campaigns.resolve(FormIdentity("registration", 1, campaign="lsz-2018"))
+    f19 = campaigns.resolve(FormIdentity("registration", 1, campaign="lsz-2019"))
+    assert isinstance(f18, FormLayout) and isinstance(f19, FormLayout)
+    assert _venues(f18) == ["Sonneberg", "Gotha", "Sondershausen", "Schleiz"]
+    assert _venues(f19)[0] == "Jena"
+    other = campaigns.resolve(FormIdentity("registration", 1, campaign="lsz-2031"))
+    assert isinstance(other, Unresolved) and other.reason.startswith(OTHER_CAMPAIGN + ": lsz-2031")
+    v9 = campaigns.resolve(FormIdentity("registration", 9, campaign="lsz-2018"))
+    assert isinstance(v9, Unresolved) and "unbekannte Formularversion registration v9" in v9.reason
+
+
+def test_sheet_of_an_unloaded_campaign_is_a_row_with_its_reason(tmp_path: Path, registry: LayoutRegistry) -> None:
+    c19 = Campaigns.load(ROOT / "layouts" / "lsz-2019").single()
+    blank, _ = render_to_bytes("registration", c19.registry, RenderOptions(recipient_id="R7"))
+    filled = fill_pypdf(blank, person("venue_jena"))
+    page = read_pdf(filled, registry).pages[0]  # only 2018 loaded
+    assert isinstance(page, NotAForm) and page.recognised
+    assert page.reason.startswith(f"{OTHER_CAMPAIGN}: lsz-2019")
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "2019.pdf").write_bytes(filled)
+    out = tmp_path / "a.csv"
+    run([inbox], Options(db=tmp_path / "a.sqlite", csv=out, layouts=LAYOUTS))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["status"], r["venue"]) for r in rows] == [("rejected", "")]
+    assert rows[0]["reason"].startswith(f"{OTHER_CAMPAIGN}: lsz-2019")
+
+
+def test_fields_mean_what_their_kind_says_whatever_their_name(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "renamed", 2)
+    reg = folder / "registration.yaml"
+    _edit(reg, "{name: name, type: text, kind: name,", "{name: teilnehmer, type: text, kind: name,")
+    _edit(reg, "{name: email, type: text, kind: email,", "{name: mail, type: text, kind: email,")
+    c = Campaigns.load(folder).single()
+    blank, _ = render_to_bytes("registration", c.registry)
+    filled = fill_pypdf(blank, {**person("venue_jena"), "teilnehmer": "Anna Schön", "mail": "kein-at-zeichen"})
+    reading = read_pdf(filled, c.registry).pages[0]
+    assert isinstance(reading, PageReading)
+    form = c.get("registration").layout
+    assert isinstance(form, FormLayout)
+    rec = assemble(reading, Provenance("x.pdf", "0" * 64, 1, "acroform", campaign=c.id), Context(form=form))
+    assert rec.values["name"] == "Anna Schön" and rec.values["venue"] == "Jena"
+    assert "E-Mail-Adresse ungültig" in rec.reason and rec.status == "review"
+
+
+# --- the store --------------------------------------------------------------------------------------
+
+
+def _old_store_module(tmp_path: Path) -> Path:
+    """formkit/store.py as released on main before campaigns (schema 1), next to the old records module."""
+    pkg = tmp_path / "old" / "oldfk"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    for mod in ("store", "records"):
+        src = subprocess.run(["git", "show", f"main:formkit/{mod}.py"], cwd=ROOT, check=True, capture_output=True,
+                             text=True).stdout
+        (pkg / f"{mod}.py").write_text(src.replace("from formkit.records import", "from oldfk.records import"),
+                                       encoding="utf-8")
+    return pkg.parent
+
+
+def test_store_of_the_previous_release_is_upgraded(tmp_path: Path) -> None:
+    old = _old_store_module(tmp_path)
+    db = tmp_path / "alt.sqlite"
+    script = f"""
+import sys, datetime as dt
+sys.path.insert(0, {str(old)!r})
+from oldfk.store import Store, SourceInfo
+from oldfk.records import Record, Provenance
+s = Store(__import__('pathlib').Path({str(db)!r}))
+s.begin()
+prov = Provenance('fax.tif', 'a' * 64, 1, 'ocr', 'registration', 1)
+s.add_record(Record(prov, 'ok', '', 'R0005', {{'name': 'Käthe Groß', 'venue': 'Gotha'}}, 0.9))
+s.add_source(SourceInfo('a' * 64, 'fax.tif', 10, None, '', 1, 0))
+s.commit()
+s.db.execute("CREATE TABLE allocations (record_key TEXT PRIMARY KEY, meeting_id TEXT, venue TEXT NOT NULL, "
+             "outcome TEXT NOT NULL, position INTEGER, received TEXT, received_source TEXT NOT NULL, "
+             "late INTEGER NOT NULL, note TEXT NOT NULL, allocated_at TEXT NOT NULL)")
+s.db.execute("INSERT INTO allocations VALUES ('{'a' * 64}:1', 'gotha', 'Gotha', 'seat', 1, NULL, 'unknown', 0, '', 'x')")
+s.close()
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=tmp_path)
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 0
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (rec,) = list(store.records())
+        assert rec.provenance.campaign == "lsz-2018" and rec.values["venue"] == "Gotha"
+        (al,) = store.load_allocations("lsz-2018")
+        assert (al.outcome, al.meeting_id, al.campaign) == ("seat", "gotha", "lsz-2018")
+    with Store(db) as store:  # opening again changes nothing
+        assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_store_of_a_newer_release_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "neu.sqlite"
+    with Store(db):
+        pass
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="neueren formkit-Version"):
+        Store(db)
+
+
+# --- round trips (slow) -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [1, 3, 6, 8])
+def test_campaign_round_trip_pdf_and_fax(tmp_path: Path, n: int) -> None:
+    """Copy + edit the event file -> render -> fill (pypdf, PyMuPDF) -> fax (gs tiffg3) -> parse: right venue."""
+    from formkit.scan import read_page
+
+    folder = make_campaign(tmp_path, f"round-{n}", n)
+    campaigns = Campaigns.load(folder)
+    c = campaigns.single()
+    blank, _ = render_to_bytes("registration", c.registry, RenderOptions(recipient_id="R0001"))
+    meetings = c.event.meetings
+    picks = sorted({0, n - 1, n // 2})
+    for k, i in enumerate(picks):
+        want = meetings[i]
+        filler = fill_pypdf if k % 2 == 0 else fill_pymupdf
+        filled = filler(blank, person(f"venue_{want.id}"))
+        page = read_pdf(filled, campaigns).pages[0]
+        assert isinstance(page, PageReading), page
+        assert page.identity == FormIdentity("registration", 1, "R0001", c.id)
+        ticked = [name for name, r in page.fields.items() if r.value == "1"]
+        assert ticked == [f"venue_{want.id}"]
+        reading = read_page(fax(filled), 1, campaigns)
+        assert isinstance(reading, PageReading), reading
+        assert reading.identity.campaign == c.id
+        ticked = [name for name, r in reading.fields.items() if r.state == "ticked"]
+        assert ticked == [f"venue_{want.id}"], (n, want.city, ticked)
+
+
+@pytest.mark.slow
+def test_two_campaigns_in_one_inbox(tmp_path: Path) -> None:
+    layouts = ROOT / "layouts"
+    campaigns = Campaigns.load(layouts)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    b18, _ = render_to_bytes("registration", campaigns.campaign("lsz-2018").registry)
+    b19, _ = render_to_bytes("registration", campaigns.campaign("lsz-2019").registry)
+    (inbox / "a-2018.pdf").write_bytes(fill_pypdf(b18, person("venue_gotha", name="Anna Alt")))
+    (inbox / "b-2019.pdf").write_bytes(fill_pymupdf(b19, person("venue_erfurt", name="Bernd Neu")))
+    fax_file(fill_pypdf(b19, person("venue_altenburg", name="Carla Fax")), inbox / "c-2019.tif")
+    out = tmp_path / "alle.csv"
+    db = tmp_path / "s.sqlite"
+    run([inbox], Options(db=db, csv=out, layouts=[layouts]))
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert {k: (r["campaign"], r["venue"]) for k, r in rows.items()} == {
+        "a-2018.pdf": ("lsz-2018", "Gotha"), "b-2019.pdf": ("lsz-2019", "Erfurt"),
+        "c-2019.tif": ("lsz-2019", "Altenburg")}
+    assert rows["a-2018.pdf"]["status"] == "ok" and rows["b-2019.pdf"]["status"] == "ok"
+    # Allocation and the door list are per campaign.
+    res = CliRunner().invoke(main, ["allocate", "--db", str(db), "--layouts", str(layouts)])
+    assert res.exit_code == 0, res.output
+    assert "Platzvergabe lsz-2018" in res.output and "Platzvergabe lsz-2019" in res.output
+    with Store(db) as store:
+        assert {(a.campaign, a.meeting_id) for a in store.load_allocations() if a.outcome == "seat"} >= {
+            ("lsz-2018", "gotha"), ("lsz-2019", "erfurt")}
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "pdf", "--venue", "Erfurt",
+                                    "--layouts", str(layouts), "-o", str(tmp_path / "erfurt.pdf")])
+    assert res.exit_code == 0 and "lsz-2019" in res.output and "1 Person" in res.output
+
+
+@pytest.mark.slow
+def test_v1_beside_v2_pdf_and_fax_read_with_their_own_geometry(tmp_path: Path) -> None:
+    from formkit.review.data import ReviewData
+
+    folder = make_campaign(tmp_path, "versions", 3)
+    v1 = (folder / "registration.yaml").read_text(encoding="utf-8")
+    (folder / "registration-v1.yaml").write_text(v1, encoding="utf-8")
+    # Version 2 moves the venue choice and the date: v1 geometry would read the wrong places.
+    v2 = v1.replace("version: 1", "version: 2", 1).replace("area: [24, 194, 169, 44]", "area: [110, 194, 83, 44]")
+    (folder / "registration.yaml").write_text(v2, encoding="utf-8")
+    campaigns = Campaigns.load(folder)
+    c = campaigns.single()
+    assert sorted(c.forms()) == [("registration", 1), ("registration", 2)]
+    blank_v1, _ = render_to_bytes("registration-v1", c.registry, RenderOptions(recipient_id="R1"))
+    filled = fill_pypdf(blank_v1, person("venue_weimar"))
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "v1.pdf").write_bytes(filled)
+    fax_file(filled, inbox / "v1-fax.tif")
+    db = tmp_path / "v.sqlite"
+    out = tmp_path / "v.csv"
+    run([inbox], Options(db=db, csv=out, layouts=folder))
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    for name in ("v1.pdf", "v1-fax.tif"):
+        assert rows[name]["layout"] == "registration v1" and rows[name]["venue"] == "Weimar", rows[name]
+    with Store(db) as store:
+        keys = {r.provenance.source: f"{r.provenance.sha256}:{r.provenance.page}" for r in store.records()}
+    layout = ReviewData(db, campaigns).layout_of(keys["v1-fax.tif"])
+    assert layout.version == 1 and _venues(layout) == ["Jena", "Erfurt", "Weimar"]
+    assert json.loads(json.dumps(_venues(layout)))  # plain data for the page
