@@ -362,7 +362,7 @@ def test_v1_beside_v2_pdf_and_fax_read_with_their_own_geometry(tmp_path: Path) -
     (folder / "registration.yaml").write_text(v2, encoding="utf-8")
     campaigns = Campaigns.load(folder)
     c = campaigns.single()
-    assert sorted(c.forms()) == [("registration", 1), ("registration", 2)]
+    assert {("registration", 1), ("registration", 2)} <= set(c.forms())
     blank_v1, _ = render_to_bytes("registration-v1", c.registry, RenderOptions(recipient_id="R1"))
     filled = fill_pypdf(blank_v1, person("venue_weimar"))
     inbox = tmp_path / "eingang"
