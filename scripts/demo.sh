@@ -9,18 +9,23 @@ mkdir -p "$OUT/dokumente"
 
 has() { $FK --help | grep -qE "^  $1 "; }
 
-echo "== 1. Dokumente aus den Layouts =="
-for layout in invitation registration leitgedanken leitgedanken-blank; do
-  $FK render "$layout" -o "$OUT/dokumente/$layout.pdf"
+echo "== 1. Zwei Veranstaltungen (layouts/lsz-2018, layouts/lsz-2019): prüfen und Dokumente erzeugen =="
+$FK campaign check
+for campaign in lsz-2018 lsz-2019; do
+  for layout in invitation registration confirmation waitlist; do
+    $FK render "$layout" --campaign "$campaign" -o "$OUT/dokumente/$campaign/$layout.pdf"
+  done
 done
+$FK render leitgedanken --campaign lsz-2018 -o "$OUT/dokumente/lsz-2018/leitgedanken.pdf"
+$FK render leitgedanken-blank --campaign lsz-2018 -o "$OUT/dokumente/lsz-2018/leitgedanken-blank.pdf"
 
 if has packets; then
   echo; echo "== 2. Persönliche Einladungspakete (samples/recipients.csv) =="
-  $FK packets samples/recipients.csv -o "$OUT/pakete" || echo "(einige Zeilen der Liste wurden nicht verarbeitet, siehe oben)"
+  $FK packets samples/recipients.csv --campaign lsz-2018 -o "$OUT/pakete" || echo "(einige Zeilen der Liste wurden nicht verarbeitet, siehe oben)"
 fi
 
 if has parse; then
-  echo; echo "== 3. Rückläufer auswerten (E-Mail-PDFs und Faxe in samples/returns) =="
+  echo; echo "== 3. Rückläufer beider Veranstaltungen aus einem Eingang auswerten (samples/returns) =="
   # The office's inbox: the sample returns with the times they arrived (git does not keep file
   # times; faxes and e-mails carry their own, plain files are dated in the registration period).
   mkdir -p "$OUT/eingang"
@@ -28,7 +33,8 @@ if has parse; then
   i=0
   while IFS= read -r -d '' f; do
     i=$((i + 1))
-    touch -d "2018-04-$(printf '%02d' $((3 + i % 8))) $(printf '%02d' $((8 + i % 9))):$(printf '%02d' $((i * 7 % 60)))" "$f"
+    case "$f" in */2019/*) month=2019-03 ;; *) month=2018-04 ;; esac
+    touch -d "$month-$(printf '%02d' $((3 + i % 8))) $(printf '%02d' $((8 + i % 9))):$(printf '%02d' $((i * 7 % 60)))" "$f"
   done < <(find "$OUT/eingang" -type f -print0 | sort -z)
   $FK parse "$OUT/eingang" --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen.csv" \
       --recipients samples/recipients.csv || true

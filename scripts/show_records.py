@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import sys
 
-COLUMNS = [("source", 34), ("page", 4), ("status", 8), ("method", 9), ("name", 24), ("institution", 28),
-           ("venue", 14), ("reason", 40)]
+COLUMNS = [("source", 34), ("page", 4), ("campaign", 8), ("status", 8), ("method", 9), ("name", 22),
+           ("institution", 26), ("venue", 13), ("reason", 40)]
 
 
 def cut(text: str, width: int) -> str:
