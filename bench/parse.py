@@ -25,7 +25,7 @@ TARGET = 300.0
 
 
 def make_inbox(folder: Path, n: int) -> None:
-    registry = LayoutRegistry()
+    registry = LayoutRegistry(Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018")
     sheet, _ = render_to_bytes("registration", registry)
     fillers = [fill_pypdf, fill_pymupdf, fill_pdftk]
     bases = []

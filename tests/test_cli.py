@@ -27,7 +27,7 @@ def test_python_dash_m_and_version() -> None:
 
 
 def test_user_mistake_gives_message_and_exit_code_not_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    res = CliRunner().invoke(main, ["render", "gibt-es-nicht", "-o", str(tmp_path / "x.pdf")])
+    res = CliRunner().invoke(main, ["render", "gibt-es-nicht", "--campaign", "lsz-2018", "-o", str(tmp_path / "x.pdf")])
     assert res.exit_code == 3
     assert "Fehler: Layout „gibt-es-nicht“ nicht gefunden" in res.output
     assert "Traceback" not in res.output
