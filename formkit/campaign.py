@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +122,7 @@ class Campaigns:
             paths = [paths]
         return cls(Campaign(d) for p in paths for d in campaign_dirs(Path(p)))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Campaign]:
         return iter(self.by_id.values())
 
     def __len__(self) -> int:

@@ -63,7 +63,12 @@ def _describe(err: Any) -> str:
     return msg
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it: ~10x faster than the pure-Python one (campaign folders are
+# loaded and checked at every command start), same safe constructor and resolvers.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[misc]
     """Safe YAML without implicit timestamps: dates stay strings for pydantic to validate
     (so '2018-04-31' is reported with its key instead of crashing the YAML parser)."""
 
