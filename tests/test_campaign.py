@@ -380,3 +380,31 @@ def test_v1_beside_v2_pdf_and_fax_read_with_their_own_geometry(tmp_path: Path) -
     layout = ReviewData(db, campaigns).layout_of(keys["v1-fax.tif"])
     assert layout.version == 1 and _venues(layout) == ["Jena", "Erfurt", "Weimar"]
     assert json.loads(json.dumps(_venues(layout)))  # plain data for the page
+
+
+@pytest.mark.slow
+def test_unreadable_qr_with_two_campaigns_goes_to_a_person_not_to_2018_geometry() -> None:
+    import numpy as np
+    from PIL import Image
+
+    from formkit.scan import read_page
+    from formkit.scan.qr import find_qr
+
+    campaigns = Campaigns.load(ROOT / "layouts")
+    b19, _ = render_to_bytes("registration", campaigns.campaign("lsz-2019").registry)
+    im = fax(fill_pypdf(b19, person("venue_jena")))
+    arr = np.asarray(im.convert("L")).copy()
+    (code,) = find_qr(arr)
+    x0, y0 = code.corners.min(axis=0).astype(int)
+    x1, y1 = code.corners.max(axis=0).astype(int)
+    block = arr[y0:y1, x0:x1]
+    block[np.random.default_rng(0).random(block.shape) < 0.35] = 0  # a stamp over the QR code
+    assert not find_qr(arr)
+    broken = Image.fromarray(arr)
+    broken.info["dpi"] = im.info["dpi"]
+    r = read_page(broken, 1, campaigns)
+    assert isinstance(r, NotAForm) and r.recognised and "Veranstaltung unbekannt" in r.reason
+    # With only its own campaign loaded the marks place it, and a person checks it (no recipient id).
+    alone = read_page(broken, 1, Campaigns.load(ROOT / "layouts" / "lsz-2019"))
+    assert isinstance(alone, PageReading) and alone.identity.campaign == "lsz-2019"
+    assert [n for n, f in alone.fields.items() if f.state == "ticked"] == ["venue_jena"]

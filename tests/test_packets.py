@@ -194,12 +194,13 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     good = tmp_path / "good.csv"
     shutil.copy(ROOT / "samples" / "recipients-en.csv", good)
-    res = runner.invoke(main, ["packets", str(good), "-o", str(tmp_path / "a"), "--workers", "1"])
+    res = runner.invoke(main, ["packets", str(good), "-o", str(tmp_path / "a"), "--workers", "1",
+                               "--campaign", "lsz-2018"])
     assert res.exit_code == 0, res.output
     assert "7 Pakete" in res.output
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"Vorname;Nachname;ID\nAnna;Ahn;A1\n;;A2\n")
-    res = runner.invoke(main, ["packets", str(bad), "-o", str(tmp_path / "b")])
+    res = runner.invoke(main, ["packets", str(bad), "-o", str(tmp_path / "b"), "--campaign", "lsz-2018"])
     assert res.exit_code == 2
     assert "Zeile 3" in res.output and "kein Name" in res.output
     assert (tmp_path / "b" / "A1-ahn-anna.pdf").exists()

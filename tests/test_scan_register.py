@@ -162,7 +162,7 @@ def test_unknown_version_is_recognised_but_not_read(registry_v2: LayoutRegistry,
     im = C.gs(pdf, "pnggray", (200, 200)).convert("L")
     im.info["dpi"] = (200, 200)
     r = read_page(im, 1, registry)
-    assert isinstance(r, NotAForm) and "Version 2" in r.reason
+    assert isinstance(r, NotAForm) and "unbekannte Formularversion registration v2" in r.reason
     assert r.recognised and not r.foreign
 
 

@@ -69,8 +69,11 @@ def _faint_ink(flat: np.ndarray, box: Rect, margin: float, px: float) -> float:
     return float((inner < int(T.FAINT_INK_LEVEL * 255)).mean()) if inner.size else 0.0
 
 
-def _same_marks(a: FormLayout, b: FormLayout) -> bool:
-    return a.marks == b.marks and a.page_size == b.page_size and a.qr == b.qr
+def _alike(a: FormLayout, b: FormLayout) -> bool:
+    """Sheets that marks and printed boxes cannot tell apart: the same form (id) of another campaign
+    or version, with the same marks. (Different forms differ in their boxes, which marks-only
+    registration scores.)"""
+    return a.id == b.id and a.marks == b.marks and a.page_size == b.page_size and a.qr == b.qr
 
 
 def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry,
@@ -110,7 +113,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             return Analysis(NotAForm(page_no, "kein Anmeldebogen: weder QR-Code noch Passmarken gefunden"))
         # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
         # sheet must never be read with 2018 geometry because its QR code was unreadable.
-        alike = [(c, f) for c, f in forms if _same_marks(f, reg.layout)]
+        alike = [(c, f) for c, f in forms if _alike(f, reg.layout)]
         if len(alike) > 1:
             names = ", ".join(f"{c.id} / {f.id} v{f.version}" for c, f in alike)
             return Analysis(NotAForm(page_no, f"QR-Code nicht lesbar und mehrere Formulare mit diesen Passmarken "
