@@ -204,7 +204,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "Zeile 3" in res.output and "kein Name" in res.output
     assert (tmp_path / "b" / "A1-ahn-anna.pdf").exists()
-    res = runner.invoke(main, ["packets", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "c")])
+    res = runner.invoke(main, ["packets", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "c"), "--campaign",
+                               "lsz-2018"])
     assert res.exit_code == 4 and "nicht gefunden" in res.output
     assert runner.invoke(main, ["packets", "--help"]).exit_code == 0
 
