@@ -81,6 +81,7 @@ class Summary:
 # --- worker side ---------------------------------------------------------------------------
 
 _CAMPAIGNS: Campaigns | None = None
+_LOADED_FROM: object = None  # the `layouts` argument _CAMPAIGNS was loaded from
 
 
 class _Timeout(Exception):
@@ -92,8 +93,10 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool) -> None:
-    global _CAMPAIGNS
-    _CAMPAIGNS = Campaigns.load(layouts)
+    # A forked worker inherits the campaigns the run loaded and checked (about 1 s of YAML, checks
+    # and fonts per load on a busy machine); only a fresh process or other layouts load again.
+    if _CAMPAIGNS is None or _LOADED_FROM != layouts:
+        _use(Campaigns.load(layouts), layouts)
     harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -104,6 +107,11 @@ def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool) -> No
             resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
         except (ImportError, ValueError, OSError):
             pass
+
+
+def _use(campaigns: Campaigns, layouts: object) -> None:
+    global _CAMPAIGNS, _LOADED_FROM
+    _CAMPAIGNS, _LOADED_FROM = campaigns, layouts
 
 
 def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
@@ -316,6 +324,7 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
         total: Callable[[int], None] | None = None) -> Summary:
     """Parse *inputs* into the store (and the CSV of this run); returns the summary."""
     registry = Campaigns.load(opts.layouts)  # every layout checked before the first file is read
+    _use(registry, opts.layouts)
     if opts.csv is not None:
         check_writable(opts.csv)  # before the reading, not after an hour of it
     matcher = None
