@@ -95,7 +95,7 @@ def _on_alarm(signum: int, frame: Any) -> None:
 def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool) -> None:
     # A forked worker inherits the campaigns the run loaded and checked (about 1 s of YAML, checks
     # and fonts per load on a busy machine); only a fresh process or other layouts load again.
-    if _CAMPAIGNS is None or _LOADED_FROM != layouts:
+    if _CAMPAIGNS is None or layouts != _LOADED_FROM:
         _use(Campaigns.load(layouts), layouts)
     harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise

@@ -146,6 +146,14 @@ def test_overlap_off_page_and_fax_strip_are_errors(tmp_path: Path) -> None:
         LayoutRegistry(folder).get("registration")
 
 
+def test_header_that_does_not_fit_is_an_error_at_load(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "long", 8)
+    _edit(folder / "registration.yaml", "  - type: heading\n    text: Anmeldung\n",
+          "  - {type: paragraph, text: \"" + "Sehr langer Hinweis. " * 40 + "\"}\n  - type: heading\n    text: Anmeldung\n")
+    with pytest.raises(LayoutError, match=r"registration.yaml: header_rect: der Kopftext passt nicht"):
+        LayoutRegistry(folder).get("registration")
+
+
 def test_choice_value_naming_no_meeting_is_an_error(tmp_path: Path) -> None:
     folder = make_campaign(tmp_path, "typo", 3)
     reg = folder / "registration.yaml"

@@ -205,6 +205,11 @@ def check_form(form: FormLayout, event: Event | None, statements: Statements | N
                                           _text_width_mm(text, BOLD if t.bold else REGULAR, t.size), size)))
     for i, block in enumerate(form.header):
         _check_block(block, ctx, statements, path, f"header[{i}]")
+    from formkit.render.form import header_fits
+
+    if not header_fits(form, event, statements):
+        raise LayoutError(f"{path}: header_rect: der Kopftext passt nicht hinein (auch nicht kompakt); weniger Text "
+                          f"im Kopf (header) oder header_rect vergrößern")
     header = Rect(*form.header_rect)
     for key, r in items:
         if r.x < -1e-6 or r.y < -1e-6 or r.x2 > page.w + 1e-6 or r.y2 > page.h + 1e-6:

@@ -147,11 +147,7 @@ def draw_form(
     hr = Rect(*form.header_rect)
     hx, hy, hw, hh = hr.to_pdf(form.height)
     frame = Frame(hx, hy, hw, hh, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
-    # Many meetings: the dates go compact (three columns, numeric dates) rather than off the header.
-    for compact in (False, True):
-        flow = [f for block in form.header for f in blocks.to_flowables(block, ctx, event, statements, hw, compact)]
-        if _height(flow, hw, hh) <= hh:
-            break
+    flow = header_flowables(form, ctx, event, statements)
     frame.addFromList(flow, c)
     if flow:
         raise RenderError(f"Formular „{form.id}“: der Kopftext passt nicht in header_rect {form.header_rect} "
@@ -219,6 +215,25 @@ def draw_form(
     c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
     c.setFillColorRGB(0, 0, 0)
     return outcome
+
+
+def header_flowables(form: FormLayout, ctx: dict[str, Any], event: Event | None,
+                     statements: Statements | None) -> list[Any]:
+    """The header's flowables, compact when the full form does not fit: with many meetings the
+    dates go into three columns with numeric dates rather than off the header region."""
+    hw, hh = Rect(*form.header_rect).w * mm, Rect(*form.header_rect).h * mm
+    flow: list[Any] = []
+    for compact in (False, True):
+        flow = [f for block in form.header for f in blocks.to_flowables(block, ctx, event, statements, hw, compact)]
+        if _height(flow, hw, hh) <= hh:
+            break
+    return flow
+
+
+def header_fits(form: FormLayout, event: Event | None, statements: Statements | None) -> bool:
+    r = Rect(*form.header_rect)
+    flow = header_flowables(form, template_context(event, statements), event, statements)
+    return _height(flow, r.w * mm, r.h * mm) <= r.h * mm
 
 
 def _height(flow: list[Any], width: float, avail: float) -> float:
