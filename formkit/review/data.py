@@ -1,8 +1,8 @@
 """What the review page shows, read from the store: the queue, one record in detail, its images.
 
 Field zones come from the form layout the record was read with (``records.campaign``,
-``layout_id`` and ``layout_version``, through the one resolver), the one source of a form's geometry. Page image, in order of preference: the registered page the scan
-path stored; the returned PDF page itself, if the source file is still where it was parsed from;
+``layout_id`` and ``layout_version``, through the one resolver), the one source of a form's
+geometry. Page image, in order of preference: the registered page the scan path stored; the returned PDF page itself, if the source file is still where it was parsed from;
 else the form redrawn with the values as read (a fillable PDF has no scan to show).
 """
 
