@@ -74,6 +74,7 @@ class Summary:
     already_stored: int = 0
     same_content: int = 0  # inputs of this run with the content of an earlier input of this run
     pages_without_form: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # paths with nothing to read, by reason
     recipient_errors: int = 0
     csv_rows: int | None = None
 
@@ -338,7 +339,12 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
         recipients, row_errors = read_recipients(opts.recipients)
         summary.recipient_errors = len(row_errors)
         matcher = Matcher(recipients)
-    sources = list(iter_sources(inputs))
+    sources = []
+    for src in iter_sources(inputs):
+        if src.skipped:
+            summary.skipped[src.skipped] += 1
+        else:
+            sources.append(src)
     summary.inputs = len(sources)
     if total:
         total(len(sources))
