@@ -9,6 +9,7 @@ same records as an uninterrupted one.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -108,8 +109,42 @@ def init_worker(layouts: Path | None, limit_memory: bool) -> None:
             pass
 
 
+@contextlib.contextmanager
+def memory_cap(limit: int) -> Iterator[None]:
+    """Bound this process's address space (and that of pdftoppm/gs it starts) while one file is read.
+
+    For the single-process mode, where a worker's fixed limit cannot be used: the CLI has
+    already mapped its libraries, so the cap is *limit* or what is mapped now plus half of
+    *limit*, whichever is more. Only the soft limit is lowered, so it can be raised back after.
+    """
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    cap = max(limit, mapped + limit // 2)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already bounded at least as tightly
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
     """Read one input (in a worker). Never raises: a failure is a FileResult with an error."""
+    return _relative(_guarded(job, timeout_s), job)
+
+
+def _guarded(job: Job, timeout_s: int) -> FileResult:
     use_alarm = timeout_s > 0 and hasattr(signal, "SIGALRM")
     if use_alarm:
         try:
@@ -133,6 +168,16 @@ def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
         if use_alarm:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, old)
+
+
+def _relative(res: FileResult, job: Job) -> FileResult:
+    """Reasons name the input as the user gave it (its label), never by an absolute path."""
+    if res.error is None or job.path is None:
+        return res
+    error = res.error
+    for form in sorted({str(job.path), os.path.abspath(job.path)}, key=len, reverse=True):
+        error = error.replace(form, job.label)
+    return res if error == res.error else FileResult(res.sha256, res.page_count, res.pages, error)
 
 
 def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileResult]:
@@ -217,7 +262,9 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     if opts.workers <= 1:
         init_worker(opts.layouts, limit_memory=False)
         for job in jobs:
-            yield process(job, opts.file_timeout_s)
+            with memory_cap(WORKER_MEMORY_BYTES):  # released before the store write of the result
+                res = process(job, opts.file_timeout_s)
+            yield res
         return
     pending = deque(range(len(jobs)))
     suspects: set[int] = set()  # in flight when a worker died: retried one at a time, nothing beside them

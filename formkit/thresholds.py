@@ -18,6 +18,10 @@ ASSUMED_PAGE_WIDTH_MM = 210.0
 # Image-only PDF pages without an extractable image are rasterised at this resolution:
 # 200 dpi keeps 10 pt text at ~20 px x-height for Tesseract and costs ~0.1 s with pdftoppm.
 PDF_RASTER_DPI = 200
+# Below this a page is not rendered at all (refused as too large) rather than fitted into
+# MAX_PIXELS: at 100 dpi the 6 pt small print is ~4 px high and the 25 mm QR ~3 px a module,
+# nothing could be read; A0 at 200 dpi (about 62 Mpx) still renders, at 196 dpi.
+MIN_RASTER_DPI = 100
 
 # --- registration ----------------------------------------------------------------------------
 

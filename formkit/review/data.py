@@ -8,17 +8,18 @@ else the form redrawn with the values as read (a fillable PDF has no scan to sho
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.errors import FormkitError
+from formkit.errors import FormkitError, InputError
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
+from formkit.rasterise import render_page
 from formkit.records import REVIEW_CONFIDENCE
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.render.form import template_context
@@ -175,7 +176,7 @@ class ReviewData:
         if path is not None:
             try:
                 return rasterize(path.read_bytes(), page)
-            except (OSError, subprocess.SubprocessError):
+            except (OSError, InputError):
                 pass  # fall back to the redrawn form
         form = self.form_for(layout_id)
         pdf, _ = render_to_bytes(form.id, self.registry, RenderOptions(
@@ -184,10 +185,10 @@ class ReviewData:
 
 
 def rasterize(pdf: bytes, page: int, dpi: int = PAGE_DPI) -> bytes:
-    """One PDF page as PNG via poppler's pdftoppm (bounded in time)."""
+    """One PDF page as PNG, through the one rasteriser (:mod:`formkit.rasterise`)."""
     with tempfile.TemporaryDirectory(prefix="formkit-review-") as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                        str(src), str(Path(tmp) / "out")], check=True, capture_output=True, timeout=30)
-        return (Path(tmp) / "out.png").read_bytes()
+        buf = io.BytesIO()
+        render_page(src, page - 1, dpi, grey=False).save(buf, format="PNG")
+        return buf.getvalue()

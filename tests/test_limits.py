@@ -1,0 +1,73 @@
+"""Issue 10: raster size and memory bounded in every mode; reasons name inputs as the user gave them."""
+
+from __future__ import annotations
+
+import io
+import resource
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from formkit import thresholds as T
+from formkit.errors import InputError
+from formkit.pipeline import WORKER_MEMORY_BYTES, Job, Options, memory_cap, process, run
+from formkit.rasterise import bounded_dpi, render_page
+
+
+def image_page_pdf(side_pt: float) -> bytes:
+    """One page, *side_pt* square, covered by a small grey image: an 'image-only page' for the OCR path."""
+    im = Image.new("L", (120, 120), 255)
+    im.paste(0, (10, 10, 60, 60))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(side_pt, side_pt), invariant=1)
+    c.drawImage(ImageReader(im), 0, 0, side_pt, side_pt)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_bounded_dpi_keeps_downscales_refuses() -> None:
+    assert bounded_dpi((8.27, 11.69), 200, 1) == 200  # A4
+    fitted = bounded_dpi((40.0, 40.0), 200, 1)
+    assert T.MIN_RASTER_DPI <= fitted < 200 and (40 * fitted) ** 2 <= T.MAX_PIXELS
+    with pytest.raises(InputError, match="Seite 3: Seite zu groß"):
+        bounded_dpi((200.0, 200.0), 200, 3)
+
+
+def test_a_large_page_is_rendered_within_the_pixel_bound(tmp_path: Path) -> None:
+    pdf = tmp_path / "gross.pdf"
+    pdf.write_bytes(image_page_pdf(40 * 72))  # 40 in square: 64 Mpx at 200 dpi
+    im = render_page(pdf, 0, 200)
+    assert im.width * im.height <= T.MAX_PIXELS and im.info["dpi"][0] < 200
+
+
+def test_absurd_page_is_a_rejected_row_before_rendering(tmp_path: Path) -> None:
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "riesig.pdf").write_bytes(image_page_pdf(14400))  # 200 in: 1.6 billion px at 200 dpi
+    csv = tmp_path / "out.csv"
+    summary = run([inbox], Options(db=tmp_path / "db.sqlite", csv=csv))  # single process
+    assert summary.by_status == {"rejected": 1}
+    text = csv.read_text("utf-8")
+    assert "Seite 1: Seite zu groß zum Rastern" in text
+    assert str(tmp_path) not in text  # the reason names the input relative to what was given
+
+
+def test_memory_cap_bounds_and_is_released() -> None:
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_cap(WORKER_MEMORY_BYTES):
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        assert soft != resource.RLIM_INFINITY and soft >= WORKER_MEMORY_BYTES
+        with pytest.raises(MemoryError):
+            bytearray(soft + 1)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_reasons_name_the_input_by_its_label(tmp_path: Path) -> None:
+    path = tmp_path / "x.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n kaputt")
+    res = process(Job("eingang/x.png", "0" * 64, path))
+    assert res.error and str(tmp_path) not in res.error
