@@ -8,7 +8,6 @@ recipient_id, name, institution, address, phone, email, venue``; further columns
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -18,6 +17,7 @@ from typing import Literal
 
 from formkit.errors import InputError
 from formkit.records import Record
+from formkit.safefile import write_bytes
 
 Dialect = Literal["rfc4180", "excel-de"]
 DIALECTS: tuple[str, ...] = ("rfc4180", "excel-de")
@@ -90,13 +90,9 @@ def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Di
         target.write(text)
         return n
     check_writable(target)
-    tmp = target.with_name(target.name + ".part")
     try:
-        tmp.write_bytes(text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
-        tmp.replace(target)
+        write_bytes(target, text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise _not_writable(target, e) from None
     return n
 
