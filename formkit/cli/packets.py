@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
+from formkit.errors import ExitCode
 from formkit.packets import make_packets
-
-EXIT_ROWS_FAILED = 2
 
 
 @click.command(help="Persönliche Einladungspakete aus einer Empfängerliste (CSV) erzeugen: "
@@ -51,7 +50,7 @@ def packets(recipients: Path, outdir: Path, layout: str, layouts_dir: Path | Non
         click.echo(f"{summary.warned} Paket(e) mit Warnungen, siehe {summary.manifest}", err=True)
     if summary.failed:
         click.echo(f"{summary.failed} Zeile(n) nicht verarbeitet, siehe {summary.manifest}", err=True)
-        sys.exit(EXIT_ROWS_FAILED)
+        sys.exit(int(ExitCode.ROWS_FAILED))
 
 
 COMMANDS = [packets]
