@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 from formkit import pipeline
 from formkit.cli import main
 from formkit.export import unsafe_cell
@@ -22,6 +21,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.render.document import RenderOptions, render_to_bytes
 from tests import returns
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 from tests.test_ingest import make_mail
 
 ROOT = Path(__file__).resolve().parents[1]
