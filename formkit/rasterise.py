@@ -47,8 +47,9 @@ def bounded_dpi(size_in: tuple[float, float], dpi: int, page_no: int) -> int:
     if fit >= dpi:
         return dpi
     if fit < T.MIN_RASTER_DPI:
+        limit = f"{T.MAX_PIXELS:,}".replace(",", ".")
         raise InputError(f"Seite {page_no}: Seite zu groß zum Rastern ({w * 25.4:.0f} × {h * 25.4:.0f} mm, "
-                         f"bei {T.MIN_RASTER_DPI} dpi über {T.MAX_PIXELS:,} Pixel)".replace(",", "."))
+                         f"bei {T.MIN_RASTER_DPI} dpi über {limit} Pixel)")
     return math.floor(fit)
 
 

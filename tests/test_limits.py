@@ -71,3 +71,24 @@ def test_reasons_name_the_input_by_its_label(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n kaputt")
     res = process(Job("eingang/x.png", "0" * 64, path))
     assert res.error and str(tmp_path) not in res.error
+
+
+@pytest.mark.slow
+def test_hostile_inbox_every_path_accounted_for(tmp_path: Path) -> None:
+    from tests.hostile import write_hostile_inbox
+
+    inbox = tmp_path / "eingang"
+    names = write_hostile_inbox(inbox)
+    csv = tmp_path / "h.csv"
+    summary = run([inbox], Options(db=tmp_path / "h.sqlite", csv=csv))
+    import csv as csvmod
+
+    rows = list(csvmod.DictReader(csv.open(encoding="utf-8")))
+    sources = {r["source"].split("#")[0] for r in rows}
+    skipped = {"ordner.pdf"}  # the empty folder: counted, not a row
+    from formkit.ingest import escape_label
+
+    assert sources | skipped == {escape_label(n) for n in names}
+    assert summary.skipped == {"leerer Ordner": 1}
+    assert all(r["status"] == "rejected" and r["reason"] for r in rows)
+    assert not any(str(tmp_path) in r["reason"] for r in rows)

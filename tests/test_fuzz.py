@@ -1,0 +1,141 @@
+"""Fuzz (issue 10): a few hundred seeded mutants of a filled sheet and of a fax through `parse`.
+
+Every file is accounted for (a row, or pages counted), none hits a per-file limit or crashes
+its reader, and no record is `ok` with values that differ from what was written. Mutations
+leave the value strings of the PDF alone (a changed ``/V (…)`` is what the file says, not a
+reading error); they flip bytes, cut, drop and repeat slices anywhere else.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from formkit.layout.loader import LayoutRegistry
+from formkit.pipeline import Options, run
+from formkit.render.document import RenderOptions, render_to_bytes
+from formkit.store import Store
+from tests import returns
+from tests.fax import fax_tiff
+from tests.fill import fill_pypdf
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 2018
+N_PDF, N_FAX = 200, 100
+# Reasons that mean a reader broke rather than refused: none may occur.
+BROKEN = ("Zeitlimit überschritten", "Speichergrenze überschritten", "Leseprozess abgestürzt",
+          "unerwarteter Fehler")
+
+
+def protected_spans(pdf: bytes) -> list[tuple[int, int]]:
+    """Byte ranges holding field values: ``/V`` and ``/AS`` entries and literal strings."""
+    spans = [(m.start(), m.end()) for m in re.finditer(rb"/(?:V|AS)\b[^\n>]*", pdf)]
+    i = 0
+    while (i := pdf.find(b"(", i)) >= 0:
+        depth, j = 0, i
+        while j < min(len(pdf), i + 400):
+            c = pdf[j]
+            if c == 0x5C:
+                j += 2
+                continue
+            depth += (c == 0x28) - (c == 0x29)
+            if depth == 0:
+                spans.append((i, j + 1))
+                break
+            j += 1
+        i += 1
+    return spans
+
+
+def free_positions(size: int, spans: list[tuple[int, int]]) -> list[int]:
+    taken = bytearray(size)
+    for a, b in spans:
+        taken[a:b] = b"\x01" * (b - a)
+    return [i for i in range(size) if not taken[i]]
+
+
+def mutate(data: bytes, rng: random.Random, free: list[int]) -> bytes:
+    """One of: flip bytes, truncate, drop a slice, repeat a slice, write junk; only at free positions."""
+    out = bytearray(data)
+    op = rng.choice(["flip", "flip", "truncate", "drop", "repeat", "junk"])
+    at = rng.choice(free)
+    if op == "flip":
+        for pos in rng.sample(free, rng.randint(1, 12)):
+            out[pos] = rng.randrange(256)
+        return bytes(out)
+    if op == "truncate":
+        return bytes(out[:at])
+    n = rng.randint(1, 64)
+    safe = set(free)
+    while n > 1 and not all(p in safe for p in range(at, at + n)):
+        n //= 2
+    if op == "drop":
+        return bytes(out[:at] + out[at + n:])
+    if op == "repeat":
+        return bytes(out[:at + n] + out[at:at + n] * rng.randint(1, 50) + out[at + n:])
+    return bytes(out[:at] + bytes(rng.randrange(256) for _ in range(n)) + out[at + n:])
+
+
+def effectively_ok(status: str, reason: str) -> bool:
+    """ok, or review only because the person registered already (all mutants are one person)."""
+    if status == "ok":
+        return True
+    parts = [p.strip() for p in reason.split(";") if p.strip()]
+    return status == "review" and bool(parts) and all(p.startswith("doppelte Anmeldung") for p in parts)
+
+
+@pytest.mark.slow
+def test_mutants_are_accounted_for_and_never_wrongly_ok(tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    registry = LayoutRegistry(ROOT / "layouts")
+    blank, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0005", fillable=True))
+    values = returns.values(1, "venue_sonneberg")
+    sheet = fill_pypdf(blank, values)
+    fax = fax_tiff(sheet)
+    # The reference: what the unmutated sheet reads as (the reader's normalisation included).
+    ref_db = tmp_path / "ref.sqlite"
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "ref" / "original.pdf").write_bytes(sheet)
+    run([tmp_path / "ref"], Options(db=ref_db, layouts=ROOT / "layouts"))
+    with Store(ref_db) as store:
+        (ref,) = store.records()
+    assert ref.status == "ok"
+
+    inbox = tmp_path / "mutanten"
+    inbox.mkdir()
+    pdf_free = free_positions(len(sheet), protected_spans(sheet))
+    fax_free = list(range(8, len(fax)))  # the TIFF header's magic stays (else it is no image at all)
+    names = []
+    for i in range(N_PDF):
+        names.append(f"pdf-{i:03d}.pdf")
+        (inbox / names[-1]).write_bytes(mutate(sheet, rng, pdf_free))
+    for i in range(N_FAX):
+        names.append(f"fax-{i:03d}.tif")
+        (inbox / names[-1]).write_bytes(mutate(fax, rng, fax_free))
+
+    db = tmp_path / "fuzz.sqlite"
+    summary = run([inbox], Options(db=db, layouts=ROOT / "layouts"))
+    with Store(db) as store:
+        records = list(store.records())
+        sources = {name: store.source_info(sha) for name, sha in ()}
+        del sources
+    by_source: dict[str, list] = {}
+    for rec in records:
+        by_source.setdefault(rec.provenance.source, []).append(rec)
+    # Every mutant accounted for: a row (identical mutants share their bytes: 'gleicher Inhalt').
+    assert sorted(by_source) == sorted(names)
+    assert summary.inputs == len(names)
+    broken = [(r.provenance.source, r.reason) for r in records if any(b in r.reason for b in BROKEN)]
+    assert not broken
+    wrong = []
+    for rec in records:
+        if not effectively_ok(rec.status, rec.reason):
+            continue
+        fields = ("name", "institution", "address", "phone", "email", "venue")
+        diff = {f: (rec.values.get(f), ref.values.get(f)) for f in fields if rec.values.get(f) != ref.values.get(f)}
+        if diff or rec.recipient_id != ref.recipient_id:
+            wrong.append((rec.provenance.source, rec.status, diff))
+    assert not wrong
