@@ -120,8 +120,6 @@ def test_mutants_are_accounted_for_and_never_wrongly_ok(tmp_path: Path) -> None:
     summary = run([inbox], Options(db=db, layouts=ROOT / "layouts"))
     with Store(db) as store:
         records = list(store.records())
-        sources = {name: store.source_info(sha) for name, sha in ()}
-        del sources
     by_source: dict[str, list] = {}
     for rec in records:
         by_source.setdefault(rec.provenance.source, []).append(rec)
@@ -131,11 +129,14 @@ def test_mutants_are_accounted_for_and_never_wrongly_ok(tmp_path: Path) -> None:
     broken = [(r.provenance.source, r.reason) for r in records if any(b in r.reason for b in BROKEN)]
     assert not broken
     wrong = []
+    compared = 0
     for rec in records:
         if not effectively_ok(rec.status, rec.reason):
             continue
+        compared += 1
         fields = ("name", "institution", "address", "phone", "email", "venue")
         diff = {f: (rec.values.get(f), ref.values.get(f)) for f in fields if rec.values.get(f) != ref.values.get(f)}
         if diff or rec.recipient_id != ref.recipient_id:
             wrong.append((rec.provenance.source, rec.status, diff))
     assert not wrong
+    assert compared >= N_PDF // 5  # the check is not vacuous: many mutants still read (80 of 200 at seed 2018)

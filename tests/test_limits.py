@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import io
+import csv as csvmod
 import resource
 from pathlib import Path
 
 import pytest
-from PIL import Image
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 
 from formkit import thresholds as T
 from formkit.errors import InputError
+from formkit.ingest import escape_label
 from formkit.pipeline import WORKER_MEMORY_BYTES, Job, Options, memory_cap, process, run
 from formkit.rasterise import bounded_dpi, render_page
-
-
-def image_page_pdf(side_pt: float) -> bytes:
-    """One page, *side_pt* square, covered by a small grey image: an 'image-only page' for the OCR path."""
-    im = Image.new("L", (120, 120), 255)
-    im.paste(0, (10, 10, 60, 60))
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(side_pt, side_pt), invariant=1)
-    c.drawImage(ImageReader(im), 0, 0, side_pt, side_pt)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+from tests.hostile import image_page_pdf, write_hostile_inbox
 
 
 def test_bounded_dpi_keeps_downscales_refuses() -> None:
@@ -75,19 +62,13 @@ def test_reasons_name_the_input_by_its_label(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_hostile_inbox_every_path_accounted_for(tmp_path: Path) -> None:
-    from tests.hostile import write_hostile_inbox
-
     inbox = tmp_path / "eingang"
     names = write_hostile_inbox(inbox)
     csv = tmp_path / "h.csv"
     summary = run([inbox], Options(db=tmp_path / "h.sqlite", csv=csv))
-    import csv as csvmod
-
     rows = list(csvmod.DictReader(csv.open(encoding="utf-8")))
     sources = {r["source"].split("#")[0] for r in rows}
     skipped = {"ordner.pdf"}  # the empty folder: counted, not a row
-    from formkit.ingest import escape_label
-
     assert sources | skipped == {escape_label(n) for n in names}
     assert summary.skipped == {"leerer Ordner": 1}
     assert all(r["status"] == "rejected" and r["reason"] for r in rows)
