@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,9 @@ def test_json_depth_ignores_brackets_in_strings() -> None:
     assert json_depth(b"[" * 50_000) == 50_000
 
 
-@pytest.fixture()
-def server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = tmp_path / "db.sqlite"
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    db = tmp_path_factory.mktemp("review") / "db.sqlite"  # one server: stopping one costs a 0.5 s poll
     with Store(db):
         pass
     srv = ReviewServer(db)
