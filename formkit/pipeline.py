@@ -13,6 +13,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 from collections import Counter, deque
@@ -171,13 +172,19 @@ def _guarded(job: Job, timeout_s: int) -> FileResult:
 
 
 def _relative(res: FileResult, job: Job) -> FileResult:
-    """Reasons name the input as the user gave it (its label), never by an absolute path."""
-    if res.error is None or job.path is None:
+    """Reasons name the input as the user gave it (its label), never by an absolute path
+    (nor by the temporary copy an attachment is read from)."""
+    if res.error is None:
         return res
     error = res.error
-    for form in sorted({str(job.path), os.path.abspath(job.path)}, key=len, reverse=True):
-        error = error.replace(form, job.label)
+    if job.path is not None:
+        for form in sorted({str(job.path), os.path.abspath(job.path)}, key=len, reverse=True):
+            error = error.replace(form, job.label)
+    error = _TEMP_COPY.sub(lambda m: job.label, error)
     return res if error == res.error else FileResult(res.sha256, res.page_count, res.pages, error)
+
+
+_TEMP_COPY = re.compile(re.escape(tempfile.gettempdir()) + r"/formkit-[A-Za-z0-9_]+\.(?:pdf|img)")
 
 
 def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileResult]:
