@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import random
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
+from formkit.records import Record
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.store import Store
 from tests import returns
@@ -87,23 +90,36 @@ def effectively_ok(status: str, reason: str) -> bool:
     return status == "review" and bool(parts) and all(p.startswith("doppelte Anmeldung") for p in parts)
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:Truncated File Read")  # a cut TIFF: expected, it becomes a row
-def test_mutants_are_accounted_for_and_never_wrongly_ok(tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Fuzzed:
+    names: list[str]
+    inputs: int
+    records: list[Record]
+    ref: Record
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
+    """The mutants, parsed once (single process) for the tests below."""
+    tmp_path = tmp_path_factory.mktemp("fuzz")
     rng = random.Random(SEED)
     registry = LayoutRegistry(ROOT / "layouts")
     blank, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0005", fillable=True))
-    values = returns.values(1, "venue_sonneberg")
+    # Values the unmutated fax reads back as ok, so that fax mutants are compared too.
+    values = returns.values(1, "venue_sonneberg", institution="Landratsamt Gotha", email="anna.mueller@kreis-gth.de",
+                            address="Markt 1\n99867 Gotha")
     sheet = fill_pypdf(blank, values)
     fax = fax_tiff(sheet)
-    # The reference: what the unmutated sheet reads as (the reader's normalisation included).
+    # The reference: what the unmutated sheet and fax read as (the readers' normalisation included).
     ref_db = tmp_path / "ref.sqlite"
     (tmp_path / "ref").mkdir()
     (tmp_path / "ref" / "original.pdf").write_bytes(sheet)
+    (tmp_path / "ref" / "original.tif").write_bytes(fax)
     run([tmp_path / "ref"], Options(db=ref_db, layouts=ROOT / "layouts"))
     with Store(ref_db) as store:
-        (ref,) = store.records()
-    assert ref.status == "ok"
+        ref_sheet, ref_fax = sorted(store.records(), key=lambda r: r.provenance.source)
+    assert ref_sheet.status == "ok" and effectively_ok(ref_fax.status, ref_fax.reason)
+    assert {f: ref_fax.values.get(f) for f in ref_sheet.values} == ref_sheet.values
 
     inbox = tmp_path / "mutanten"
     inbox.mkdir()
@@ -116,28 +132,50 @@ def test_mutants_are_accounted_for_and_never_wrongly_ok(tmp_path: Path) -> None:
     for i in range(N_FAX):
         names.append(f"fax-{i:03d}.tif")
         (inbox / names[-1]).write_bytes(mutate(fax, rng, fax_free))
-
     db = tmp_path / "fuzz.sqlite"
-    summary = run([inbox], Options(db=db, layouts=ROOT / "layouts"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Truncated File Read")  # a cut TIFF: expected, it becomes a row
+        summary = run([inbox], Options(db=db, layouts=ROOT / "layouts"))
     with Store(db) as store:
         records = list(store.records())
-    by_source: dict[str, list] = {}
-    for rec in records:
-        by_source.setdefault(rec.provenance.source, []).append(rec)
-    # Every mutant accounted for: a row (identical mutants share their bytes: 'gleicher Inhalt').
-    assert sorted(by_source) == sorted(names)
-    assert summary.inputs == len(names)
-    broken = [(r.provenance.source, r.reason) for r in records if any(b in r.reason for b in BROKEN)]
-    assert not broken
+    return Fuzzed(names, summary.inputs, records, ref_sheet)
+
+
+def wrongly_ok(f: Fuzzed, kind: str) -> tuple[list[tuple[str, str, dict[str, tuple[str | None, str | None]]]], int]:
+    """Mutants of *kind* ("pdf", "fax") that read as ok with other values, and how many were compared."""
     wrong = []
     compared = 0
-    for rec in records:
-        if not effectively_ok(rec.status, rec.reason):
+    for rec in f.records:
+        if not rec.provenance.source.startswith(kind) or not effectively_ok(rec.status, rec.reason):
             continue
         compared += 1
         fields = ("name", "institution", "address", "phone", "email", "venue")
-        diff = {f: (rec.values.get(f), ref.values.get(f)) for f in fields if rec.values.get(f) != ref.values.get(f)}
-        if diff or rec.recipient_id != ref.recipient_id:
+        diff = {k: (rec.values.get(k), f.ref.values.get(k)) for k in fields if rec.values.get(k) != f.ref.values.get(k)}
+        if diff or rec.recipient_id != f.ref.recipient_id:
             wrong.append((rec.provenance.source, rec.status, diff))
+    return wrong, compared
+
+
+@pytest.mark.slow
+def test_every_mutant_is_a_row_within_the_limits(fuzzed: Fuzzed) -> None:
+    # Every mutant accounted for: a row (identical mutants each get theirs: 'gleicher Inhalt wie …').
+    assert sorted({r.provenance.source for r in fuzzed.records}) == sorted(fuzzed.names)
+    assert fuzzed.inputs == len(fuzzed.names)
+    broken = [(r.provenance.source, r.reason) for r in fuzzed.records if any(b in r.reason for b in BROKEN)]
+    assert not broken
+
+
+@pytest.mark.slow
+def test_no_sheet_mutant_is_ok_with_other_values(fuzzed: Fuzzed) -> None:
+    wrong, compared = wrongly_ok(fuzzed, "pdf")
     assert not wrong
-    assert compared >= N_PDF // 5  # the check is not vacuous: many mutants still read (80 of 200 at seed 2018)
+    assert compared >= N_PDF // 5  # not vacuous: 80 of 200 still read at seed 2018
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="bekannter Fehler (OCR, Issue 11): eine gestörte Faxzeile macht aus "
+                                       "„Gotha“ sicher gelesen „Getha“ (fax-071); strict: fällt auf, sobald behoben")
+def test_no_fax_mutant_is_ok_with_other_values(fuzzed: Fuzzed) -> None:
+    wrong, compared = wrongly_ok(fuzzed, "fax")
+    assert compared >= N_FAX // 5
+    assert not wrong

@@ -7,6 +7,7 @@ import resource
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from formkit import thresholds as T
 from formkit.errors import InputError
@@ -84,3 +85,17 @@ def test_reasons_never_name_the_temporary_copy_of_an_attachment(monkeypatch: pyt
     monkeypatch.setattr(pipeline, "_ocr_image", fails)
     res = process(Job("post.mbox#1#scan.png", "0" * 64, None, b"\x89PNG\r\n\x1a\n kaputt"))
     assert res.error and "post.mbox#1#scan.png" in res.error and "formkit-" not in res.error
+
+
+def test_a_damaged_resolution_tag_is_not_believed(tmp_path: Path) -> None:
+    """A fuzzed fax claimed 204 x 15,335,620 dpi: stretching it to square pixels asked for terabytes."""
+    from formkit.scan.raster import iter_image_pages
+
+    im = Image.new("1", (1728, 2292), 1)
+    path = tmp_path / "fax.tif"
+    im.save(path, compression="group3", dpi=(204, 15_335_620))
+    (page,) = iter_image_pages(path)
+    assert page.size == (1728, 2292) and page.info["dpi"][0] == pytest.approx(1728 / (210 / 25.4))
+    im.save(path, compression="group3", dpi=(204, 98))  # a normal-mode fax is still stretched
+    (page,) = iter_image_pages(path)
+    assert page.size == (1728, round(2292 * 204 / 98))

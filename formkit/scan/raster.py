@@ -27,7 +27,8 @@ def _dpi(im: Image.Image) -> tuple[float, float] | None:
             x, y = float(raw[0]), float(raw[1])
         except (TypeError, ValueError):
             return None
-        if x > 1 and y > 1:
+        lo, hi = T.TAGGED_DPI_RANGE
+        if lo <= x <= hi and lo <= y <= hi and max(x, y) / min(x, y) <= T.TAGGED_DPI_MAX_RATIO:
             return x, y
     return None
 
@@ -49,6 +50,8 @@ def normalise(im: Image.Image, dpi: tuple[float, float] | None = None) -> Image.
         # Stretch the coarser axis to the finer resolution (normal-mode fax: 98 -> 204 dpi rows).
         d = max(dx, dy)
         size = (round(grey.width * d / dx), round(grey.height * d / dy))
+        if size[0] * size[1] > T.MAX_PIXELS:  # checked before the resize allocates it
+            raise InputError(f"Bild zu groß nach dem Entzerren auf quadratische Pixel ({size[0]}×{size[1]} Pixel)")
         # A fax stays black and white (nearest: each 98-dpi row becomes two rows, as printed).
         grey = grey.resize(size, Image.Resampling.NEAREST if bilevel else Image.Resampling.BILINEAR)
         dx = dy = d
