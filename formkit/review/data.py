@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from formkit.errors import FormkitError, InputError
+from formkit.ingest import unescape_label
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
@@ -143,8 +145,9 @@ class ReviewData:
         # does not (the scan path stores its registered page image instead).
         if "#" in source or method not in ("acroform", "textlayer"):
             return None
+        name = os.fsdecode(unescape_label(source))  # the file's own bytes (a label escapes non-UTF-8)
         for base in (Path.cwd(), self.db_path.parent):
-            p = base / source
+            p = base / name
             if p.is_file() and p.suffix.lower() == ".pdf":
                 return p
         return None
