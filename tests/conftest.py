@@ -50,7 +50,8 @@ def render(registry: LayoutRegistry):  # type: ignore[no-untyped-def]
 SLOW_MODULES = {"test_scan_register", "test_scan_ocr", "test_scan_ticks", "test_scan_samples", "test_fuzz"}
 SLOW_TESTS = {"test_image_page_with_text_goes_to_ocr", "test_corpus_every_file_accounted_for_none_ours",
               "test_kill_9_midway_then_rerun_gives_the_same_records", "test_python_dash_m_and_version",
-              "test_qr_on_rendered_pages_gives_the_id", "test_a_large_page_is_rendered_within_the_pixel_bound"}
+              "test_qr_on_rendered_pages_gives_the_id", "test_a_large_page_is_rendered_within_the_pixel_bound",
+              "test_rotated_flattened_sheet_is_read_in_its_own_space", "test_flattened_invitation_keeps_recipient_id"}
 SLOW_FIXTURES = {"inbox"}
 
 
