@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 OUT ?= demo-out
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup system venv demo test lint bench clean
+.PHONY: setup system venv demo test test-fast lint bench clean
 
 setup: system venv
 
@@ -27,6 +27,9 @@ demo: setup
 
 test: setup
 	@$(BIN)/python -m pytest -q
+
+test-fast: setup  # the inner loop: everything but the long round trips (tests/conftest.py marks them)
+	@$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
 	@$(BIN)/ruff check formkit tests bench

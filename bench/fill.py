@@ -1,133 +1,15 @@
-"""Fill a rendered form the way other programs do: pypdf, PyMuPDF, pdftk (test and benchmark helpers).
+"""The AcroForm fillers live with the tests (:mod:`tests.fill`); the bench uses the same ones."""
 
-Every filler takes the PDF bytes and ``values`` (field name -> text; check boxes "1" ticked, ""
-not ticked) and returns the filled PDF bytes. Fields not named in ``values`` are left alone.
-Used by the tests, the benchmarks and the scan corpus generator; PyMuPDF is test-only (AGPL).
-"""
+from tests.fill import (
+    checkbox_on_states,
+    fill_pdftk,
+    fill_pymupdf,
+    fill_pypdf,
+    flatten_pdftk,
+    is_ticked,
+    sample_values,
+    xfdf,
+)
 
-from __future__ import annotations
-
-import io
-import subprocess
-import tempfile
-from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
-
-TRUTHY = {"1", "x", "yes", "ja", "true", "on"}
-
-
-def is_ticked(value: str) -> bool:
-    return value.strip().lower() in TRUTHY
-
-
-def checkbox_on_states(pdf: bytes) -> dict[str, str]:
-    """Check-box field name -> its on-state name (without the slash), read from the widgets."""
-    reader = PdfReader(io.BytesIO(pdf))
-    out: dict[str, str] = {}
-    for page in reader.pages:
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            parent = annot.get("/Parent")
-            field = parent.get_object() if parent is not None and "/T" not in annot else annot
-            name, ftype = field.get("/T"), field.get("/FT", annot.get("/FT"))
-            ap = annot.get("/AP")
-            if name is None or ftype != "/Btn" or ap is None or "/N" not in ap:
-                continue
-            states = [str(k)[1:] for k in ap["/N"].get_object() if str(k) != "/Off"]
-            if states:
-                out[str(name)] = states[0]
-    return out
-
-
-def fill_pypdf(pdf: bytes, values: dict[str, str], need_appearances: bool | None = None) -> bytes:
-    """Fill with pypdf; ``need_appearances`` True/False sets the flag, None leaves pypdf's default."""
-    on_states = checkbox_on_states(pdf)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    texts = {k: v for k, v in values.items() if k not in on_states}
-    boxes = {k: NameObject("/" + on_states[k]) if is_ticked(v) else NameObject("/Off")
-             for k, v in values.items() if k in on_states}
-    for page in writer.pages:
-        if "/Annots" not in page:
-            continue
-        writer.update_page_form_field_values(page, {**texts, **boxes}, auto_regenerate=False)
-    if need_appearances is not None:
-        writer.set_need_appearances_writer(need_appearances)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
-def fill_pymupdf(pdf: bytes, values: dict[str, str]) -> bytes:
-    """Fill with PyMuPDF (``fitz``, pymupdf<2): widgets get MuPDF's own appearance streams."""
-    import pymupdf as fitz
-
-    doc = fitz.open(stream=pdf, filetype="pdf")
-    try:
-        for page in doc:
-            for w in page.widgets() or []:
-                if w.field_name not in values:
-                    continue
-                v = values[w.field_name]
-                if w.field_type == fitz.PDF_WIDGET_TYPE_CHECKBOX:
-                    w.field_value = w.on_state() if is_ticked(v) else "Off"
-                else:
-                    w.field_value = v
-                w.update()
-        return bytes(doc.tobytes(garbage=1, deflate=True))
-    finally:
-        doc.close()
-
-
-def xfdf(values: dict[str, str], on_states: dict[str, str]) -> bytes:
-    """An XFDF document (UTF-8) for pdftk's ``fill_form``."""
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<xfdf xmlns="http://ns.adobe.com/xfdf/" xml:space="preserve"><fields>']
-    for name, value in values.items():
-        if name in on_states:
-            value = on_states[name] if is_ticked(value) else "Off"
-        parts.append(f"<field name={quoteattr(name)}><value>{escape(value)}</value></field>")
-    parts.append("</fields></xfdf>")
-    return "\n".join(parts).encode("utf-8")
-
-
-def fill_pdftk(pdf: bytes, values: dict[str, str], flatten: bool = False) -> bytes:
-    """Fill with pdftk (Java) from UTF-8 XFDF; ``flatten`` bakes the values and removes the fields."""
-    with tempfile.TemporaryDirectory(prefix="fk-pdftk-") as tmp:
-        src, data, out = Path(tmp, "in.pdf"), Path(tmp, "data.xfdf"), Path(tmp, "out.pdf")
-        src.write_bytes(pdf)
-        data.write_bytes(xfdf(values, checkbox_on_states(pdf)))
-        cmd = ["pdftk", str(src), "fill_form", str(data), "output", str(out)]
-        if flatten:
-            cmd.append("flatten")
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-        return out.read_bytes()
-
-
-def flatten_pdftk(pdf: bytes) -> bytes:
-    """Bake an already filled PDF (what "print to PDF" does to a form)."""
-    with tempfile.TemporaryDirectory(prefix="fk-pdftk-") as tmp:
-        src, out = Path(tmp, "in.pdf"), Path(tmp, "out.pdf")
-        src.write_bytes(pdf)
-        subprocess.run(["pdftk", str(src), "output", str(out), "flatten"], check=True, capture_output=True,
-                       timeout=120)
-        return out.read_bytes()
-
-
-def sample_values(i: int = 0) -> dict[str, str]:
-    """A plausible, varied registration (umlauts, ß, multi-line address, one venue ticked)."""
-    venues = ["venue_sonneberg", "venue_gotha", "venue_sondershausen", "venue_schleiz"]
-    first = ["Jürgen", "Käthe", "Björn", "Grete", "Ömer", "Maß"][i % 6]
-    v = {
-        "name": f"Weiß-Müller, {first}",
-        "institution": f"Gemeinde Großbreitenbach {i} / Bürgermeisterin",
-        "address": f"Straße der Einheit {i + 1}\n98701 Großbreitenbach",
-        "phone": f"036781 4{i:04d}",
-        "email": f"k.weiss{i}@grossbreitenbach.de",
-        "date": "12.04.2018",
-    }
-    for j, name in enumerate(venues):
-        v[name] = "1" if j == i % 4 else ""
-    return v
+__all__ = ["checkbox_on_states", "fill_pdftk", "fill_pymupdf", "fill_pypdf", "flatten_pdftk", "is_ticked",
+           "sample_values", "xfdf"]

@@ -5,11 +5,29 @@ The CLI maps these to exit codes in one place; no traceback is shown for a user'
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit status of the formkit CLI, in one place (as OCRmyPDF's ``ExitCode``)."""
+
+    OK = 0
+    ERROR = 1  # a FormkitError without a more specific cause
+    USAGE = 2  # wrong arguments (click's own status)
+    ROWS_FAILED = 2  # `packets`: some rows of the list could not be made (documented as 2 since issue 3)
+    LAYOUT = 3
+    INPUT = 4
+    MISSING_TOOL = 5
+    RENDER = 6
+    REGISTRATION = 7
+    STORE = 8
+    REVIEW = 9  # a review decision refused (formkit.review.corrections.ReviewError)
+
 
 class FormkitError(Exception):
     """Base of all errors formkit reports to a user."""
 
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -19,34 +37,34 @@ class FormkitError(Exception):
 class LayoutError(FormkitError):
     """A layout or event file is missing or invalid; the message names the file and the key."""
 
-    exit_code = 3
+    exit_code = ExitCode.LAYOUT
 
 
 class InputError(FormkitError):
     """An input file cannot be used (not found, unreadable, wrong format)."""
 
-    exit_code = 4
+    exit_code = ExitCode.INPUT
 
 
 class MissingToolError(FormkitError):
     """A system program (tesseract, pdftoppm, gs …) is not installed."""
 
-    exit_code = 5
+    exit_code = ExitCode.MISSING_TOOL
 
 
 class RenderError(FormkitError):
     """A document could not be rendered, e.g. content does not fit its page."""
 
-    exit_code = 6
+    exit_code = ExitCode.RENDER
 
 
 class RegistrationError(FormkitError):
     """A scanned page could not be registered into layout space."""
 
-    exit_code = 7
+    exit_code = ExitCode.REGISTRATION
 
 
 class StoreError(FormkitError):
     """The record store cannot be opened or written."""
 
-    exit_code = 8
+    exit_code = ExitCode.STORE

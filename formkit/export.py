@@ -8,16 +8,17 @@ recipient_id, name, institution, address, phone, email, venue``; further columns
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from formkit.errors import InputError
 from formkit.records import Record
+from formkit.safefile import write_bytes
 
 Dialect = Literal["rfc4180", "excel-de"]
 DIALECTS: tuple[str, ...] = ("rfc4180", "excel-de")
@@ -29,15 +30,31 @@ EXTRA_COLUMNS = ("date", "confidence", "match_id", "match_score", "received", "s
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 # A cell starting with one of these is taken as a formula by Excel/LibreOffice/Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r\n")
+# Look-alikes a spreadsheet or a later NFKC step may read as one of them; NFKC itself maps the
+# fullwidth (＝ ＋ － ＠), small (﹦ ﹢ ﹣ ﹫) and super-/subscript (⁺ ₊ ⁼ ₌) forms.
+_LOOKALIKES = frozenset("\u2212\u2795\u2796\u02d6\u02d7\u2010\u2011\u2012\u2013\u2014\u2015\ufe58\u207b\u208b")
+
+
+def is_formula(value: str) -> bool:
+    """Whether a spreadsheet could take *value* as a formula: its first visible character (after
+    spaces and invisible format characters such as U+200B or U+FEFF) is ``= + - @`` or a look-alike."""
+    for ch in value:
+        if ch in _FORMULA_START:
+            return True
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return ch in _LOOKALIKES or unicodedata.normalize("NFKC", ch)[:1] in _FORMULA_START
+    return False
 
 
 def safe_cell(value: str) -> str:
     """Neutralise a formula by a leading apostrophe; lossless: strip one leading ' to get the original.
 
-    A value that itself starts with an apostrophe gets one more, so the rule stays reversible.
+    The one neutraliser for every spreadsheet output (CSV, manifest, letters list, xlsx). A value
+    that itself starts with an apostrophe gets one more, so the rule stays reversible.
     """
-    if value.startswith(_FORMULA_START) or value.startswith("'"):
+    if value.startswith("'") or is_formula(value):
         return "'" + value
     return value
 
@@ -92,13 +109,9 @@ def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Di
         target.write(text)
         return n
     check_writable(target)
-    tmp = target.with_name(target.name + ".part")
     try:
-        tmp.write_bytes(text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
-        tmp.replace(target)
+        write_bytes(target, text.encode("utf-8-sig" if dialect == "excel-de" else "utf-8"))
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise _not_writable(target, e) from None
     return n
 

@@ -15,6 +15,7 @@ import email.utils
 import hashlib
 import mailbox
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from email.message import Message
@@ -42,6 +43,7 @@ class Source:
     error: str | None = None
     # Modification time of a plain file: the receipt time of last resort (fax/e-mail time wins).
     file_time: dt.datetime | None = None
+    skipped: str | None = None  # nothing to read here (an empty folder): the reason, for the summary
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -54,9 +56,35 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+def escape_label(text: str) -> str:
+    """A label that any store and CSV take: bytes that are not UTF-8 as ``\\xNN``, reversibly.
+
+    File names on Linux are bytes (``bad\\xff.pdf``), and mail headers in 8-bit arrive with the
+    same surrogate escapes; SQLite and CSV need valid UTF-8. Names that are valid UTF-8 without a
+    backslash stay as written; a backslash is doubled so that :func:`unescape_label` gives back the
+    exact bytes.
+    """
+    if "\\" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    # Lone surrogates that are no escaped byte (only a broken decoder makes them) cannot be kept.
+    text = "".join("\ufffd" if "\ud800" <= ch < "\udc80" or "\udcff" < ch <= "\udfff" else ch for ch in text)
+    raw = text.encode("utf-8", "surrogateescape").replace(b"\\", b"\\\\")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def unescape_label(label: str) -> bytes:
+    """The bytes of the name that :func:`escape_label` escaped (``os.fsdecode`` makes it a path)."""
+    out = bytearray()
+    for m in re.finditer(r"\\\\|\\x([0-9a-f]{2})|[^\\]+|\\", label):
+        tok = m.group(0)
+        out += b"\\" if tok == "\\\\" else bytes([int(m.group(1), 16)]) if m.group(1) else tok.encode("utf-8")
+    return bytes(out)
+
+
 def _error_source(label: str, reason: str, data: bytes = b"") -> Source:
     # Keyed by the label: the file's content is unknown or not what is being reported.
-    key = hashlib.sha256(b"formkit-error:" + label.encode("utf-8", "surrogateescape") + b":" + data).hexdigest()
+    label = escape_label(label)
+    key = hashlib.sha256(b"formkit-error:" + label.encode("utf-8") + b":" + data).hexdigest()
     return Source(label=label, sha256=key, size=len(data), error=reason)
 
 
@@ -71,7 +99,10 @@ def repeat_of(src: Source, first: Source) -> Source:
 
 
 def is_maildir(path: Path) -> bool:
-    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+    try:
+        return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+    except OSError:  # an unreadable folder is not a Maildir; the walk reports it as unreadable
+        return False
 
 
 def is_mbox(path: Path) -> bool:
@@ -99,15 +130,44 @@ def iter_sources(inputs: list[Path]) -> Iterator[Source]:
 
 
 def _folder(root: Path) -> Iterator[Source]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    """Every path below *root*: a source, a rejected row (unreadable folder, link to a folder) or,
+    for an empty folder, a skip with its reason; nothing is passed over in silence."""
+    errors: list[OSError] = []
+
+    def rel(p: Path | str) -> str:
+        r = Path(p).relative_to(root).as_posix()
+        return str(root) if r in ("", ".") else r  # the folder itself: as the user gave it
+
+    def unreadable() -> Iterator[Source]:
+        while errors:
+            e = errors.pop(0)
+            where = rel(e.filename) if e.filename else str(root)
+            yield _error_source(where, f"Ordner nicht lesbar ({e.strerror or type(e).__name__})")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+        yield from unreadable()
         here = Path(dirpath)
-        maildirs = [d for d in dirnames if is_maildir(here / d)]
+        if not dirnames and not filenames:
+            yield _skip_source(rel(here), "leerer Ordner")
+            continue
+        links = {d for d in dirnames if (here / d).is_symlink()}
+        for d in sorted(links):
+            yield _error_source(rel(here / d), "Verknüpfung auf einen Ordner (wird nicht verfolgt; "
+                                               "bitte den Ordner selbst angeben)")
+        maildirs = [d for d in dirnames if d not in links and is_maildir(here / d)]
         for d in sorted(maildirs):
-            yield from _maildir(here / d, (here / d).relative_to(root).as_posix())
-        dirnames[:] = sorted(d for d in dirnames if d not in maildirs)
+            yield from _maildir(here / d, rel(here / d))
+        dirnames[:] = sorted(d for d in dirnames if d not in maildirs and d not in links)
         for name in sorted(filenames):
             p = here / name
-            yield from _file(p, p.relative_to(root).as_posix())
+            yield from _file(p, rel(p))
+    yield from unreadable()
+
+
+def _skip_source(label: str, reason: str) -> Source:
+    """A path that holds nothing to read (an empty folder): counted in the summary, not stored."""
+    s = _error_source(label, reason)
+    return replace(s, error=None, skipped=reason)
 
 
 def _file(path: Path, label: str) -> Iterator[Source]:
@@ -135,7 +195,7 @@ def _file(path: Path, label: str) -> Iterator[Source]:
     except OSError as e:
         yield _error_source(label, f"Datei nicht lesbar ({e.strerror or type(e).__name__})")
         return
-    yield Source(label=label, sha256=digest, size=size, path=path, file_time=mtime)
+    yield Source(label=escape_label(label), sha256=digest, size=size, path=path, file_time=mtime)
 
 
 def _parsed(raw: bytes, label: str) -> Iterator[Source]:
@@ -167,13 +227,46 @@ def _box_message(box: mailbox.Mailbox, key: str, label: str) -> Iterator[Source]
     yield from _parsed(raw, label)
 
 
+# A header line ("Return-Path: <…>", "Received: from …"): what follows a message separator.
+_HEADER = re.compile(rb"^[!-9;-~]+:")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox; a malformed separator still starts a new message.
+
+    A separator is a line ``From …`` followed by a header line (a ``From`` line in a body that
+    a writer failed to escape is text), or, at the start or after an empty line and followed by
+    a header line, a line that begins ``From`` but is broken (``From``
+    alone, ``From_…``, ``From\\t…``): the stdlib would glue that message onto the one before,
+    where its attachments end up in the epilogue of a closed multipart and in no row.
+    """
+    lines = data.splitlines(keepends=True)
+    messages: list[list[bytes]] = []
+    current: list[bytes] | None = None
+    for i, line in enumerate(lines):
+        header_next = i + 1 < len(lines) and bool(_HEADER.match(lines[i + 1]))
+        after_blank = i == 0 or not lines[i - 1].strip()
+        proper = line.startswith(b"From ") and header_next
+        broken = after_blank and header_next and line.startswith(b"From") and not line.startswith(b"From:")
+        if proper or broken:
+            current = []
+            messages.append(current)
+        elif current is None:  # text before the first separator: a message of its own
+            current = [line]
+            messages.append(current)
+        else:
+            current.append(line)
+    return [b"".join(m) for m in messages]
+
+
 def _mbox(path: Path, label: str) -> Iterator[Source]:
-    box = mailbox.mbox(str(path), create=False)
     try:
-        for i, key in enumerate(box.keys(), start=1):
-            yield from _box_message(box, key, f"{label}#{i}")
-    finally:
-        box.close()
+        data = path.read_bytes()
+    except OSError as e:
+        yield _unreadable_message(label, e)
+        return
+    for i, raw in enumerate(split_mbox(data), start=1):
+        yield from _parsed(raw, f"{label}#{i}")
 
 
 def _maildir(path: Path, label: str) -> Iterator[Source]:
@@ -296,7 +389,8 @@ def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
         if payload is None:
             yield _error_source(f"{label}#{name}", "Anhang nicht lesbar")
             continue
-        yield Source(label=f"{label}#{name}", sha256=hashlib.sha256(payload).hexdigest(), size=len(payload),
+        yield Source(label=escape_label(f"{label}#{name}"), sha256=hashlib.sha256(payload).hexdigest(),
+                     size=len(payload),
                      data=payload, received=received, sender=sender)
     if not found:
         s = _error_source(label, "E-Mail ohne PDF- oder Bildanhang", raw)

@@ -51,6 +51,7 @@ from formkit.render.document import RenderOptions, RenderResult, new_canvas, ren
 from formkit.render.fonts import REGULAR, register_fonts
 from formkit.render.form import identity
 from formkit.render.letter import ADDRESS_FIELD, MAX_ADDRESS_LINES
+from formkit.safefile import replace_file
 
 CHUNK = 25  # recipients per worker task and per part of print.pdf
 MANIFEST_COLUMNS = ("line", "id", "name", "file", "pages", "print_pages", "status", "reason")
@@ -252,8 +253,7 @@ class PacketRenderer:
             result.warnings.extend(form_result.warnings)
         c.save()
         own = pdfjoin.parse(buf.getvalue())
-        tmp = target.with_name(target.name + ".part")
-        with tmp.open("wb") as f:
+        with replace_file(target) as f:
             j = pdfjoin.Joiner(f, opts.title or self.title, " ".join(
                 identity(form, self.registry.form(form.id).event, opts.recipient_id).payload()
                 for form in self.form_layouts))
@@ -266,7 +266,6 @@ class PacketRenderer:
                 result.pages += len(common.pages)
             j.pages([m[p] for p in own.pages[letter_pages:]])
             j.close()
-        tmp.replace(target)
         return result
 
     def forget(self, c: Canvas) -> None:
@@ -337,7 +336,7 @@ def _render_chunk(job: _ChunkJob) -> _ChunkResult:
     for r in job.recipients:
         name = file_name(r)
         target = job.outdir / name
-        if target.resolve().parent != job.outdir.resolve():  # ids are validated; belt and braces
+        if target.parent.resolve() != job.outdir.resolve():  # ids are validated; belt and braces
             rows.append(PacketRow(r.line, r.id, r.display_name, status="fehler", reason="Dateiname außerhalb von OUTDIR"))
             continue
         try:
@@ -424,10 +423,9 @@ def make_packets(recipients_csv: Path, outdir: Path, layout: str = "invitation",
     pending_errors = [PacketRow(e.line, "", "", status="fehler", reason=e.reason) for e in row_errors]
     title = registry.get(layout).layout.title
 
-    print_tmp = outdir / "print.pdf.part"
-    manifest_tmp = outdir / "manifest.csv.part"
     with tempfile.TemporaryDirectory(dir=outdir, prefix=".packets-") as tmp, \
-            print_tmp.open("wb") as pf, manifest_tmp.open("w", encoding="utf-8", newline="") as mf:
+            replace_file(outdir / "print.pdf") as pf, \
+            replace_file(outdir / "manifest.csv", "w", encoding="utf-8", newline="") as mf:
         writer = csv.writer(mf)
         writer.writerow(MANIFEST_COLUMNS)
         joiner = pdfjoin.Joiner(pf, title)
@@ -467,7 +465,5 @@ def make_packets(recipients_csv: Path, outdir: Path, layout: str = "invitation",
         joiner.close()
     summary.errors.sort(key=lambda e: e.line)
     summary.failed = len(summary.errors)
-    print_tmp.replace(outdir / "print.pdf")
-    manifest_tmp.replace(outdir / "manifest.csv")
     summary.seconds = time.perf_counter() - started
     return summary

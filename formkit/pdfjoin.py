@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 _OBJ = re.compile(rb"(\d+) 0 obj\n")
 _REF = re.compile(rb"(\d+) 0 R\b")
@@ -94,7 +94,7 @@ class Joiner:
     Usage: ``j = Joiner(f, title)``; ``base = j.add(part)``; ``j.pages([...])``; ``j.close()``.
     """
 
-    def __init__(self, out: BinaryIO, title: str = "", keywords: str = "") -> None:
+    def __init__(self, out: IO[bytes], title: str = "", keywords: str = "") -> None:
         self._out = out
         self._pos = 0
         self._offsets: list[int] = [0, 0, 0]  # 1 catalog, 2 page tree, 3 info: written last

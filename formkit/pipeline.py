@@ -9,9 +9,11 @@ same records as an uninterrupted one.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 from collections import Counter, deque
@@ -74,6 +76,7 @@ class Summary:
     already_stored: int = 0
     same_content: int = 0  # inputs of this run with the content of an earlier input of this run
     pages_without_form: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # paths with nothing to read, by reason
     recipient_errors: int = 0
     csv_rows: int | None = None
 
@@ -114,8 +117,42 @@ def _use(campaigns: Campaigns, layouts: object) -> None:
     _CAMPAIGNS, _LOADED_FROM = campaigns, layouts
 
 
+@contextlib.contextmanager
+def memory_cap(limit: int) -> Iterator[None]:
+    """Bound this process's address space (and that of pdftoppm/gs it starts) while one file is read.
+
+    For the single-process mode, where a worker's fixed limit cannot be used: the CLI has
+    already mapped its libraries, so the cap is *limit* or what is mapped now plus half of
+    *limit*, whichever is more. Only the soft limit is lowered, so it can be raised back after.
+    """
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    cap = max(limit, mapped + limit // 2)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already bounded at least as tightly
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
     """Read one input (in a worker). Never raises: a failure is a FileResult with an error."""
+    return _relative(_guarded(job, timeout_s), job)
+
+
+def _guarded(job: Job, timeout_s: int) -> FileResult:
     use_alarm = timeout_s > 0 and hasattr(signal, "SIGALRM")
     if use_alarm:
         try:
@@ -139,6 +176,22 @@ def process(job: Job, timeout_s: int = FILE_TIMEOUT_S) -> FileResult:
         if use_alarm:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, old)
+
+
+def _relative(res: FileResult, job: Job) -> FileResult:
+    """Reasons name the input as the user gave it (its label), never by an absolute path
+    (nor by the temporary copy an attachment is read from)."""
+    if res.error is None:
+        return res
+    error = res.error
+    if job.path is not None:
+        for form in sorted({str(job.path), os.path.abspath(job.path)}, key=len, reverse=True):
+            error = error.replace(form, job.label)
+    error = _TEMP_COPY.sub(lambda m: job.label, error)
+    return res if error == res.error else FileResult(res.sha256, res.page_count, res.pages, error)
+
+
+_TEMP_COPY = re.compile(re.escape(tempfile.gettempdir()) + r"/formkit-[A-Za-z0-9_]+\.(?:pdf|img)")
 
 
 def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileResult]:
@@ -223,7 +276,9 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     if opts.workers <= 1:
         init_worker(opts.layouts, limit_memory=False)
         for job in jobs:
-            yield process(job, opts.file_timeout_s)
+            with memory_cap(WORKER_MEMORY_BYTES):  # released before the store write of the result
+                res = process(job, opts.file_timeout_s)
+            yield res
         return
     pending = deque(range(len(jobs)))
     suspects: set[int] = set()  # in flight when a worker died: retried one at a time, nothing beside them
@@ -337,7 +392,12 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
         recipients, row_errors = read_recipients(opts.recipients)
         summary.recipient_errors = len(row_errors)
         matcher = Matcher(recipients)
-    sources = list(iter_sources(inputs))
+    sources = []
+    for src in iter_sources(inputs):
+        if src.skipped:
+            summary.skipped[src.skipped] += 1
+        else:
+            sources.append(src)
     summary.inputs = len(sources)
     if total:
         total(len(sources))

@@ -15,9 +15,18 @@ MAX_PIXELS = 60_000_000
 # Scans without a resolution tag: assume the page is A4 wide (fax gateways and phone photos
 # often drop the tag); the registration measures the true scale from the marks anyway.
 ASSUMED_PAGE_WIDTH_MM = 210.0
+# A resolution tag is believed only within this range per axis and this x:y ratio (a normal-mode
+# fax is 204x98, 2.08); outside it the tag is damaged (a fuzzed fax claimed 204 x 15,335,620 dpi
+# and the stretch to square pixels asked for terabytes) and the A4 estimate above is used.
+TAGGED_DPI_RANGE = (36.0, 2400.0)
+TAGGED_DPI_MAX_RATIO = 2.5
 # Image-only PDF pages without an extractable image are rasterised at this resolution:
 # 200 dpi keeps 10 pt text at ~20 px x-height for Tesseract and costs ~0.1 s with pdftoppm.
 PDF_RASTER_DPI = 200
+# Below this a page is not rendered at all (refused as too large) rather than fitted into
+# MAX_PIXELS: at 100 dpi the 6 pt small print is ~4 px high and the 25 mm QR ~3 px a module,
+# nothing could be read; A0 at 200 dpi (about 62 Mpx) still renders, at 196 dpi.
+MIN_RASTER_DPI = 100
 
 # --- registration ----------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bench.fill import fill_pypdf
 from formkit.allocate import (
     Applicant,
     allocate,
@@ -25,6 +24,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.render.document import render_to_bytes
 from formkit.store import Store
+from tests.fill import fill_pypdf
 
 UTC = dt.UTC
 

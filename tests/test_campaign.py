@@ -9,8 +9,6 @@ import io
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -250,40 +248,16 @@ def test_fields_mean_what_their_kind_says_whatever_their_name(tmp_path: Path) ->
 # --- the store --------------------------------------------------------------------------------------
 
 
-def _old_store_module(tmp_path: Path) -> Path:
-    """formkit/store.py as released on main before campaigns (schema 1), next to the old records module."""
-    pkg = tmp_path / "old" / "oldfk"
-    pkg.mkdir(parents=True)
-    (pkg / "__init__.py").write_text("", encoding="utf-8")
-    for mod in ("store", "records"):
-        src = subprocess.run(["git", "show", f"main:formkit/{mod}.py"], cwd=ROOT, check=True, capture_output=True,
-                             text=True).stdout
-        (pkg / f"{mod}.py").write_text(src.replace("from formkit.records import", "from oldfk.records import"),
-                                       encoding="utf-8")
-    return pkg.parent
+OLD_STORE_DUMP = Path(__file__).parent / "data" / "store-release-0.1-schema1.sql"
 
 
 def test_store_of_the_previous_release_is_upgraded(tmp_path: Path) -> None:
-    old = _old_store_module(tmp_path)
+    # The dump was written by the released store (commit 7606108) with one record and one allocation:
+    # a fixture that does not move with the branch, unlike `git show main:…`.
     db = tmp_path / "alt.sqlite"
-    script = f"""
-import sys, datetime as dt
-sys.path.insert(0, {str(old)!r})
-from oldfk.store import Store, SourceInfo
-from oldfk.records import Record, Provenance
-s = Store(__import__('pathlib').Path({str(db)!r}))
-s.begin()
-prov = Provenance('fax.tif', 'a' * 64, 1, 'ocr', 'registration', 1)
-s.add_record(Record(prov, 'ok', '', 'R0005', {{'name': 'Käthe Groß', 'venue': 'Gotha'}}, 0.9))
-s.add_source(SourceInfo('a' * 64, 'fax.tif', 10, None, '', 1, 0))
-s.commit()
-s.db.execute("CREATE TABLE allocations (record_key TEXT PRIMARY KEY, meeting_id TEXT, venue TEXT NOT NULL, "
-             "outcome TEXT NOT NULL, position INTEGER, received TEXT, received_source TEXT NOT NULL, "
-             "late INTEGER NOT NULL, note TEXT NOT NULL, allocated_at TEXT NOT NULL)")
-s.db.execute("INSERT INTO allocations VALUES ('{'a' * 64}:1', 'gotha', 'Gotha', 'seat', 1, NULL, 'unknown', 0, '', 'x')")
-s.close()
-"""
-    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=tmp_path)
+    con = sqlite3.connect(db)
+    con.executescript(OLD_STORE_DUMP.read_text(encoding="utf-8"))
+    con.close()
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 0
     with Store(db) as store:
         assert store.schema_version() == SCHEMA_VERSION

@@ -31,3 +31,14 @@ def test_user_mistake_gives_message_and_exit_code_not_traceback(tmp_path) -> Non
     assert res.exit_code == 3
     assert "Fehler: Layout „gibt-es-nicht“ nicht gefunden" in res.output
     assert "Traceback" not in res.output
+
+
+def test_one_exit_code_per_error_class_from_the_one_enum() -> None:
+    import formkit.errors as E
+    from formkit.review.corrections import ReviewError
+
+    classes = [c for c in vars(E).values() if isinstance(c, type) and issubclass(c, E.FormkitError)] + [ReviewError]
+    codes = [c.exit_code for c in classes]
+    assert all(isinstance(code, E.ExitCode) for code in codes)
+    assert len(set(codes)) == len(codes)  # each cause its own status
+    assert E.ExitCode.OK not in codes and E.ExitCode.USAGE not in codes

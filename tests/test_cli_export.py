@@ -8,11 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from bench.fill import fill_pypdf
 from formkit.cli import main
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.render.document import render_to_bytes
+from tests.fill import fill_pypdf
 
 
 def test_export_attendee_list_pdf(tmp_path: Path, registry: LayoutRegistry) -> None:

@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from bench.fill import fill_pypdf
 from formkit.allocate import Allocation
 from formkit.attendees import Attendee, render_attendee_list, sort_key, surname_first
 from formkit.cli import main
@@ -22,6 +21,7 @@ from formkit.confirm import Addressee, display_name, render_letters, split_addre
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.render.document import render_to_bytes
+from tests.fill import fill_pypdf
 
 TODAY = dt.date(2018, 4, 13)
 

@@ -57,3 +57,15 @@ def test_unwritable_target_is_an_input_error_naming_it(target: str) -> None:
 
     with pytest.raises(InputError, match=f"{target}: CSV-Datei lässt sich nicht schreiben"):
         write_csv([rec(name="Anna")], Path(target))
+
+
+@pytest.mark.parametrize("value", ["＝HYPERLINK(\"http://x\")", "＋49 361", "－1", "＠SUM(A1)", "﹦1+1", "﹢1", "﹫x",
+                                   "⁼1", "₊1", "−1", "➖1", "\u200b=1+1", "\ufeff@x", " =1", "\u00a0+1", "\n=1"])
+def test_unicode_look_alikes_are_neutralised(value: str) -> None:
+    cell = safe_cell(value)
+    assert cell == "'" + value and unsafe_cell(cell) == value
+
+
+@pytest.mark.parametrize("value", ["Anna Müller", "0361 12345", "Straße 1", "„Zitat“", "", "ＡＢＣ"])
+def test_ordinary_values_stay_as_they_are(value: str) -> None:
+    assert safe_cell(value) == value

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pypdf.generic import ByteStringObject, TextStringObject
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf, flatten_pdftk
 from formkit.errors import InputError
 from formkit.layout.loader import LayoutRegistry
 from formkit.pdfform import RasterPage, read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.render.document import RenderOptions, render_to_bytes
 from tests import returns
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf, flatten_pdftk
 from tests.returns import VENUES
 
 FILLERS = {"pypdf": fill_pypdf, "pymupdf": fill_pymupdf, "pdftk": fill_pdftk}

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf
+from formkit import pipeline
 from formkit.cli import main
 from formkit.export import unsafe_cell
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.render.document import RenderOptions, render_to_bytes
 from tests import returns
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 from tests.test_ingest import make_mail
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,31 +183,39 @@ def test_kill_9_midway_then_rerun_gives_the_same_records(tmp_path: Path, registr
     # Distinct files (a trailing comment changes the hash); the same person, so duplicates are
     # flagged too, which makes the result depend on the order: a good test of determinism.
     base = fill_pypdf(registration_pdf, returns.values(0))
-    n = 600
+    n = 120
     for i in range(n):
         (inbox / f"{i:03d}.pdf").write_bytes(base + f"\n% copy {i}\n".encode())
     full, cut = tmp_path / "full.sqlite", tmp_path / "cut.sqlite"
     run([inbox], Options(db=full))
-    cmd = [sys.executable, "-m", "formkit", "parse", str(inbox), "--db", str(cut)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    done = 0
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        try:
-            con = sqlite3.connect(cut, timeout=1)
-            done = con.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
-            con.close()
-        except sqlite3.OperationalError:
-            continue
-        if done >= 20:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    # The run is killed at a fixed point, no timing involved: in a forked child, SIGKILL at the
+    # 70th record, i.e. after two transactions of COMMIT_EVERY sources and midway through the third.
+    kill_at = 2 * pipeline.COMMIT_EVERY + 6
+
+    def killed_run() -> None:
+        from formkit.store import Store
+
+        real_add = Store.add_record
+        calls = 0
+
+        def add_record(self, rec):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            if calls == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_add(self, rec)
+
+        Store.add_record = add_record  # type: ignore[method-assign]
+        run([inbox], Options(db=cut))
+
+    child = multiprocessing.get_context("fork").Process(target=killed_run)
+    child.start()
+    child.join(120)
+    assert child.exitcode == -signal.SIGKILL
     con = sqlite3.connect(cut)
     partial = con.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
     con.close()
-    assert 0 < partial < n, "the run was not interrupted midway"
+    assert partial == 2 * pipeline.COMMIT_EVERY  # whole transactions only
     run([inbox], Options(db=cut))
     assert record_rows(cut) == record_rows(full)
     assert len(record_rows(full)) == n
@@ -343,16 +351,15 @@ def test_unknown_version_is_rejected_with_its_reason(tmp_path: Path, version9_pd
 
 def test_worker_crash_blames_only_the_file_that_caused_it(tmp_path: Path, registration_pdf: bytes,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import formkit.pipeline as pipeline
-
     real = pipeline.process
 
     def process(job, timeout_s=60):  # type: ignore[no-untyped-def]
         if "absturz" in job.label:
             os._exit(1)  # a crash of the worker process (segfault, OOM kill)
-        time.sleep(0.5)  # still running when the other one crashes
         return real(job, timeout_s)
 
+    # Both files go to a worker in one batch (BATCH > 2): the good one is read and in flight when
+    # the worker dies on the other, so the pool must retry them alone to tell them apart; no sleep.
     monkeypatch.setattr(pipeline, "process", process)  # inherited by the forked workers
     inbox = tmp_path / "eingang"
     inbox.mkdir()

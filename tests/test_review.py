@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.fill import fill_pypdf
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, export, run
 from formkit.render.document import render_to_bytes
@@ -23,6 +22,7 @@ from formkit.review.corrections import ReviewError, apply_decision, corrections_
 from formkit.review.data import ReviewData, review_queue
 from formkit.review.server import ReviewServer
 from formkit.store import Store
+from tests.fill import fill_pypdf
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -27,7 +27,7 @@ class FormkitGroup(click.Group):
             return super().invoke(ctx)
         except FormkitError as e:
             click.echo(f"Fehler: {e.message}", err=True)
-            sys.exit(e.exit_code)
+            sys.exit(int(e.exit_code))
 
 
 @click.group(cls=FormkitGroup, help="formkit: Einladungen erzeugen und Anmeldungen auswerten.")

@@ -24,7 +24,10 @@ def debug(file: Path, output: Path | None, page_no: int | None, layouts_dirs: tu
     from formkit.scan.reader import analyse_page
 
     registry = Campaigns.load(layouts_dirs)
-    pages = load_pages(file, page_no)
+    try:
+        pages = load_pages(file, page_no)
+    except InputError as e:  # the readers name the page, the command names the file
+        raise InputError(e.message if e.message.startswith(str(file)) else f"{file}: {e.message}") from None
     if not pages:
         raise InputError(f"{file}: Seite {page_no} gibt es nicht")
     for n, image in pages:

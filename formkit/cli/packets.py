@@ -9,9 +9,8 @@ import click
 
 from formkit.campaign import Campaigns
 from formkit.cli.options import campaign_option, layouts_option
+from formkit.errors import ExitCode
 from formkit.packets import make_packets
-
-EXIT_ROWS_FAILED = 2
 
 
 @click.command(help="Persönliche Einladungspakete aus einer Empfängerliste (CSV) erzeugen: "
@@ -55,7 +54,7 @@ def packets(recipients: Path, outdir: Path, layout: str, layouts_dirs: tuple[Pat
         click.echo(f"{summary.warned} Paket(e) mit Warnungen, siehe {summary.manifest}", err=True)
     if summary.failed:
         click.echo(f"{summary.failed} Zeile(n) nicht verarbeitet, siehe {summary.manifest}", err=True)
-        sys.exit(EXIT_ROWS_FAILED)
+        sys.exit(int(ExitCode.ROWS_FAILED))
 
 
 COMMANDS = [packets]

@@ -24,6 +24,8 @@ def _summary_lines(s: Summary, db: Path) -> list[str]:
     for status in ("ok", "review", "rejected"):
         lines.append(f"  {STATUS_DE[status]:<11} ({status}): {s.by_status.get(status, 0)}")
     lines.append(f"  Seiten ohne Formular: {s.pages_without_form}")
+    for reason, n in sorted(s.skipped.items()):
+        lines.append(f"  übersprungen ({reason}): {n}")
     if s.already_stored:
         lines.append(f"  bereits erfasst (übersprungen): {s.already_stored}")
     if s.same_content:

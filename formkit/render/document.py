@@ -20,6 +20,7 @@ from formkit.render import blocks
 from formkit.render.fonts import REGULAR, register_fonts
 from formkit.render.form import FormOutcome, draw_form, identity, template_context
 from formkit.render.letter import BODY_TOP, draw_letter_head, letter_flowables
+from formkit.safefile import write_bytes
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,5 @@ def render_to_file(name_or_path: str, out: Path, registry: LayoutRegistry | None
                    options: RenderOptions | None = None) -> RenderResult:
     data, result = render_to_bytes(name_or_path, registry, options)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    write_bytes(out, data)  # never through a link planted at a temporary name
     return result

@@ -37,9 +37,16 @@ def _fit_line(c: Canvas, text: str, font: str, size: float, width_pt: float) -> 
         size -= 0.25
     if c.stringWidth(text, font, size) <= width_pt:
         return text, size
-    while text and c.stringWidth(text + "…", font, size) > width_pt:
-        text = text[:-1]
-    return text + "…", size
+    # The longest prefix that fits with the ellipsis, by bisection (widths grow with the prefix):
+    # cutting one character at a time was quadratic, 8 s for a 10,000-character name.
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if c.stringWidth(text[:mid] + "…", font, size) <= width_pt:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…", size
 
 
 def draw_letter_head(

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from formkit.errors import FormkitError
+from formkit.errors import ExitCode, FormkitError
 from formkit.layout.models import FormLayout
 from formkit.records import collapse, person_keys, valid_email, valid_phone, value_key
 from formkit.store import Store
@@ -27,7 +27,7 @@ Action = Literal["accept", "reject"]
 class ReviewError(FormkitError):
     """A decision that cannot be stored as given (unknown record, venue missing …)."""
 
-    exit_code = 9
+    exit_code = ExitCode.REVIEW
 
 
 @dataclass(frozen=True)

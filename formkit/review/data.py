@@ -8,18 +8,22 @@ else the form redrawn with the values as read (a fillable PDF has no scan to sho
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from formkit.campaign import Campaigns, Unresolved, as_campaigns
+from formkit.errors import InputError
 from formkit.ident import FormIdentity
+from formkit.ingest import unescape_label
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
+from formkit.rasterise import render_page
 from formkit.records import REVIEW_CONFIDENCE, value_key
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.render.form import template_context
@@ -153,8 +157,9 @@ class ReviewData:
         # does not (the scan path stores its registered page image instead).
         if "#" in source or method not in ("acroform", "textlayer"):
             return None
+        name = os.fsdecode(unescape_label(source))  # the file's own bytes (a label escapes non-UTF-8)
         for base in (Path.cwd(), self.db_path.parent):
-            p = base / source
+            p = base / name
             if p.is_file() and p.suffix.lower() == ".pdf":
                 return p
         return None
@@ -186,7 +191,7 @@ class ReviewData:
         if path is not None:
             try:
                 return rasterize(path.read_bytes(), page)
-            except (OSError, subprocess.SubprocessError):
+            except (OSError, InputError):
                 pass  # fall back to the redrawn form
         loaded = self.loaded_for(campaign, layout_id, version)
         pdf, _ = render_to_bytes(str(loaded.path), self.registry.campaign(campaign).registry, RenderOptions(
@@ -195,10 +200,10 @@ class ReviewData:
 
 
 def rasterize(pdf: bytes, page: int, dpi: int = PAGE_DPI) -> bytes:
-    """One PDF page as PNG via poppler's pdftoppm (bounded in time)."""
+    """One PDF page as PNG, through the one rasteriser (:mod:`formkit.rasterise`)."""
     with tempfile.TemporaryDirectory(prefix="formkit-review-") as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                        str(src), str(Path(tmp) / "out")], check=True, capture_output=True, timeout=30)
-        return (Path(tmp) / "out.png").read_bytes()
+        buf = io.BytesIO()
+        render_page(src, page - 1, dpi, grey=False).save(buf, format="PNG")
+        return buf.getvalue()

@@ -32,6 +32,29 @@ from formkit.review.data import ReviewData, review_queue
 from formkit.review.page import render_page
 
 MAX_BODY = 256 * 1024
+MAX_JSON_DEPTH = 32  # a decision is {"values": {…}} (depth 2); 50,000 levels crashed json.loads
+
+
+def json_depth(raw: bytes) -> int:
+    """Deepest nesting of ``[``/``{`` in *raw* outside strings, counted before parsing anything."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for b in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif b == 0x5C:  # backslash
+                escaped = True
+            elif b == 0x22:  # quote
+                in_string = False
+        elif b == 0x22:
+            in_string = True
+        elif b in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif b in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 _KEY = r"(?P<key>[0-9a-f]{16,64}:\d+)"
 _ROUTES = {
     "list": re.compile(r"^/api/records$"),
@@ -169,9 +192,12 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 < length <= MAX_BODY:
             return self._error(HTTPStatus.BAD_REQUEST, "Anfrage leer oder zu groß")
+        raw = self.rfile.read(length)
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            return self._error(HTTPStatus.BAD_REQUEST, f"JSON zu tief verschachtelt (höchstens {MAX_JSON_DEPTH} Ebenen)")
         try:
-            body = json.loads(self.rfile.read(length))
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8/UTF-16, …
             return self._error(HTTPStatus.BAD_REQUEST, "kein gültiges JSON")
         if not isinstance(body, dict):
             return self._error(HTTPStatus.BAD_REQUEST, "JSON-Objekt erwartet")

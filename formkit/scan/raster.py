@@ -7,9 +7,6 @@ normal-mode fax (204x98 dpi, pixels twice as tall as wide) is stretched to 204x2
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from formkit import thresholds as T
-from formkit.errors import InputError, MissingToolError
+from formkit.errors import InputError
+from formkit.rasterise import render_page
 
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
@@ -29,7 +27,8 @@ def _dpi(im: Image.Image) -> tuple[float, float] | None:
             x, y = float(raw[0]), float(raw[1])
         except (TypeError, ValueError):
             return None
-        if x > 1 and y > 1:
+        lo, hi = T.TAGGED_DPI_RANGE
+        if lo <= x <= hi and lo <= y <= hi and max(x, y) / min(x, y) <= T.TAGGED_DPI_MAX_RATIO:
             return x, y
     return None
 
@@ -51,6 +50,8 @@ def normalise(im: Image.Image, dpi: tuple[float, float] | None = None) -> Image.
         # Stretch the coarser axis to the finer resolution (normal-mode fax: 98 -> 204 dpi rows).
         d = max(dx, dy)
         size = (round(grey.width * d / dx), round(grey.height * d / dy))
+        if size[0] * size[1] > T.MAX_PIXELS:  # checked before the resize allocates it
+            raise InputError(f"Bild zu groß nach dem Entzerren auf quadratische Pixel ({size[0]}×{size[1]} Pixel)")
         # A fax stays black and white (nearest: each 98-dpi row becomes two rows, as printed).
         grey = grey.resize(size, Image.Resampling.NEAREST if bilevel else Image.Resampling.BILINEAR)
         dx = dy = d
@@ -73,23 +74,23 @@ def iter_image_pages(path: Path) -> Iterator[Image.Image]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             src = Image.open(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: Datei nicht gefunden") from None
+        raise InputError("Datei nicht gefunden") from None
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise InputError(f"{path}: kein lesbares Bild ({e})") from None
+        raise InputError(f"kein lesbares Bild ({type(e).__name__})") from None
     with src:
         for n, frame in enumerate(ImageSequence.Iterator(src), start=1):
-            _guard(frame, f"{path} Seite {n}")
+            _guard(frame, f"Seite {n}")
             try:
                 frame.load()
             except (OSError, ValueError) as e:
-                raise InputError(f"{path} Seite {n}: Bilddaten beschädigt ({e})") from None
+                raise InputError(f"Seite {n}: Bilddaten beschädigt ({type(e).__name__})") from None
             yield normalise(frame.copy(), _dpi(frame))
 
 
 def _embedded_image(path: Path, page_index: int) -> Image.Image | None:
     """The page's single full-page image at its native resolution, if that is what the page is.
 
-    None (the page is then rendered by pdftoppm) whenever the image cannot be taken as it is: an
+    None (the page is then rendered by :func:`formkit.rasterise.render_page`) whenever the image cannot be taken as it is: an
     error in the image decoder, or a resolution derived from image and page size that no scanner or
     fax writes (an image stored sideways and turned by the drawing matrix gives 277x148 dpi).
     """
@@ -112,7 +113,7 @@ def _native_image(path: Path, page_index: int) -> Image.Image | None:
     im = images[0].image
     if im is None:
         return None
-    _guard(im, f"{path} Seite {page_index + 1}")
+    _guard(im, f"Seite {page_index + 1}")
     box = page.mediabox
     w_in, h_in = float(box.width) / 72.0, float(box.height) / 72.0
     if w_in <= 0 or h_in <= 0:
@@ -139,29 +140,12 @@ def _plausible_dpi(dpi: tuple[float, float], bilevel: bool) -> bool:
 def rasterize_pdf_page(path: Path, page_index: int) -> Image.Image:
     """An image-only PDF page (fax-to-mail gateways wrap TIFFs in PDFs) as an image."""
     if not path.exists():
-        raise InputError(f"{path}: Datei nicht gefunden")
+        raise InputError("Datei nicht gefunden")
     im = _embedded_image(path, page_index)
     if im is not None:
         return im
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        raise MissingToolError("pdftoppm fehlt (Debian: apt-get install poppler-utils)")
-    d = T.PDF_RASTER_DPI
-    with tempfile.TemporaryDirectory(prefix="fk-raster-") as tmp:
-        out = Path(tmp, "page")
-        proc = subprocess.run(
-            [exe, "-gray", "-r", str(d), "-f", str(page_index + 1), "-l", str(page_index + 1),
-             "-singlefile", "-png", str(path), str(out)],
-            capture_output=True, timeout=120,
-        )
-        png = out.with_suffix(".png")
-        if proc.returncode != 0 or not png.exists():
-            msg = proc.stderr.decode("utf-8", "replace").strip()[:200]
-            raise InputError(f"{path} Seite {page_index + 1}: PDF-Seite nicht rasterbar ({msg})")
-        with Image.open(png) as im:
-            im.load()
-            _guard(im, f"{path} Seite {page_index + 1}")
-            return normalise(im.copy(), (d, d))
+    page = render_page(path, page_index, T.PDF_RASTER_DPI)
+    return normalise(page, page.info["dpi"])
 
 
 def to_png(im: Image.Image) -> bytes:
