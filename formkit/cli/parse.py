@@ -9,7 +9,10 @@ from typing import Any
 import click
 
 from formkit.attendees import export_attendee_list
+from formkit.errors import LayoutError
 from formkit.export import DIALECTS
+from formkit.export_xlsx import export_workbook
+from formkit.layout.event import Event
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, Summary, run
 from formkit.pipeline import export as export_records
@@ -73,15 +76,17 @@ def parse(inputs: tuple[Path, ...], db: Path, csv_out: Path | None, dialect: str
         click.echo(f"CSV: {csv_out} ({summary.csv_rows} Zeile(n))")
 
 
-@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben, oder mit --format pdf die "
-                    "Teilnehmerliste eines Ortes (Name, Institution, Unterschrift) für den Einlass.")
+@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben, mit --format xlsx als Excel-Mappe "
+                    "(Datensätze und Teilnehmerlisten), oder mit --format pdf die Teilnehmerliste eines "
+                    "Ortes (Name, Institution, Unterschrift) für den Einlass.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
               show_default=True, help="SQLite-Datenbank der Datensätze.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Ziel-CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Zieldatei (CSV oder, mit --format pdf, die Teilnehmerliste).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv", show_default=True,
-              help="csv: alle Datensätze; pdf: Teilnehmerliste eines Ortes (braucht --venue).")
+              help="Zieldatei (CSV, Excel-Mappe oder, mit --format pdf, die Teilnehmerliste).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
+              help="csv: alle Datensätze; xlsx: Excel-Mappe mit Datensätzen und Teilnehmerlisten; "
+                   "pdf: Teilnehmerliste eines Ortes (braucht --venue).")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM, für Excel per Doppelklick).")
 @click.option("--venue", help="Nur Anmeldungen für diesen Ort (z. B. Gotha).")
@@ -102,8 +107,22 @@ def export(db: Path, csv_out: Path | None, output: Path | None, fmt: str, dialec
     target = output or csv_out
     if target is None:
         raise click.UsageError("Ziel fehlt: --csv DATEI oder -o DATEI angeben.")
+    if fmt == "xlsx":
+        if target.suffix.lower() != ".xlsx":
+            raise click.UsageError(f"{target}: eine Excel-Mappe braucht die Endung .xlsx (z. B. -o anmeldungen.xlsx).")
+        n = export_workbook(db, target, _event_or_none(layouts_dir), venue)
+        click.echo(f"{target}: {n} Zeile(n)")
+        return
     n = export_records(db, target, dialect, venue)  # type: ignore[arg-type]
     click.echo(f"{target}: {n} Zeile(n)")
+
+
+def _event_or_none(layouts_dir: Path | None) -> Event | None:
+    """The event for the door lists; without usable layouts the workbook has the records only."""
+    try:
+        return LayoutRegistry(layouts_dir).form("registration").event
+    except LayoutError:
+        return None
 
 
 COMMANDS = [parse, export]
