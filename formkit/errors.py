@@ -50,3 +50,9 @@ class StoreError(FormkitError):
     """The record store cannot be opened or written."""
 
     exit_code = 8
+
+
+class MailServerError(FormkitError):
+    """The mail server (SMTP or IMAP) cannot be reached, refuses the login or the encryption."""
+
+    exit_code = 9

@@ -7,6 +7,7 @@ Tables
   images       PNG crops of field zones and page images (OCR), for a review UI
   person_keys  name+e-mail / name+institution keys, to flag the same person registering twice
   corrections  a person's corrections (old/new value, time); machine readings are never overwritten
+  send_log     one row per e-mail `formkit send` mailed or tried (sending / sent / failed)
 
 A source and all its rows are written in one transaction, so a run killed at any moment leaves
 either all of a source or none of it; the next run redoes exactly the missing sources.
@@ -101,6 +102,41 @@ CREATE INDEX IF NOT EXISTS corrections_record ON corrections (sha256, page);
 """
 
 
+# The send log (issue 13), kept apart from _SCHEMA so that it can become a numbered migration as
+# it stands. One row per message: ``key`` says who got what ("invitation:R0001", "seat:<record>"),
+# so a re-run never mails anyone the same thing twice. A row is written as 'sending' before the
+# SMTP transaction and set to 'sent' after it: a run killed in between leaves 'sending', which is
+# reported and not sent again without a person's decision.
+_SEND_LOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS send_log (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,                 -- invitation | seat | waitlist
+    address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    attachment TEXT NOT NULL,           -- file name of the PDF sent
+    attachment_sha256 TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class SendLogEntry:
+    key: str
+    kind: str
+    address: str
+    subject: str
+    attachment: str
+    attachment_sha256: str
+    message_id: str
+    status: str
+    reason: str
+    updated_at: str
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     sha256: str
@@ -129,6 +165,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
             self.db.executescript(_SCHEMA)
+            self.db.executescript(_SEND_LOG_SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as e:
             raise StoreError(f"Datenbank {path} lässt sich nicht öffnen: {e}") from None
@@ -252,3 +289,22 @@ class Store:
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (info.sha256, info.source, info.size, _iso(info.received), info.sender, info.pages,
              info.pages_without_form, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+
+    # --- send log (formkit send) --------------------------------------------------------------
+
+    def send_log(self, key: str) -> SendLogEntry | None:
+        row = self.db.execute("SELECT key, kind, address, subject, attachment, attachment_sha256, message_id, "
+                              "status, reason, updated_at FROM send_log WHERE key = ?", (key,)).fetchone()
+        return SendLogEntry(*row) if row else None
+
+    def send_log_entries(self) -> list[SendLogEntry]:
+        return [SendLogEntry(*row) for row in self.db.execute(
+            "SELECT key, kind, address, subject, attachment, attachment_sha256, message_id, status, reason, "
+            "updated_at FROM send_log ORDER BY updated_at, key")]
+
+    def log_send(self, entry: SendLogEntry) -> None:
+        """Insert or update one message's row (its own transaction: it must be on disk before and
+        after the SMTP transaction)."""
+        self.db.execute("INSERT OR REPLACE INTO send_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (entry.key, entry.kind, entry.address, entry.subject, entry.attachment,
+                         entry.attachment_sha256, entry.message_id, entry.status, entry.reason, entry.updated_at))

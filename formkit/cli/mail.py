@@ -1,0 +1,117 @@
+"""`formkit send` and `formkit fetch`: the office's mail server, out and in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from formkit.layout.loader import LayoutRegistry
+from formkit.mail.compose import KIND_DE, Outgoing, Skipped, plan_invitations, plan_letters, sender_of
+from formkit.mail.send import DEFAULT_RATE, send_all
+from formkit.mail.settings import SECURITIES, server_settings
+from formkit.recipients import read_recipients
+from formkit.store import Store
+
+
+def _prompt() -> Callable[[str], str] | None:
+    if not sys.stdin.isatty():
+        return None
+    return lambda text: str(click.prompt(text, hide_input=True, default="", show_default=False))
+
+
+def _server_options(kind: str, default_security: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    env = f"FORMKIT_{kind}_"
+
+    def wrap(f: Callable[..., None]) -> Callable[..., None]:
+        for opt in reversed([
+            click.option("--host", help=f"{kind}-Server (sonst {env}HOST)."),
+            click.option("--port", type=click.IntRange(1, 65535), help=f"Port (sonst {env}PORT oder Standard)."),
+            click.option("--security", type=click.Choice(SECURITIES),
+                         help=f"starttls oder tls (sonst {env}SECURITY, Standard {default_security})."),
+            click.option("--user", help=f"Benutzername (sonst {env}USER). Das Passwort kommt aus "
+                                        f"{env}PASSWORD oder wird abgefragt, nie von der Kommandozeile."),
+            click.option("--cafile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                         help=f"Zertifikat der eigenen Zertifizierungsstelle (sonst {env}CAFILE)."),
+        ]):
+            f = opt(f)
+        return f
+    return wrap
+
+
+@click.command(help="Einladungspakete und Briefe per E-Mail versenden: jede eingeladene Person erhält ihr "
+                    "Paket-PDF (--packets mit --recipients), jede angemeldete Person ihre Teilnahmebestätigung "
+                    "oder ihren Wartelistenbrief (--letters). Eine Nachricht je Person, Absender aus den "
+                    "Veranstaltungsdaten, Text aus dem Layout. Das Versandprotokoll in der Datenbank "
+                    "verhindert, dass jemand dasselbe zweimal bekommt. Mit --dry-run werden nur .eml-Dateien "
+                    "geschrieben. Exit-Status 2, wenn Nachrichten nicht gesendet werden konnten.")
+@click.option("--packets", "packets_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Ordner von „formkit packets“ (mit manifest.csv).")
+@click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Die Empfängerliste der Pakete (CSV, .xlsx, .ods): die E-Mail-Adressen.")
+@click.option("--sheet", help="Tabellenblatt der Empfängerliste (Standard: das erste).")
+@click.option("--letters", "letters_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Ordner von „formkit confirm“ (mit confirmations.csv).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
+              show_default=True, help="SQLite-Datenbank mit dem Versandprotokoll.")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              help="Nichts senden: jede Nachricht als .eml-Datei in diesen Ordner schreiben.")
+@click.option("--rate", type=click.FloatRange(min=0.1), default=DEFAULT_RATE, show_default=True,
+              help="Höchstens so viele Nachrichten je Minute.")
+@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Ordner mit den Layouts (Standard: ./layouts).")
+@_server_options("SMTP", "starttls")
+def send(packets_dir: Path | None, recipients: Path | None, sheet: str | None, letters_dir: Path | None, db: Path,
+         dry_run: Path | None, rate: float, layouts_dir: Path | None, host: str | None, port: int | None,
+         security: str | None, user: str | None, cafile: Path | None) -> None:
+    if packets_dir is None and letters_dir is None:
+        raise click.UsageError("Was soll versendet werden? --packets ORDNER (mit --recipients) und/oder --letters ORDNER.")
+    if packets_dir is not None and recipients is None:
+        raise click.UsageError("--packets braucht --recipients (die Liste mit den E-Mail-Adressen).")
+    registry = LayoutRegistry(layouts_dir)
+    items: list[Outgoing] = []
+    skipped: list[Skipped] = []
+    if packets_dir is not None:
+        assert recipients is not None
+        people, _ = read_recipients(recipients, sheet)
+        more, why = plan_invitations(registry, packets_dir, people)
+        items += more
+        skipped += why
+    if letters_dir is not None:
+        more, why = plan_letters(registry, letters_dir)
+        items += more
+        skipped += why
+    sender = sender_of(registry.get("invitation" if packets_dir else "confirmation").event, registry.root)
+    server = None
+    if dry_run is None:
+        server = server_settings("SMTP", host, port, security, user, cafile, prompt=_prompt())
+    store = Store(db) if dry_run is None or db.exists() else None
+
+    def progress(item: Outgoing, what: str) -> None:
+        click.echo(f"  {what}: {KIND_DE[item.kind]} an {item.name} <{item.address}>")
+
+    try:
+        summary = send_all(items, sender, store, server, dry_run, rate, progress=progress)
+    finally:
+        if store is not None:
+            store.close()
+    for s in skipped:
+        click.echo(f"  nicht gesendet: {s.name or s.key}: {s.reason}", err=True)
+    for item, reason in summary.failed:
+        click.echo(f"  fehlgeschlagen: {item.name} <{item.address}>: {reason}", err=True)
+    for item in summary.unclear:
+        click.echo(f"  unklar, ob gesendet (Lauf abgebrochen): {item.name} <{item.address}> – bitte im "
+                   "Postausgang prüfen; wird nicht erneut gesendet", err=True)
+    if dry_run is not None:
+        click.echo(f"Probelauf: {len(summary.written)} Nachricht(en) als .eml in {dry_run}, nichts gesendet; "
+                   f"{len(summary.already)} bereits früher gesendet, {len(skipped)} ohne Adresse/Paket.")
+    else:
+        click.echo(f"{len(summary.sent)} Nachricht(en) gesendet, {len(summary.already)} bereits früher gesendet, "
+                   f"{len(summary.failed)} fehlgeschlagen, {len(skipped)} ohne Adresse/Paket. Protokoll: {db}")
+    if summary.failed or summary.unclear or skipped:
+        sys.exit(2)
+
+
+COMMANDS = [send]
