@@ -88,3 +88,108 @@ def smtp_controller(inbox: Inbox, certs: Certs, user: str, password: str, implic
                           authenticator=authenticator, auth_required=True, auth_require_tls=False)
     return Controller(inbox, hostname="127.0.0.1", port=port, tls_context=certs.server_context(),
                       require_starttls=True, authenticator=authenticator, auth_required=True)
+
+
+class Dovecot:
+    """Debian's dovecot as a throw-away IMAP server: its own config, run and state folders, one
+    user with a Maildir, implicit TLS on a free port of 127.0.0.1; started and stopped by the test.
+
+    As root (CI) the mailbox belongs to ``nobody`` (dovecot refuses root as mail user); as another
+    user everything runs as that user.
+    """
+
+    def __init__(self, certs: Certs, user: str, password: str) -> None:
+        import os
+        import pwd
+        import tempfile
+
+        self.user, self.password = user, password
+        # Not under pytest's tmp_path: that is private to root, and the mail user must reach its home.
+        self.base = Path(tempfile.mkdtemp(prefix="formkit-dovecot-"))
+        self.base.chmod(0o755)
+        self.port = free_port()
+        me = pwd.getpwuid(os.getuid())
+        root = os.getuid() == 0
+        mail_user = pwd.getpwnam("nobody") if root else me
+        home = self.base / "home" / user
+        home.mkdir(parents=True)
+        for d in (self.base / "home", home):
+            os.chown(d, mail_user.pw_uid, mail_user.pw_gid)
+        (self.base / "passwd").write_text(f"{user}:{{PLAIN}}{password}::::::\n")
+        unprivileged = "" if root else (
+            f"default_internal_user = {me.pw_name}\ndefault_login_user = {me.pw_name}\n"
+            f"default_internal_group = {me.pw_name}\n"
+            "service imap-login {\n  chroot =\n}\nservice anvil {\n  chroot =\n}\n")
+        self.conf = self.base / "dovecot.conf"
+        self.conf.write_text(f"""
+base_dir = {self.base}/run
+state_dir = {self.base}/state
+log_path = {self.base}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <{certs.cert}
+ssl_key = <{certs.key}
+auth_mechanisms = plain login
+first_valid_uid = 1
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.base}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user.pw_uid} gid={mail_user.pw_gid} home={self.base}/home/%u
+}}
+mail_location = maildir:~/Maildir
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {self.port}
+    ssl = yes
+  }}
+}}
+{unprivileged}
+""")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import time
+
+        self.proc = subprocess.Popen(["dovecot", "-F", "-c", str(self.conf)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # wait until it accepts connections (a readiness poll)
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"dovecot ended: {self.proc.stdout.read().decode() if self.proc.stdout else ''}"
+                                   f"{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("dovecot did not start: " + self.log())
+
+    def log(self) -> str:
+        p = self.base / "dovecot.log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def client(self, ca: Path) -> Any:
+        import imaplib
+
+        conn = imaplib.IMAP4_SSL("127.0.0.1", self.port, ssl_context=ssl.create_default_context(cafile=str(ca)))
+        conn.login(self.user, self.password)
+        return conn

@@ -114,4 +114,45 @@ def send(packets_dir: Path | None, recipients: Path | None, sheet: str | None, l
         sys.exit(2)
 
 
-COMMANDS = [send]
+@click.command(help="Neue Nachrichten aus dem Postfach (IMAP, verschlüsselt) holen und auswerten: jede "
+                    "Nachricht im Ordner --folder wird als .eml in --into gespeichert, wie mit „formkit parse“ "
+                    "in die Datenbank übernommen und danach in den Ordner --done-folder verschoben. Nichts wird "
+                    "gelöscht; eine schon übernommene Nachricht wird nicht zweimal übernommen.")
+@click.option("--folder", default="INBOX", show_default=True, help="Postfachordner mit den Anmeldungen.")
+@click.option("--done-folder", default="Verarbeitet", show_default=True,
+              help="Ordner für übernommene Nachrichten (wird angelegt, wenn er fehlt).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("eingang/postfach"),
+              show_default=True, help="Ordner für die abgeholten Nachrichten (.eml).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
+              show_default=True, help="SQLite-Datenbank der Datensätze.")
+@click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Empfängerliste (CSV, .xlsx oder .ods) für den Abgleich von Name und Institution.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Anzahl paralleler Leseprozesse.")
+@click.option("--layouts", "layouts_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Ordner mit den Layouts (Standard: ./layouts).")
+@_server_options("IMAP", "tls")
+def fetch(folder: str, done_folder: str, into: Path, db: Path, recipients: Path | None, workers: int,
+          layouts_dir: Path | None, host: str | None, port: int | None, security: str | None, user: str | None,
+          cafile: Path | None) -> None:
+    from formkit.cli.parse import _summary_lines
+    from formkit.mail.fetch import fetch_messages
+    from formkit.pipeline import Options, Summary, run
+
+    server = server_settings("IMAP", host, port, security, user, cafile, prompt=_prompt())
+    parsed: list[Summary] = []
+
+    def process(files: list[Path]) -> None:
+        parsed.append(run(files, Options(db=db, recipients=recipients, workers=workers, layouts=layouts_dir)))
+
+    summary = fetch_messages(server, folder, done_folder, into, process)
+    click.echo(f"{server.user}@{server.host}/{folder}: {len(summary.saved)} neue Nachricht(en) in {into}, "
+               f"{len(summary.known)} schon früher abgeholt, {summary.moved} nach „{done_folder}“ verschoben.")
+    for uid in summary.too_big:
+        click.echo(f"  Nachricht UID {uid} ist zu groß und bleibt im Postfach", err=True)
+    for s in parsed:
+        for line in _summary_lines(s, db):
+            click.echo(line)
+
+
+COMMANDS = [send, fetch]
