@@ -50,17 +50,31 @@ def _write_storage(folder: Path, header: bytes,
     (folder / "__properties_version1.0").write_bytes(_props(header, props))
 
 
+def _attachments(folder: Path, attachments: list[tuple[str, str, bytes]]) -> None:
+    for i, (name, mime, data) in enumerate(attachments):
+        _write_storage(folder / f"__attach_version1.0_#{i:08X}", bytes(8), [
+            (0x3705, PT_LONG, 1),               # attached by value
+            (0x3701, PT_BINARY, data),
+            (0x3707, PT_UNICODE, _text(name)),  # long file name
+            (0x3704, PT_UNICODE, _text(name[:12])),
+            (0x370E, PT_UNICODE, _text(mime)),
+            (0x0E21, PT_LONG, i),
+        ])
+
+
 def _text(s: str) -> bytes:
     return s.encode("utf-16-le")
 
 
 def make_msg(target: Path, subject: str, sender: str, sender_name: str, delivered: dt.datetime,
              attachments: list[tuple[str, str, bytes]], body: str = "Anbei meine Anmeldung.",
-             headers: str | None = None) -> Path:
+             headers: str | None = None,
+             forwarded: list[tuple[str, str, bytes]] | None = None) -> Path:
     """Write an Outlook message to *target*; *attachments* are (file name, MIME type, bytes).
 
     *headers* are the internet transport headers Outlook keeps for a message that came by SMTP
-    (None: a message sent inside Exchange, which has none).
+    (None: a message sent inside Exchange, which has none). *forwarded* attaches an Outlook
+    message with those attachments (a forwarded return).
     """
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "msg"
@@ -76,22 +90,21 @@ def make_msg(target: Path, subject: str, sender: str, sender_name: str, delivere
         ]
         if headers is not None:
             props.append((0x007D, PT_UNICODE, _text(headers)))
-        n = len(attachments)
+        n = len(attachments) + (forwarded is not None)
         _write_storage(root, struct.pack("<8xIIII8x", 1, n, 1, n), props)
         _write_storage(root / "__recip_version1.0_#00000000", bytes(8), [
             (0x3001, PT_UNICODE, _text("Anmeldung Regionaltreffen")),
             (0x3003, PT_UNICODE, _text("anmeldung@example.org")),
             (0x0C15, PT_LONG, 1),
         ])
-        for i, (name, mime, data) in enumerate(attachments):
-            _write_storage(root / f"__attach_version1.0_#{i:08X}", bytes(8), [
-                (0x3705, PT_LONG, 1),               # attached by value
-                (0x3701, PT_BINARY, data),
-                (0x3707, PT_UNICODE, _text(name)),  # long file name
-                (0x3704, PT_UNICODE, _text(name[:12])),
-                (0x370E, PT_UNICODE, _text(mime)),
-                (0x0E21, PT_LONG, i),
-            ])
+        _attachments(root, attachments)
+        if forwarded is not None:  # an attached Outlook message: method 5, the message in a sub-storage
+            at = root / f"__attach_version1.0_#{n - 1:08X}"
+            _write_storage(at, bytes(8), [(0x3705, PT_LONG, 5), (0x3707, PT_UNICODE, _text("Weitergeleitet.msg"))])
+            inner = at / "__substg1.0_3701000D"
+            _write_storage(inner, struct.pack("<8xIIII", 0, len(forwarded), 0, len(forwarded)), [
+                (0x001A, PT_UNICODE, _text("IPM.Note")), (0x0037, PT_UNICODE, _text("Anmeldung"))])
+            _attachments(inner, forwarded)
         (root / "__nameid_version1.0").mkdir()
         for stream in ("00020102", "00030102", "00040102"):
             (root / "__nameid_version1.0" / f"__substg1.0_{stream}").write_bytes(b"")

@@ -46,6 +46,15 @@ def test_msg_with_internet_headers_takes_the_from_address(tmp_path: Path) -> Non
     assert src.sender == "j.weiss@lkson.de" and src.received == DELIVERED
 
 
+def test_a_forwarded_message_inside_a_message(tmp_path: Path) -> None:
+    path = make_msg(tmp_path / "fw.msg", "WG: Anmeldung", "sekretariat@kreis-gth.de", "Sekretariat", DELIVERED,
+                    [("notiz.txt", "text/plain", b"siehe unten")],
+                    forwarded=[("Anmeldung Weiß.pdf", "application/pdf", b"%PDF-1.4\n% weitergeleitet\n")])
+    (src,) = iter_sources([path])
+    assert src.label == f"{path}#Weitergeleitet.msg#Anmeldung Weiß.pdf"
+    assert src.data == b"%PDF-1.4\n% weitergeleitet\n" and src.sender == "sekretariat@kreis-gth.de"
+
+
 def test_unreadable_and_empty_msg_are_one_row_each(tmp_path: Path) -> None:
     broken = tmp_path / "kaputt.msg"
     broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
