@@ -68,17 +68,19 @@ def _typed(column: str, rec: Record, text: str) -> Any:
     return text
 
 
-def _put(ws: Any, r: int, c: int, value: Any) -> None:
-    cell = ws.cell(row=r, column=c)
+def _cell(ws: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
-        cell.value = _ILLEGAL.sub("\ufffd", value)
+        cell = WriteOnlyCell(ws, _ILLEGAL.sub("\ufffd", value))
         cell.data_type = "s"  # never "f": openpyxl would store a text starting with '=' as a formula
-    else:
-        cell.value = value
-        if isinstance(value, dt.datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
+        return cell
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    return cell
 
 
 def _width(value: Any) -> int:
@@ -91,22 +93,25 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).split("\n")), default=0)
 
 
-def _sheet(ws: Any, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    widths = [len(h) for h in header]
-    for c, name in enumerate(header, start=1):
-        _put(ws, 1, c, name)
-    n = 0
-    for n, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            _put(ws, n + 1, c, value)
-            widths[c - 1] = max(widths[c - 1], _width(value))
+def _sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """A write-only sheet (openpyxl's streaming writer: no cell objects kept): widths, frozen
+    header and filter are set before the rows, so the rows are measured first."""
     from openpyxl.utils import get_column_letter
 
+    rows = list(rows)
+    widths = [len(h) for h in header]
+    for values in rows:
+        for c, value in enumerate(values):
+            widths[c] = max(widths[c], _width(value))
+    ws = wb.create_sheet(title)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(max(w + 2, MIN_WIDTH), MAX_WIDTH)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n + 1}"
-    return n
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    ws.append([_cell(ws, h) for h in header])
+    for values in rows:
+        ws.append([_cell(ws, v) for v in values])
+    return len(rows)
 
 
 def write_xlsx(records: Iterable[Record], target: Path,
@@ -115,16 +120,14 @@ def write_xlsx(records: Iterable[Record], target: Path,
     from openpyxl import Workbook  # imported here: only this export needs it
 
     check_writable(target)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = RECORDS_SHEET
+    wb = Workbook(write_only=True)
 
     def record_rows() -> Iterable[list[Any]]:
         for rec in records:
             texts = row(rec)
             yield [_typed(col, rec, texts[col]) for col in ALL_COLUMNS]
 
-    n = _sheet(ws, ALL_COLUMNS, record_rows())
+    n = _sheet(wb, RECORDS_SHEET, ALL_COLUMNS, record_rows())
     if door_lists:
         door_rows: list[list[Any]] = []
         for meeting, people in door_lists:
@@ -132,7 +135,7 @@ def write_xlsx(records: Iterable[Record], target: Path,
             for i, a in enumerate(ordered, start=1):
                 door_rows.append([safe_cell(meeting.city), meeting.date, i, safe_cell(surname_first(a.name)),
                                   safe_cell(a.institution)])
-        _sheet(wb.create_sheet(DOOR_SHEET), DOOR_COLUMNS, door_rows)
+        _sheet(wb, DOOR_SHEET, DOOR_COLUMNS, door_rows)
     # Reproducible files: the same records give the same workbook content, whenever written.
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
