@@ -98,7 +98,7 @@ class Dovecot:
     user everything runs as that user.
     """
 
-    def __init__(self, certs: Certs, user: str, password: str) -> None:
+    def __init__(self, certs: Certs, user: str, password: str, extra: str = "") -> None:
         import os
         import pwd
         import tempfile
@@ -155,6 +155,7 @@ service imap-login {{
   }}
 }}
 {unprivileged}
+{extra}
 """)
         self.proc: subprocess.Popen[bytes] | None = None
 

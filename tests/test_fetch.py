@@ -148,6 +148,35 @@ def test_login_refused_and_password_never_on_the_command_line(imap: Dovecot, cer
     assert res.exit_code == 2 and re.search(r"No such option|Keine solche Option", res.output)
 
 
+# What dovecot announces after login, without MOVE (RFC 6851): as an older server would.
+NO_MOVE = ("imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT LITERAL+ "
+           "NAMESPACE UIDPLUS CHILDREN")
+
+
+def test_server_without_move_copies_and_marks(certs: Certs, tmp_path: Path, registry: LayoutRegistry) -> None:
+    imap = Dovecot(certs, USER, PASSWORD, extra=NO_MOVE)
+    imap.start()
+    try:
+        conn = imap.client(certs.ca)
+        pdf = registration(registry, "Carl Clausen", "sonneberg", institution="Stadt Sonneberg")
+        conn.append("INBOX", None, None, mail("carl@example.org", dt.datetime(2018, 4, 6, 8, 0, tzinfo=dt.UTC),
+                                              "Anmeldung", ("c.pdf", pdf)))
+        conn.logout()
+        server = server_settings("IMAP", "127.0.0.1", imap.port, "tls", USER, certs.ca,
+                                 env={"FORMKIT_IMAP_PASSWORD": PASSWORD})
+        first = fetch_messages(server, "INBOX", DONE, tmp_path / "postfach")
+        assert (len(first.saved), first.moved) == (1, 1)
+        # The original stays (nothing deleted), marked; the copy is in the done folder.
+        (uid, flags), = folder_uids(imap, certs, "INBOX")
+        assert b"$formkit" in flags and b"\\Deleted" not in flags and b"\\Seen" not in flags
+        assert len(folder_uids(imap, certs, DONE)) == 1
+        again = fetch_messages(server, "INBOX", DONE, tmp_path / "postfach")
+        assert (again.saved, again.known, again.moved) == ([], [], 0)
+        assert len(folder_uids(imap, certs, DONE)) == 1
+    finally:
+        imap.stop()
+
+
 def test_imap_utf7() -> None:
     assert imap_utf7("Übernommen") == "&ANw-bernommen"
     assert imap_utf7("A&B") == "A&-B" and imap_utf7("INBOX") == "INBOX"

@@ -20,7 +20,7 @@ from formkit.cli import main
 from formkit.ident import parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.mail.send import RateLimit
-from formkit.store import Store
+from formkit.store import SendLogEntry, Store
 from tests.office import parsed_store
 from tests.servers import Certs, Inbox, make_certs, smtp_controller
 
@@ -179,6 +179,24 @@ def test_send_letters_over_tls(smtp: tuple[Inbox, int], certs: Certs, tmp_path: 
     assert msg.get_body(("plain",)).get_content().startswith("Guten Tag Anna Müller,")
     _, pdf = attached_pdf(msg)
     assert "Teilnahmebestätigung" in pdf.pages[0].extract_text() and "Gotha" in pdf.pages[0].extract_text()
+
+
+def test_a_message_left_sending_is_reported_not_sent_again(packets: tuple[Path, Path], smtp: tuple[Inbox, int],
+                                                           certs: Certs, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed during the SMTP transaction leaves 'sending': it may have gone out."""
+    lst, out = packets
+    inbox, port = smtp
+    db = tmp_path / "db.sqlite"
+    with Store(db) as store:
+        store.log_send(SendLogEntry("invitation:R0001", "invitation", "anna@example.org", "Einladung", "x.pdf", "0",
+                                    "<x@y>", "sending", "", "2018-03-19T08:00:00+00:00"))
+    monkeypatch.setenv("FORMKIT_SMTP_PASSWORD", PASSWORD)
+    res = CliRunner().invoke(main, ["send", "--packets", str(out), "--recipients", str(lst), "--db", str(db),
+                                    "--rate", "6000", *smtp_args(port, certs)])
+    assert res.exit_code == 2, res.output
+    assert "unklar, ob gesendet" in res.output and "anna@example.org" in res.output
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [["joerg@example.org"]]
 
 
 def test_rate_limit_spreads_messages() -> None:
