@@ -17,8 +17,10 @@ from pypdf import PdfReader
 
 from formkit.cli import main
 from formkit.errors import InputError
+from formkit.layout.loader import LayoutRegistry
 from formkit.packets import make_packets
 from formkit.recipients import read_recipients
+from tests.office import registration
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "layouts"
@@ -163,3 +165,17 @@ def test_an_empty_list_is_an_error_without_print_file(tmp_path: Path, kind: str)
     assert src.name in res.output
     assert ("kein Name" in res.output) if kind == "all-rows-bad" else ("keine Empfänger" in res.output)
     assert not (out / "print.pdf").exists()
+
+
+def test_parse_matches_against_an_xlsx_list(tmp_path: Path, registry: LayoutRegistry) -> None:
+    lst = write_xlsx(tmp_path / "verteiler.xlsx", [HEADER, *ROWS[:2]])
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(registration(registry, "Jörg Weiß", "gotha", institution="Landratsamt Gotha"))
+    out = tmp_path / "a.csv"
+    res = CliRunner().invoke(main, ["parse", str(inbox), "--db", str(tmp_path / "db.sqlite"), "--csv", str(out),
+                                    "--recipients", str(lst), "--layouts", str(LAYOUTS)])
+    assert res.exit_code == 0, res.output
+    with out.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["match_id"] == "R0002"

@@ -199,6 +199,23 @@ def test_a_message_left_sending_is_reported_not_sent_again(packets: tuple[Path, 
     assert [rcpt for _, rcpt, _ in inbox.messages] == [["joerg@example.org"]]
 
 
+def test_an_edited_manifest_attaches_nothing_outside_the_packets(packets: tuple[Path, Path], tmp_path: Path) -> None:
+    lst, out = packets
+    copy = tmp_path / "pakete"
+    copy.mkdir()
+    secret = tmp_path / "geheim.pdf"
+    secret.write_bytes(b"%PDF-1.4 geheim")
+    text = (out / "manifest.csv").read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("2,R0001,"))
+    name = first.split(",")[3]
+    (copy / "manifest.csv").write_text(text.replace(name, "../geheim.pdf"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["send", "--packets", str(copy), "--recipients", str(lst), "--dry-run",
+                                    str(tmp_path / "eml"), "--layouts", str(LAYOUTS), "--db", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "Paket-Datei „../geheim.pdf“ fehlt" in res.output, res.output
+    for eml in (tmp_path / "eml").glob("*.eml"):
+        assert b"geheim" not in eml.read_bytes()
+
+
 def test_rate_limit_spreads_messages() -> None:
     now = [100.0]
     slept: list[float] = []

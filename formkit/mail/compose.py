@@ -108,6 +108,15 @@ def valid_address(address: str) -> bool:
     return bool(_EMAIL.match(address))
 
 
+def _inside(folder: Path, name: str) -> Path | None:
+    """The file *name* of a manifest row in *folder*; None for anything but a plain file name there
+    (an edited manifest must not attach ``../../etc/passwd`` to a message)."""
+    if not name or name != Path(name).name or name in (".", ".."):
+        return None
+    path = folder / name
+    return path if path.resolve().parent == folder.resolve() and path.is_file() else None
+
+
 def plan_invitations(registry: LayoutRegistry, packets_dir: Path,
                      recipients: Sequence[Recipient]) -> tuple[list[Outgoing], list[Skipped]]:
     """One message per packet of *packets_dir* (``manifest.csv``) to the list row's address."""
@@ -121,8 +130,11 @@ def plan_invitations(registry: LayoutRegistry, packets_dir: Path,
         if not rid:
             continue  # a row of the list that made no packet (its error is in the manifest)
         r = by_id.get(rid)
+        pdf = _inside(packets_dir, row.get("file", ""))
         if row.get("status") == "fehler" or not row.get("file"):
             skipped.append(Skipped(key, name, f"kein Paket ({row.get('reason') or 'Fehler'})"))
+        elif pdf is None:
+            skipped.append(Skipped(key, name, f"Paket-Datei „{row.get('file')}“ fehlt in {packets_dir}"))
         elif r is None:
             skipped.append(Skipped(key, name, "nicht in der Empfängerliste"))
         elif not valid_address(r.email):
@@ -133,8 +145,7 @@ def plan_invitations(registry: LayoutRegistry, packets_dir: Path,
                                  "institution": r.institution, "email": r.email,
                                  "salutation": r.salutation_line}}
             subject, body = _text(loaded, ctx)
-            out.append(Outgoing(key, "invitation", r.full_name or r.institution, r.email, subject, body,
-                                packets_dir / row["file"]))
+            out.append(Outgoing(key, "invitation", r.full_name or r.institution, r.email, subject, body, pdf))
     return out, skipped
 
 
@@ -154,7 +165,10 @@ def plan_letters(registry: LayoutRegistry, letters_dir: Path) -> tuple[list[Outg
         event = loaded.event
         meeting = next((m for m in event.meetings if m.city == row.get("venue")), None) if event else None
         address = row.get("email", "").strip()
-        if meeting is None:
+        pdf = _inside(letters_dir, row.get("file", ""))
+        if pdf is None:
+            skipped.append(Skipped(key, name, f"Brief-Datei „{row.get('file')}“ fehlt in {letters_dir}"))
+        elif meeting is None:
             skipped.append(Skipped(key, name, f"Veranstaltungsort „{row.get('venue')}“ unbekannt"))
         elif not valid_address(address):
             skipped.append(Skipped(key, name, "keine gültige E-Mail-Adresse" if address else "keine E-Mail-Adresse"))
@@ -166,7 +180,7 @@ def plan_letters(registry: LayoutRegistry, letters_dir: Path) -> tuple[list[Outg
                    "meeting": meeting.model_dump(),
                    "allocation": {"outcome": kind, "position": int(row["position"]) if row.get("position") else None}}
             subject, body = _text(loaded, ctx)
-            out.append(Outgoing(key, kind, shown, address, subject, body, letters_dir / row.get("file", "")))
+            out.append(Outgoing(key, kind, shown, address, subject, body, pdf))
     return out, skipped
 
 
