@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import shutil
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -214,6 +215,27 @@ def test_an_edited_manifest_attaches_nothing_outside_the_packets(packets: tuple[
     assert res.exit_code == 2 and "Paket-Datei „../geheim.pdf“ fehlt" in res.output, res.output
     for eml in (tmp_path / "eml").glob("*.eml"):
         assert b"geheim" not in eml.read_bytes()
+
+
+def test_a_layout_without_mail_text_gets_a_plain_message(packets: tuple[Path, Path], tmp_path: Path) -> None:
+    """Another campaign's layouts may have no mail: section: the message still says what it carries."""
+    lst, out = packets
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    inv = layouts / "invitation.yaml"
+    text = inv.read_text(encoding="utf-8")
+    start = text.index("mail:")
+    end = text.index("pages:")
+    inv.write_text(text[:start] + text[end:], encoding="utf-8")
+    res = CliRunner().invoke(main, ["send", "--packets", str(out), "--recipients", str(lst), "--dry-run",
+                                    str(tmp_path / "eml"), "--layouts", str(layouts), "--db", str(tmp_path / "x")])
+    assert res.exit_code == 2, res.output
+    msg = email.message_from_bytes(sorted((tmp_path / "eml").glob("*.eml"))[0].read_bytes(),
+                                   policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    assert msg["Subject"] == "Einladung zum Regionaltreffen"
+    body = msg.get_body(("plain",)).get_content()
+    assert body.startswith("Sehr geehrte Frau Müller,") and "im Anhang erhalten Sie: Einladung zum Regionaltreffen." in body
 
 
 def test_rate_limit_spreads_messages() -> None:

@@ -29,7 +29,7 @@ from formkit.errors import InputError, LayoutError
 from formkit.export import unsafe_cell
 from formkit.layout.event import Event
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
-from formkit.layout.models import DocumentLayout
+from formkit.layout.models import DocumentLayout, MailText
 from formkit.layout.text import plain, render_text
 from formkit.recipients import Recipient
 from formkit.render.form import template_context
@@ -75,18 +75,33 @@ def sender_of(event: Event | None, where: Path) -> Sender:
 
 def _mail_layout(registry: LayoutRegistry, kind: str) -> LoadedLayout:
     loaded = registry.get(KIND_LAYOUT[kind])
-    layout = loaded.layout
-    if not isinstance(layout, DocumentLayout) or layout.mail is None:
-        raise LayoutError(f"{loaded.path}: E-Mail-Text fehlt (mail: subject, body)")
+    if not isinstance(loaded.layout, DocumentLayout):
+        raise LayoutError(f"{loaded.path}: „{KIND_LAYOUT[kind]}“ ist kein Dokument (kind: document erwartet)")
     return loaded
+
+
+# A layout without its own ``mail:`` section still gets a plain, correct message (the document's
+# title, the salutation, the sender); a campaign's own words belong in its layouts.
+_DEFAULT_MAIL = {
+    "invitation": MailText(
+        subject="{{ document.title }}",
+        body="{{ recipient.salutation }}\n\nim Anhang erhalten Sie: {{ document.title }}.\n\n"
+             "Mit freundlichen Grüßen\n{{ sender.organisation }}\n"),
+    "letter": MailText(
+        subject="{{ document.title }}: {{ meeting.city }}, {{ meeting.date | date_de }}",
+        body="{{ recipient.salutation }}\n\nim Anhang erhalten Sie: {{ document.title }} "
+             "({{ meeting.city }}, {{ meeting.date | date_de }}).\n\n"
+             "Mit freundlichen Grüßen\n{{ sender.organisation }}\n"),
+}
 
 
 def _text(loaded: LoadedLayout, context: dict[str, Any]) -> tuple[str, str]:
     layout = loaded.layout
-    assert isinstance(layout, DocumentLayout) and layout.mail is not None
-    ctx = {**template_context(loaded.event, loaded.statements), **context}
-    subject = " ".join(plain(render_text(layout.mail.subject, ctx)).split())
-    body = plain(render_text(layout.mail.body, ctx))
+    assert isinstance(layout, DocumentLayout)
+    mail = layout.mail or _DEFAULT_MAIL["letter" if "meeting" in context else "invitation"]
+    ctx = {**template_context(loaded.event, loaded.statements), "document": {"title": layout.title}, **context}
+    subject = " ".join(plain(render_text(mail.subject, ctx)).split())
+    body = plain(render_text(mail.body, ctx))
     # Template lines that came out empty (an optional unit, a phone) are dropped, paragraphs kept.
     lines = body.split("\n")
     body = "\n".join(ln.rstrip() for i, ln in enumerate(lines)
