@@ -96,6 +96,8 @@ def test_dry_run_writes_one_eml_per_person(packets: tuple[Path, Path], tmp_path:
     assert isinstance(msg, EmailMessage)
     assert msg["To"] == "Dr. Anna Müller <anna@example.org>" or msg["To"].addresses[0].addr_spec == "anna@example.org"
     assert msg["From"].addresses[0].addr_spec == SENDER
+    assert msg["From"].addresses[0].display_name == ("Thüringer Ministerium für Arbeit, Soziales, Gesundheit, "
+                                                     "Frauen und Familie")
     assert msg["Subject"] == "Einladung zum Regionaltreffen: Landesprogramm Familie „eins99“"
     body = msg.get_body(("plain",)).get_content()
     assert body.startswith("Sehr geehrte Frau Müller,") and "bis zum 11. April 2018 an." in body

@@ -37,6 +37,7 @@ from formkit.render.form import template_context
 INVITATION_LAYOUT = "invitation"
 KIND_LAYOUT = {"invitation": INVITATION_LAYOUT, "seat": CONFIRMATION_LAYOUT, "waitlist": WAITLIST_LAYOUT}
 KIND_DE = {"invitation": "Einladung", **LETTER_DE}
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
@@ -201,7 +202,9 @@ def plan_letters(registry: LayoutRegistry, letters_dir: Path) -> tuple[list[Outg
 
 def build_message(item: Outgoing, sender: Sender, attachment: bytes) -> EmailMessage:
     """The MIME message: plain-text body in UTF-8, the PDF attached under its file name."""
-    msg = EmailMessage(policy=email.policy.SMTP)
+    # Headers are not folded inside a name: Python folds a long encoded name (the ministry's) in the
+    # middle of a word, and readers then show "Ge sundheit". 998 is RFC 5322's hard line limit.
+    msg = EmailMessage(policy=_POLICY)
     # Address objects, not formatted strings: an organisation's name with commas stays one name.
     msg["From"] = Address(sender.name, addr_spec=sender.address)
     msg["To"] = Address(item.name, addr_spec=item.address)
@@ -211,6 +214,6 @@ def build_message(item: Outgoing, sender: Sender, attachment: bytes) -> EmailMes
     # A stable id per person and document: the same message, sent again, is recognisably the same.
     digest = hashlib.sha256(f"{item.key}\x1f{hashlib.sha256(attachment).hexdigest()}".encode()).hexdigest()[:24]
     msg["Message-ID"] = f"<formkit.{digest}@{domain}>"
-    msg.set_content(item.body, charset="utf-8")
+    msg.set_content(item.body, charset="utf-8", cte="quoted-printable")
     msg.add_attachment(attachment, maintype="application", subtype="pdf", filename=item.attachment.name)
     return msg
