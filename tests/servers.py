@@ -108,6 +108,7 @@ class Dovecot:
         self.base = Path(tempfile.mkdtemp(prefix="formkit-dovecot-"))
         self.base.chmod(0o755)
         self.port = free_port()
+        self.starttls_port = free_port()  # plain IMAP port: STARTTLS before login (ssl = required)
         me = pwd.getpwuid(os.getuid())
         root = os.getuid() == 0
         mail_user = pwd.getpwnam("nobody") if root else me
@@ -147,7 +148,8 @@ namespace inbox {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.starttls_port}
   }}
   inet_listener imaps {{
     port = {self.port}

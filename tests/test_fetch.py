@@ -139,6 +139,19 @@ def test_a_run_stopped_before_the_move_takes_nothing_twice(imap: Dovecot, certs:
     assert folder_uids(imap, certs, "INBOX") == [] and len(folder_uids(imap, certs, DONE)) == 1
 
 
+def test_starttls_on_the_plain_port(imap: Dovecot, certs: Certs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = imap.client(certs.ca)
+    conn.append("INBOX", None, None, mail("x@example.org", dt.datetime(2018, 4, 6, tzinfo=dt.UTC), "Frage", None))
+    conn.logout()
+    monkeypatch.setenv("FORMKIT_IMAP_PASSWORD", PASSWORD)
+    cli = args(imap, certs, tmp_path)
+    cli[cli.index("--port") + 1] = str(imap.starttls_port)
+    res = CliRunner().invoke(main, [*cli, "--security", "starttls"])
+    assert res.exit_code == 0, res.output + imap.log()
+    assert "1 neue Nachricht(en)" in res.output
+    assert "method=PLAIN" in imap.log() and "TLS" in imap.log().split("Login: user=<anmeldung>")[-1]
+
+
 def test_login_refused_and_password_never_on_the_command_line(imap: Dovecot, certs: Certs, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORMKIT_IMAP_PASSWORD", "falsch")
