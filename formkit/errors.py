@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     REGISTRATION = 7
     STORE = 8
     REVIEW = 9  # a review decision refused (formkit.review.corrections.ReviewError)
+    MAIL_SERVER = 10  # the SMTP or IMAP server cannot be reached or refuses login or encryption
 
 
 class FormkitError(Exception):
@@ -68,3 +69,9 @@ class StoreError(FormkitError):
     """The record store cannot be opened or written."""
 
     exit_code = ExitCode.STORE
+
+
+class MailServerError(FormkitError):
+    """The mail server (SMTP or IMAP) cannot be reached, refuses the login or the encryption."""
+
+    exit_code = ExitCode.MAIL_SERVER

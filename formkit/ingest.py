@@ -1,4 +1,4 @@
-"""Inputs into :class:`Source`s: files, folders (recursive) and e-mail (.eml, mbox, Maildir).
+"""Inputs into :class:`Source`s: files, folders (recursive) and e-mail (.eml, Outlook .msg, mbox, Maildir).
 
 A source is one file, or one PDF/TIFF/PNG/JPEG attachment of a message, with its SHA-256, and for
 attachments the message's date (the time the registration was received) and sender address.
@@ -186,6 +186,11 @@ def _file(path: Path, label: str) -> Iterator[Source]:
         suffix = path.suffix.lower()
         if suffix == ".eml":
             yield from _parsed(path.read_bytes(), label)
+            return
+        if suffix == ".msg":
+            from formkit.outlook import msg_sources
+
+            yield from msg_sources(path.read_bytes(), label)
             return
         if suffix != ".pdf" and is_mbox(path):
             yield from _mbox(path, label)

@@ -30,7 +30,7 @@ import io
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +74,10 @@ def file_name(r: Recipient) -> str:
     return f"{r.id}-{slugify(who)}.pdf"
 
 
-def form_values(r: Recipient) -> dict[str, str]:
-    """Prefill of the registration sheet (the fields stay editable in the e-mail PDF)."""
-    return r.prefill_values()
+def form_values(r: Recipient, forms: Sequence[FormLayout] = ()) -> dict[str, str]:
+    """Prefill of the registration sheet (the fields stay editable in the e-mail PDF): the list's
+    known columns, and any other column named like one of the forms' text fields."""
+    return r.prefill_values([(f.name, f.label) for form in forms for f in form.fields if f.type == "text"])
 
 
 def _width(text: str, size: float) -> float:
@@ -126,7 +127,8 @@ def fit_address(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(out), warnings
 
 
-def render_options(r: Recipient, title: str, fillable: bool) -> tuple[RenderOptions, list[str]]:
+def render_options(r: Recipient, title: str, fillable: bool,
+                   forms: Sequence[FormLayout] = ()) -> tuple[RenderOptions, list[str]]:
     lines, warnings = fit_address(r.address_lines)
     if r.function and any("gekürzt" in w for w in warnings):
         # The function line is the one to give up for a long institution (it is on the sheet too).
@@ -134,7 +136,7 @@ def render_options(r: Recipient, title: str, fillable: bool) -> tuple[RenderOpti
         shorter = r.address_lines[:at] + r.address_lines[at + 1:]
         lines, warnings = fit_address(shorter)
         warnings.insert(0, "Anschrift: Funktion weggelassen, damit die Institution ins Fenster passt")
-    opts = RenderOptions(address_lines=lines, salutation=r.salutation_line, values=form_values(r),
+    opts = RenderOptions(address_lines=lines, salutation=r.salutation_line, values=form_values(r, forms),
                          recipient_id=r.id, fillable=fillable, title=f"{title} – {r.display_name}")
     return opts, warnings
 
@@ -200,6 +202,14 @@ class PacketRenderer:
                 form = registry.form(p.form).layout  # type: ignore[union-attr]
                 assert isinstance(form, FormLayout)
                 self.form_layouts.append(form)
+        # Every form the packet prints, whatever its shape: list columns prefill their fields.
+        self.all_forms: list[FormLayout] = [layout] if isinstance(layout, FormLayout) else []
+        if isinstance(layout, DocumentLayout):
+            for page in layout.pages:
+                if isinstance(page, FormPage):
+                    form = registry.form(page.form).layout
+                    assert isinstance(form, FormLayout)
+                    self.all_forms.append(form)
 
     def draw_print_packet(self, c: Canvas, opts: RenderOptions) -> RenderResult:
         """Draw one packet on *c* (without duplex padding)."""
@@ -340,7 +350,7 @@ def _render_chunk(job: _ChunkJob) -> _ChunkResult:
             rows.append(PacketRow(r.line, r.id, r.display_name, status="fehler", reason="Dateiname außerhalb von OUTDIR"))
             continue
         try:
-            opts, addr_warnings = render_options(r, pr.title, fillable=True)
+            opts, addr_warnings = render_options(r, pr.title, fillable=True, forms=pr.all_forms)
             single = pr.write_single(target, opts)
             printed = pr.draw_print_packet(c, RenderOptions(
                 address_lines=opts.address_lines, salutation=opts.salutation, values=opts.values,
@@ -353,7 +363,7 @@ def _render_chunk(job: _ChunkJob) -> _ChunkResult:
         if printed.pages % 2:
             c.showPage()  # blank back side: the next packet starts on a new sheet
             pages += 1
-        warnings = _unique(addr_warnings + single.warnings + printed.warnings)
+        warnings = _unique(list(r.notes) + addr_warnings + single.warnings + printed.warnings)
         rows.append(PacketRow(r.line, r.id, r.display_name, name, single.pages, first, printed.pages,
                               "warnung" if warnings else "ok", "; ".join(warnings)))
     pr.forget(c)
@@ -406,16 +416,25 @@ def _results(jobs: Iterator[_ChunkJob], workers: int) -> Iterator[_ChunkResult]:
 
 def make_packets(recipients_csv: Path, outdir: Path, layout: str = "invitation", workers: int | None = None,
                  layouts_dir: Path | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> PacketSummary:
-    """Read the list, write ``print.pdf``, one PDF per recipient and ``manifest.csv`` into *outdir*.
+                 progress: Callable[[int, int], None] | None = None, sheet: str | None = None) -> PacketSummary:
+    """Read the list (CSV or spreadsheet; *sheet* names a sheet other than the first), write
+    ``print.pdf``, one PDF per recipient and ``manifest.csv`` into *outdir*.
 
     *progress* is called with (done, total) after each chunk. Raises :class:`FormkitError` only
     when nothing can be done (unreadable list, unknown layout); bad rows are in the summary.
     """
     started = time.perf_counter()
-    recipients, row_errors = read_recipients(recipients_csv)
+    recipients, row_errors = read_recipients(recipients_csv, sheet)
     registry = LayoutRegistry(layouts_dir)
     registry.get(layout)  # fail early on an unknown or invalid layout
+    if not recipients:
+        # Nothing to print: no print.pdf (a PDF without pages is not a PDF) and no manifest.
+        if row_errors:
+            shown = "; ".join(f"Zeile {e.line}: {e.reason}" for e in row_errors[:3])
+            more = f" (und {len(row_errors) - 3} weitere)" if len(row_errors) > 3 else ""
+            raise InputError(f"{recipients_csv}: keine verwendbare Zeile in der Empfängerliste – {shown}{more}")
+        raise InputError(f"{recipients_csv}: die Empfängerliste enthält keine Empfänger "
+                         "(nur Kopfzeile oder leere Zeilen)")
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     workers = min(workers, max(1, -(-len(recipients) // CHUNK)))
     outdir.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,13 @@
-"""Reading a mailing list (CSV) as exported by real offices into typed recipients.
+"""Reading a mailing list as offices keep it (CSV, Excel ``.xlsx``/``.xls``, LibreOffice ``.ods``)
+into typed recipients.
 
-Accepted input:
+Spreadsheets are recognised by their first bytes (a zip or OLE2 file), not by the file name, and read
+with calamine: the first sheet or the one named; cells become text as the office sees them (a
+number ``7907.0`` is ``7907``, a date ``01.03.2018``). CSV and sheets then go through the same rows,
+header aliases and row errors. The header row is the first row naming a name column within the
+first :data:`HEADER_SEARCH_ROWS` non-empty rows: a title line above it ("Verteiler 2018") is skipped.
+
+Accepted CSV input:
 
 * delimiter ``;``, ``,`` or tab, sniffed from the header line;
 * encoding UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252. The decision is made
@@ -9,12 +16,15 @@ Accepted input:
   decode in the chosen encoding is reported as unreadable, the others are still used;
 * German (ID, Anrede, Titel, Vorname, Nachname, Institution, Funktion, Straße/Strasse, PLZ, Ort,
   E-Mail) or English headers (id, salutation, title, first_name, last_name, institution, function,
-  street, postcode, city, email), in any order, case, spacing, ``-``/``_`` insensitive; unknown
-  columns are ignored.
+  street, postcode, city, email, phone), in any order, case, spacing, ``-``/``_`` insensitive;
+  other columns are kept by their header in ``extra`` (a packet prefills a form field of that name
+  or label).
 
 Rows:
 
 * completely empty rows (``;;;;`` at the end of an Excel export) are skipped without a report;
+* a German postcode with four digits (Excel dropped the leading zero: ``7907``) is repaired to five
+  (``07907``); the repair is kept in ``notes`` and shown as a warning in the packets' manifest;
 * a row without first name, last name *and* institution is rejected ("kein Name");
 * a given id must satisfy :func:`formkit.ident.is_valid_recipient_id`; otherwise the row is
   **rejected**, not sanitised: the id is printed in the QR code and must identify the returned
@@ -35,6 +45,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -47,7 +58,8 @@ from formkit.errors import InputError
 from formkit.ident import is_valid_recipient_id
 
 FIELDS = ("id", "salutation", "title", "first_name", "last_name", "institution", "function",
-          "street", "postcode", "city", "email")
+          "street", "postcode", "city", "email", "phone")
+HEADER_SEARCH_ROWS = 10  # title and note lines an office puts above the header row
 
 # Normalised header (casefolded, without spaces, '-', '_', '.') -> field.
 HEADER_ALIASES: dict[str, str] = {
@@ -66,7 +78,10 @@ HEADER_ALIASES: dict[str, str] = {
     "zipcode": "postcode", "postalcode": "postcode",
     "ort": "city", "stadt": "city", "city": "city", "town": "city",
     "email": "email", "mail": "email", "emailadresse": "email", "emailaddress": "email",
+    "telefon": "phone", "tel": "phone", "telefonnummer": "phone", "rufnummer": "phone", "phone": "phone",
+    "phonenumber": "phone", "telephone": "phone", "fon": "phone",
 }
+_NAME_FIELDS = {"first_name", "last_name", "institution"}
 
 _FEMALE = {"frau", "fr", "ms", "mrs", "miss", "w", "f", "weiblich", "female"}
 _MALE = {"herr", "herrn", "hr", "mr", "m", "männlich", "maennlich", "male"}
@@ -97,8 +112,13 @@ class Recipient:
     postcode: str = ""
     city: str = ""
     email: str = ""
+    phone: str = ""
     line: int = 0
     id_assigned: bool = False
+    # Columns without a known meaning, (header as written, value): a form field of that name prefills.
+    extra: tuple[tuple[str, str], ...] = ()
+    # Repairs made while reading (German, for the manifest), e.g. a postcode given its leading zero.
+    notes: tuple[str, ...] = ()
 
     @property
     def gender(self) -> str | None:
@@ -162,10 +182,22 @@ class Recipient:
         place = f"{self.postcode} {self.city}".strip()
         return "\n".join(p for p in (self.street, place) if p)
 
-    def prefill_values(self) -> dict[str, str]:
-        """What the packet prints into the registration sheet (the fields stay editable)."""
+    def prefill_values(self, fields: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+        """What the packet prints into the registration sheet (the fields stay editable).
+
+        *fields* are the sheet's text fields as (name, label): a list column whose header is a
+        field's name or label ("Landkreis" for a field labelled "Landkreis:") prefills that field.
+        """
         values = {"name": self.full_name, "institution": self.institution_function,
-                  "address": self.postal_address, "email": self.email}
+                  "address": self.postal_address, "email": self.email, "phone": self.phone}
+        by_header = {_header_key(h): v for h, v in self.extra}
+        for name, label in fields:
+            if values.get(name):
+                continue
+            for key in (_header_key(name), _header_key(label.rstrip(": "))):
+                if key in by_header:
+                    values[name] = by_header[key]
+                    break
         return {k: v for k, v in values.items() if v}
 
 
@@ -229,12 +261,15 @@ def _decode(data: bytes) -> tuple[str, str, list[RowError]]:
     return "\n".join(out), enc, errors
 
 
-def _sniff_delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    if counts[best] == 0:
-        raise InputError("Kopfzeile ohne Trennzeichen (erwartet ';' oder ','): keine Spaltenüberschriften erkannt")
-    return best
+def _sniff_delimiter(lines: list[str], source: str) -> str:
+    """The delimiter of the first of the leading non-empty lines that has one (a title line has none)."""
+    for line in [x for x in lines if x.strip()][:HEADER_SEARCH_ROWS]:
+        counts = {d: line.count(d) for d in (";", ",", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            return best
+    raise InputError(f"{source}: Kopfzeile ohne Trennzeichen (erwartet ';' oder ',' bei CSV, oder eine "
+                     "Excel-/LibreOffice-Tabelle): keine Spaltenüberschriften erkannt")
 
 
 def _logical_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str] | None, str | None]]:
@@ -253,10 +288,19 @@ def _logical_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str] | 
         start = reader.line_num + 1
 
 
-def read_recipients(path: Path) -> tuple[list[Recipient], list[RowError]]:
-    """Read *path*; returns the usable recipients in list order and the rejected rows.
+# Spreadsheets by their first bytes: xlsx/ods are zip files, xls is an OLE2 compound file.
+_SHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
-    Raises :class:`InputError` when the file as a whole is unusable (missing, no header).
+
+def is_spreadsheet(data: bytes) -> bool:
+    return data.startswith(_SHEET_MAGIC)
+
+
+def read_recipients(path: Path, sheet: str | None = None) -> tuple[list[Recipient], list[RowError]]:
+    """Read *path* (CSV or spreadsheet); returns the usable recipients in list order and the rejected rows.
+
+    *sheet* names the spreadsheet's sheet to read (default: the first). Raises :class:`InputError`
+    naming the file when it is unusable as a whole (missing, no header, no such sheet).
     """
     try:
         data = path.read_bytes()
@@ -264,23 +308,92 @@ def read_recipients(path: Path) -> tuple[list[Recipient], list[RowError]]:
         raise InputError(f"{path}: Datei nicht gefunden") from None
     except OSError as e:
         raise InputError(f"{path}: nicht lesbar ({e.strerror})") from None
+    if is_spreadsheet(data):
+        return parse_sheet(data, str(path), sheet)
+    if sheet is not None:
+        raise InputError(f"{path}: --sheet gilt nur für Excel- oder LibreOffice-Tabellen, dies ist eine CSV-Datei")
     return parse_recipients(data, str(path))
 
 
 def parse_recipients(data: bytes, source: str = "Empfängerliste") -> tuple[list[Recipient], list[RowError]]:
-    """Like :func:`read_recipients`, from the file's bytes."""
+    """Like :func:`read_recipients`, from a CSV file's bytes."""
     text, _enc, errors = _decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    header_idx = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_idx is None:
+    if not any(line.strip() for line in lines):
         raise InputError(f"{source}: die Datei ist leer")
-    delimiter = _sniff_delimiter(lines[header_idx])
+    return _recipients(_logical_rows(text, _sniff_delimiter(lines, source)), source, errors)
 
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the office reads it: 7907.0 -> "7907", a date -> "01.03.2018"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def parse_sheet(data: bytes, source: str = "Empfängerliste",
+                sheet: str | None = None) -> tuple[list[Recipient], list[RowError]]:
+    """Recipients from an .xlsx/.xls/.ods file's bytes; row numbers are the sheet's row numbers."""
+    from python_calamine import CalamineWorkbook  # imported here: the CSV path does not need it
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        if not names:
+            raise InputError(f"{source}: die Tabelle hat kein Tabellenblatt")
+        if sheet is None:
+            chosen = names[0]
+        else:
+            matches = [n for n in names if n == sheet] or [n for n in names if n.casefold() == sheet.casefold()]
+            if not matches:
+                raise InputError(f"{source}: kein Tabellenblatt „{sheet}“ (vorhanden: {', '.join(names)})")
+            chosen = matches[0]
+        cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as e:  # calamine raises its own error types for broken or foreign files
+        raise InputError(f"{source}: keine lesbare Excel- oder LibreOffice-Tabelle ({e})") from None
+    rows = ((i, [_cell_text(c) for c in row], None) for i, row in enumerate(cells, start=1))
+    return _recipients(rows, f"{source} (Blatt „{chosen}“)", [])
+
+
+def _header_columns(cells: list[str]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    for i, name in enumerate(cells):
+        key = HEADER_ALIASES.get(_header_key(name))
+        if key and key not in columns.values():
+            columns[i] = key
+    return columns
+
+
+def _repair_postcode(value: str) -> tuple[str, str | None]:
+    """A four-digit German postcode lost its leading zero in a spreadsheet: 7907 -> 07907."""
+    if len(value) == 4 and value.isdigit():
+        return "0" + value, f"PLZ {value} ohne führende Null, zu 0{value} ergänzt"
+    return value, None
+
+
+def _recipients(rows: Iterable[tuple[int, list[str] | None, str | None]], source: str,
+                errors: list[RowError]) -> tuple[list[Recipient], list[RowError]]:
+    """The rows of a CSV file or a sheet into recipients (the one place for header and row rules)."""
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     columns: dict[int, str] | None = None
-    for line_no, cells, problem in _logical_rows(text, delimiter):
+    extras: dict[int, str] = {}
+    before_header = 0
+    first_line = 0
+    for line_no, cells, problem in rows:
         if problem is not None:
             errors.append(RowError(line_no, problem))
             continue
@@ -288,16 +401,16 @@ def parse_recipients(data: bytes, source: str = "Empfängerliste") -> tuple[list
         if columns is None:
             if not any(c.strip() for c in cells):
                 continue
-            columns = {}
-            for i, name in enumerate(cells):
-                key = HEADER_ALIASES.get(_header_key(name))
-                if key and key not in columns.values():
-                    columns[i] = key
-            if not {"first_name", "last_name", "institution"} & set(columns.values()):
-                raise InputError(
-                    f"{source}: Zeile {line_no}: keine Spalte für Namen erkannt (erwartet z. B. "
-                    "'Vorname', 'Nachname', 'Institution' oder 'first_name', 'last_name', 'institution')"
-                )
+            found = _header_columns(cells)
+            if not _NAME_FIELDS & set(found.values()):
+                # A title line above the header, or no header at all.
+                first_line = first_line or line_no
+                before_header += 1
+                if before_header < HEADER_SEARCH_ROWS:
+                    continue
+                break
+            columns = found
+            extras = {i: _norm(c) for i, c in enumerate(cells) if i not in columns and _norm(c)}
             continue
         values = {key: _norm(cells[i]) if i < len(cells) else "" for i, key in columns.items()}
         if not any(values.values()) and not any(c.strip() for c in cells):
@@ -320,8 +433,20 @@ def parse_recipients(data: bytes, source: str = "Empfängerliste") -> tuple[list
             errors.append(RowError(line_no, f"{what} wie in Zeile {first}"))
             continue
         seen[rid.casefold()] = line_no
-        recipients.append(Recipient(id=rid, line=line_no, id_assigned=assigned, **values))
+        notes: list[str] = []
+        if "postcode" in values:
+            values["postcode"], note = _repair_postcode(values["postcode"])
+            if note:
+                notes.append(note)
+        extra = tuple((h, _norm(cells[i])) for i, h in extras.items() if i < len(cells) and _norm(cells[i]))
+        recipients.append(Recipient(id=rid, line=line_no, id_assigned=assigned, extra=extra, notes=tuple(notes),
+                                    **values))
     if columns is None:
+        if first_line:
+            raise InputError(
+                f"{source}: Zeile {first_line}: keine Spalte für Namen erkannt (erwartet z. B. "
+                "'Vorname', 'Nachname', 'Institution' oder 'first_name', 'last_name', 'institution')"
+            )
         raise InputError(f"{source}: keine Kopfzeile gefunden")
     errors.sort(key=lambda e: e.line)
     return recipients, errors

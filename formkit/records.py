@@ -140,11 +140,12 @@ class Matcher:
         self._names = [_fold(r.full_name or f"{r.first_name} {r.last_name}") for r in self.recipients]
         self._insts = [_fold(r.institution) for r in self.recipients]
 
-    def prefill(self, recipient_id: str) -> dict[str, str]:
-        """What the packet printed on this recipient's sheet (empty for an unknown id)."""
+    def prefill(self, recipient_id: str, fields: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+        """What the packet printed on this recipient's sheet (empty for an unknown id); *fields*
+        as for :meth:`Recipient.prefill_values` (the sheet's text fields)."""
         for r in self.recipients:
             if r.id == recipient_id:
-                return r.prefill_values()
+                return r.prefill_values(fields)
         return {}
 
     def match(self, name: str, institution: str) -> Match | None:
@@ -238,7 +239,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # A value read with low confidence that is letter for letter what the packet printed for
         # this recipient (id from the QR) is confirmed by an independent source: OCR does not
         # produce the exact expected string by chance. Anything else still goes to a person.
-        printed = ctx.matcher.prefill(reading.identity.recipient_id)
+        printed = ctx.matcher.prefill(reading.identity.recipient_id,
+                                      [(f.name, f.label) for f in form.fields if f.type == "text"])
         low = [n for n in low if not _as_printed(form.field(n), form, printed, values)]
     if low:
         reasons.append("unsicher gelesen: " + ", ".join(low))

@@ -8,6 +8,7 @@ Tables
   person_keys  name+e-mail / name+institution keys, to flag the same person registering twice
   corrections  a person's corrections (old/new value, time); machine readings are never overwritten
   allocations  seats and waiting-list places per record, per campaign (``formkit allocate``)
+  send_log     one row per e-mail `formkit send` mailed or tried (sending / sent / failed)
 
 The schema is versioned with ``PRAGMA user_version``: opening a store applies the numbered
 migrations it lacks (a store of an older release is upgraded in place); a store of a newer
@@ -128,8 +129,44 @@ UPDATE allocations SET campaign = '{LEGACY_CAMPAIGN}';
 CREATE INDEX IF NOT EXISTS records_campaign ON records (campaign);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+
+
+# Version 3 (issue 13): the send log. One row per message: ``key`` says who got what ("invitation:R0001", "seat:<record>"),
+# so a re-run never mails anyone the same thing twice. A row is written as 'sending' before the
+# SMTP transaction and set to 'sent' after it: a run killed in between leaves 'sending', which is
+# reported and not sent again without a person's decision.
+_SEND_LOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS send_log (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,                 -- invitation | seat | waitlist
+    address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    attachment TEXT NOT NULL,           -- file name of the PDF sent
+    attachment_sha256 TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _SEND_LOG_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class SendLogEntry:
+    key: str
+    kind: str
+    address: str
+    subject: str
+    attachment: str
+    attachment_sha256: str
+    message_id: str
+    status: str
+    reason: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -359,6 +396,26 @@ class Store:
                 self.rollback()
             raise
         return changed
+
+
+    # --- send log (formkit send) --------------------------------------------------------------
+
+    def send_log(self, key: str) -> SendLogEntry | None:
+        row = self.db.execute("SELECT key, kind, address, subject, attachment, attachment_sha256, message_id, "
+                              "status, reason, updated_at FROM send_log WHERE key = ?", (key,)).fetchone()
+        return SendLogEntry(*row) if row else None
+
+    def send_log_entries(self) -> list[SendLogEntry]:
+        return [SendLogEntry(*row) for row in self.db.execute(
+            "SELECT key, kind, address, subject, attachment, attachment_sha256, message_id, status, reason, "
+            "updated_at FROM send_log ORDER BY updated_at, key")]
+
+    def log_send(self, entry: SendLogEntry) -> None:
+        """Insert or update one message's row (its own transaction: it must be on disk before and
+        after the SMTP transaction)."""
+        self.db.execute("INSERT OR REPLACE INTO send_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (entry.key, entry.kind, entry.address, entry.subject, entry.attachment,
+                         entry.attachment_sha256, entry.message_id, entry.status, entry.reason, entry.updated_at))
 
 
 def _statements(script: str) -> list[str]:

@@ -19,9 +19,14 @@ done
 $FK render leitgedanken --campaign lsz-2018 -o "$OUT/dokumente/lsz-2018/leitgedanken.pdf"
 $FK render leitgedanken-blank --campaign lsz-2018 -o "$OUT/dokumente/lsz-2018/leitgedanken-blank.pdf"
 
+LIST=samples/recipients.csv
 if has packets; then
-  echo; echo "== 2. Persönliche Einladungspakete (samples/recipients.csv) =="
-  $FK packets samples/recipients.csv --campaign lsz-2018 -o "$OUT/pakete" || echo "(einige Zeilen der Liste wurden nicht verarbeitet, siehe oben)"
+  echo; echo "== 2. Persönliche Einladungspakete aus der Excel-Liste (verteiler.xlsx, aus samples/recipients.csv) =="
+  # The office keeps its list in Excel: a title line above the header, postcodes as numbers.
+  .venv/bin/python samples/make_xlsx_list.py "$OUT/verteiler.xlsx"
+  LIST="$OUT/verteiler.xlsx"
+  $FK packets "$LIST" --campaign lsz-2018 -o "$OUT/pakete" || echo "(einige Zeilen der Liste wurden nicht verarbeitet oder ergänzt, siehe $OUT/pakete/manifest.csv)"
+  grep -h "PLZ" "$OUT/pakete/manifest.csv" | head -3 || true
 fi
 
 if has parse; then
@@ -37,8 +42,9 @@ if has parse; then
     touch -d "$month-$(printf '%02d' $((3 + i % 8))) $(printf '%02d' $((8 + i % 9))):$(printf '%02d' $((i * 7 % 60)))" "$f"
   done < <(find "$OUT/eingang" -type f -print0 | sort -z)
   $FK parse "$OUT/eingang" --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen.csv" \
-      --recipients samples/recipients.csv || true
+      --recipients "$LIST" || true
   $FK export --db "$OUT/formkit.sqlite" --csv "$OUT/anmeldungen-excel.csv" --dialect excel-de
+  $FK export --db "$OUT/formkit.sqlite" --format xlsx -o "$OUT/anmeldungen.xlsx"
   .venv/bin/python scripts/show_records.py "$OUT/anmeldungen.csv"
 fi
 
@@ -48,6 +54,26 @@ if has allocate; then
   $FK confirm --db "$OUT/formkit.sqlite" -o "$OUT/bestaetigungen"
 fi
 
+if has send; then
+  echo; echo "== 5. Versand per E-Mail, als Probelauf (.eml-Dateien statt SMTP) =="
+  letters=()
+  if [ -f "$OUT/bestaetigungen/confirmations.csv" ]; then letters=(--letters "$OUT/bestaetigungen"); fi
+  $FK send --packets "$OUT/pakete" --recipients "$LIST" "${letters[@]}" --db "$OUT/formkit.sqlite" \
+      --dry-run "$OUT/mails" | tail -4 || true
+  first=$(find "$OUT/mails" -name '*.eml' | sort | head -1)
+  if [ -n "$first" ]; then
+    echo "-- $first:"
+    .venv/bin/python - "$first" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for h in ("From", "To", "Subject"):
+    print(f"{h}: {m[h]}")
+print("Anhang:", ", ".join(a.get_filename() for a in m.iter_attachments()))
+PY
+  fi
+fi
+
 echo
 echo "Fertig. Alle Ergebnisse liegen in: $(cd "$OUT" && pwd)"
-find "$OUT" -maxdepth 2 -type f \( -name '*.pdf' -o -name '*.csv' -o -name '*.sqlite' \) | sort | head -40
+find "$OUT" -maxdepth 2 -type f \( -name '*.pdf' -o -name '*.csv' -o -name '*.sqlite' -o -name '*.xlsx' \) | sort | head -40
+echo "E-Mails (Probelauf): $(find "$OUT/mails" -name '*.eml' 2>/dev/null | wc -l) .eml-Dateien in $OUT/mails"

@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(tesseract-ocr tesseract-ocr-deu poppler-utils ghostscript pdftk-java qpdf
       fonts-liberation2 fonts-dejavu-core fonts-dkg-handwriting fonts-breip fonts-femkeklaver
-      chromium chromium-driver)
+      chromium chromium-driver
+      dovecot-imapd libgsf-bin openssl)  # tests only: a real IMAP server, OLE2 writer (.msg fixtures), test CA
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

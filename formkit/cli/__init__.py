@@ -40,7 +40,7 @@ def _register() -> None:
     from formkit.cli import render as render_cmd
 
     main.add_command(render_cmd.render)
-    for mod_name in ("packets", "parse", "debug", "review", "allocate", "campaign"):
+    for mod_name in ("packets", "parse", "debug", "review", "allocate", "campaign", "mail"):
         try:
             mod = __import__(f"formkit.cli.{mod_name}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as e:

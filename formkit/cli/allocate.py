@@ -88,7 +88,7 @@ def _allocate_one(db: Path, source_dirs: tuple[Path, ...], event: Event, quiet: 
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner für die Briefe.")
 @click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Empfängerliste (CSV): Anrede aus der Liste, wo der Bogen eine Empfänger-Nr. trug.")
+              help="Empfängerliste (CSV, .xlsx oder .ods): Anrede aus der Liste, wo der Bogen eine Empfänger-Nr. trug.")
 @click.option("--date", "letter_date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]),
               help="Briefdatum (Standard: heute).")
 def confirm(db: Path, source_dirs: tuple[Path, ...], layouts_dirs: tuple[Path, ...], campaign_id: str | None,

@@ -13,9 +13,10 @@ from formkit.errors import ExitCode
 from formkit.packets import make_packets
 
 
-@click.command(help="Persönliche Einladungspakete aus einer Empfängerliste (CSV) erzeugen: "
-                    "OUTDIR/print.pdf für den Duplexdruck, ein ausfüllbares PDF je Empfänger "
-                    "und OUTDIR/manifest.csv. Exit-Status 2, wenn Zeilen der Liste fehlerhaft waren.")
+@click.command(help="Persönliche Einladungspakete aus einer Empfängerliste (CSV, Excel .xlsx oder "
+                    "LibreOffice .ods) erzeugen: OUTDIR/print.pdf für den Duplexdruck, ein ausfüllbares PDF "
+                    "je Empfänger und OUTDIR/manifest.csv. Exit-Status 2, wenn Zeilen der Liste fehlerhaft "
+                    "waren; 4, wenn die Liste keinen Empfänger enthält.")
 @click.argument("recipients", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner.")
@@ -24,8 +25,9 @@ from formkit.packets import make_packets
 @campaign_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Anzahl paralleler Prozesse (Standard: Zahl der Prozessorkerne).")
+@click.option("--sheet", help="Tabellenblatt einer Excel-/LibreOffice-Liste (Standard: das erste).")
 def packets(recipients: Path, outdir: Path, layout: str, layouts_dirs: tuple[Path, ...], campaign_id: str | None,
-            workers: int | None) -> None:
+            workers: int | None, sheet: str | None) -> None:
     layouts_dir = Campaigns.load(layouts_dirs).single(campaign_id).root
     bar = None
     last = 0
@@ -41,13 +43,13 @@ def packets(recipients: Path, outdir: Path, layout: str, layouts_dirs: tuple[Pat
     show = sys.stderr.isatty()
     try:
         summary = make_packets(recipients, outdir, layout=layout, workers=workers, layouts_dir=layouts_dir,
-                               progress=progress if show else None)
+                               progress=progress if show else None, sheet=sheet)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     for err in summary.errors:
         who = f" ({err.id})" if err.id else ""
-        click.echo(f"Zeile {err.line}{who}: {err.reason}", err=True)
+        click.echo(f"{recipients.name}, Zeile {err.line}{who}: {err.reason}", err=True)
     click.echo(f"{summary.packets} Pakete, {summary.print_pages} Seiten in {summary.print_pdf}, "
                f"{summary.file_pages} Seiten in Einzel-PDFs, {summary.seconds:.1f} s")
     if summary.warned:

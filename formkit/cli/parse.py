@@ -11,8 +11,10 @@ import click
 from formkit.attendees import export_attendee_list
 from formkit.campaign import Campaign, Campaigns
 from formkit.cli.options import campaign_option, layouts_option
-from formkit.errors import InputError
+from formkit.errors import InputError, LayoutError
 from formkit.export import DIALECTS
+from formkit.export_xlsx import export_workbook
+from formkit.layout.event import Event
 from formkit.pipeline import Options, Summary, run
 from formkit.pipeline import export as export_records
 
@@ -44,7 +46,7 @@ def _summary_lines(s: Summary, db: Path) -> list[str]:
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="CSV-Format: rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM).")
 @click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Empfängerliste (CSV) für den Abgleich von Name und Institution.")
+              help="Empfängerliste (CSV, .xlsx oder .ods) für den Abgleich von Name und Institution.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Anzahl paralleler Leseprozesse.")
 @layouts_option
@@ -76,15 +78,17 @@ def parse(inputs: tuple[Path, ...], db: Path, csv_out: Path | None, dialect: str
         click.echo(f"CSV: {csv_out} ({summary.csv_rows} Zeile(n))")
 
 
-@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben, oder mit --format pdf die "
-                    "Teilnehmerliste eines Ortes (Name, Institution, Unterschrift) für den Einlass.")
+@click.command(help="Alle gespeicherten Datensätze als CSV ausgeben, mit --format xlsx als Excel-Mappe "
+                    "(Datensätze und Teilnehmerlisten), oder mit --format pdf die Teilnehmerliste eines "
+                    "Ortes (Name, Institution, Unterschrift) für den Einlass.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
               show_default=True, help="SQLite-Datenbank der Datensätze.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Ziel-CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Zieldatei (CSV oder, mit --format pdf, die Teilnehmerliste).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv", show_default=True,
-              help="csv: alle Datensätze; pdf: Teilnehmerliste eines Ortes (braucht --venue).")
+              help="Zieldatei (CSV, Excel-Mappe oder, mit --format pdf, die Teilnehmerliste).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
+              help="csv: alle Datensätze; xlsx: Excel-Mappe mit Datensätzen und Teilnehmerlisten; "
+                   "pdf: Teilnehmerliste eines Ortes (braucht --venue).")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM, für Excel per Doppelklick).")
 @click.option("--venue", help="Nur Anmeldungen für diesen Ort (z. B. Gotha).")
@@ -103,8 +107,23 @@ def export(db: Path, csv_out: Path | None, output: Path | None, fmt: str, dialec
     target = output or csv_out
     if target is None:
         raise click.UsageError("Ziel fehlt: --csv DATEI oder -o DATEI angeben.")
+    if fmt == "xlsx":
+        if target.suffix.lower() != ".xlsx":
+            raise click.UsageError(f"{target}: eine Excel-Mappe braucht die Endung .xlsx (z. B. -o anmeldungen.xlsx).")
+        n = export_workbook(db, target, _events_or_none(layouts_dirs), venue, campaign_id)
+        click.echo(f"{target}: {n} Zeile(n)")
+        return
     n = export_records(db, target, dialect, venue, campaign_id)  # type: ignore[arg-type]
     click.echo(f"{target}: {n} Zeile(n)")
+
+
+def _events_or_none(layouts_dirs: tuple[Path, ...]) -> list[Event]:
+    """The loaded campaigns' events, for the door lists; without usable layouts the workbook has
+    the records only."""
+    try:
+        return [c.event for c in Campaigns.load(layouts_dirs)]
+    except LayoutError:
+        return []
 
 
 COMMANDS = [parse, export]

@@ -309,10 +309,19 @@ PageSpec = Annotated[
 ]
 
 
+class MailText(_Strict):
+    """The e-mail that carries a document (``formkit send``): subject and plain-text body, both
+    templates over the same data as the document (event, ``recipient``, ``meeting`` …)."""
+
+    subject: str
+    body: str
+
+
 class DocumentLayout(_LayoutHead):
     kind: Literal["document"]
     margins: Annotated[list[float], Field(min_length=4, max_length=4)] = [25.0, 20.0, 20.0, 25.0]
     pages: list[PageSpec] = Field(min_length=1)
+    mail: MailText | None = None
 
 
 Layout = Annotated[Union[DocumentLayout, FormLayout], Field(discriminator="kind")]
