@@ -144,10 +144,11 @@ def test_api_guards_token_host_and_bad_input(store_db: Path, registry: LayoutReg
         key = key_of(store_db, "kein-ort.pdf")
         post = {**host, "X-Review-Token": token, "Content-Type": "application/json"}
         status, body = _request(server, "POST", f"/api/records/{key}/decision", post,
-                                json.dumps({"action": "accept", "values": {}, "venue": None}).encode())
+                                json.dumps({"action": "accept", "values": {}, "venue": None, "version": 0}).encode())
         assert status == 409 and "Veranstaltungsort" in str(body["error"])
         status, body = _request(server, "POST", f"/api/records/{key}/decision", post,
-                                json.dumps({"action": "accept", "values": {"evil": "x"}, "venue": "Gotha"}).encode())
+                                json.dumps({"action": "accept", "values": {"evil": "x"}, "venue": "Gotha",
+                                            "version": 0}).encode())
         assert status == 409 and "Unbekannte Felder" in str(body["error"])
         status, _ = _request(server, "POST", f"/api/records/{key}/decision", {**post, "X-Review-Token": "nope"},
                              json.dumps({"action": "reject", "values": {}}).encode())
@@ -155,7 +156,7 @@ def test_api_guards_token_host_and_bad_input(store_db: Path, registry: LayoutReg
         with Store(store_db) as store:
             assert corrections_of(store, key) == []  # nothing stored by refused requests
         status, body = _request(server, "POST", f"/api/records/{key}/decision", post,
-                                json.dumps({"action": "reject", "values": {}, "note": "Dublette"}).encode())
+                                json.dumps({"action": "reject", "values": {}, "note": "Dublette", "version": 0}).encode())
         assert status == 200 and body["status"] == "rejected"
         assert export_rows(store_db, store_db.parent)["kein-ort.pdf"]["status"] == "rejected"
     finally:
