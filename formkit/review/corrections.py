@@ -28,6 +28,7 @@ from formkit.store import Store, StoredRecord
 
 Action = Literal["accept", "reject"]
 OVERRIDE = "override"  # the log's field name for "accepted although a check failed"
+UNDONE = "zurückgenommen: Entscheidung vom "  # the note of an undo's rows
 
 
 class ReviewError(FormkitError):
@@ -198,6 +199,9 @@ def undo_last(store: Store, key: str, version: int | None, reviewer: str | None 
         log = store.corrections(rec.sha256, rec.page)
         if not log or log[-1].field != "status":
             raise ReviewError("Für diesen Datensatz gibt es keine Entscheidung zum Zurücknehmen")
+        if log[-1].note.startswith(UNDONE):
+            raise ReviewError("Für diesen Datensatz gibt es keine Entscheidung zum Zurücknehmen "
+                              "(die letzte wurde schon zurückgenommen)")
         # The decision's rows: everything after the previous decision's status row.
         start = max((i for i, c in enumerate(log[:-1]) if c.field == "status"), default=-1) + 1
         taken = log[start:]
@@ -215,7 +219,7 @@ def undo_last(store: Store, key: str, version: int | None, reviewer: str | None 
             else:
                 values[c.field] = c.old
         changes.sort(key=lambda c: c.field == "status")  # status last: its id is the new version
-        note = f"zurückgenommen: Entscheidung vom {taken[-1].at}" + (f" ({taken[-1].by})" if taken[-1].by else "")
+        note = f"{UNDONE}{taken[-1].at}" + (f" ({taken[-1].by})" if taken[-1].by else "")
         new_version = _store(store, rec, changes, status, reason, values, stamp, who, note)
         store.commit()
     except BaseException:
