@@ -79,3 +79,30 @@ def key_of(db: Path, source: str) -> str:
     with Store(db) as store:
         rec = next(r for r in store.form_records() if r.source == source)
     return f"{rec.sha256}:{rec.page}"
+
+
+def screenshot(browser, db: Path, registry: LayoutRegistry, listed: list[Recipient], width: int,  # type: ignore[no-untyped-def]
+               out: Path):
+    """Open the review page at *width* px on *db*, zoom the sheet onto the flagged field, photograph it.
+
+    Returns the open page (the server keeps running until the browser is closed by the caller's
+    ``with``); the server is stopped when the page is done.
+    """
+    from formkit.review.server import ReviewServer
+
+    server = ReviewServer(db, registry, reviewer="pruefer", recipients=listed)
+    server.start()
+    try:
+        page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
+        page.set_default_timeout(15_000)
+        page.goto(server.url)
+        page.wait_for_selector(".field.focus")
+        page.wait_for_load_state("networkidle")  # page image and crops loaded
+        assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        page.add_style_tag(content=".sheet .inner { transition: none !important; }")  # a still picture
+        page.keyboard.press("Alt+V")  # the sheet zoomed onto the field in focus
+        assert page.evaluate("document.querySelector('.sheet .inner').style.transform !== ''")
+        page.screenshot(path=str(out), full_page=True)
+        return page
+    finally:
+        server.stop()

@@ -310,3 +310,162 @@ def test_fax_record_crops_are_trimmed_and_split_into_lines(tmp_path: Path, regis
     lines = [cv2.imdecode(np.frombuffer(p, np.uint8), cv2.IMREAD_GRAYSCALE)
              for p in crops.lines(data.crop_png(key, "address") or b"", True)]
     assert len(lines) == 2 and all(li.shape[0] < 0.6 * w_img.shape[0] * 24 / 13 for li in lines)
+
+
+def _launch(p):  # type: ignore[no-untyped-def]
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason=f"{CHROMIUM} fehlt (Debian-Paket chromium; make setup)")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_browser_list_values_invalid_email_and_undo(store_db: Path, registry: LayoutRegistry,
+                                                    tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    server = ReviewServer(store_db, registry, reviewer="pruefer", recipients=recipients(tmp_path))
+    server.start()
+    jorg = key_of(store_db, "kein-ort.pdf")
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = _launch(p)
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(10_000)
+            page.goto(server.url)
+            page.wait_for_selector("h2:has-text('Weiß, Jörg')")
+            assert "fast sicher: Jörg Weiß, Stadt Suhl" in page.inner_text("#listmatch")
+            assert page.evaluate("document.activeElement.id") == "f-email"
+
+            # An invalid address is refused with the reason, nothing is stored.
+            page.keyboard.press("Control+A")
+            page.keyboard.type("kaputt@")
+            page.keyboard.press("Alt+2")  # Gotha
+            page.focus("#f-email")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#status.error")
+            assert "E-Mail „kaputt@“: keine gültige E-Mail-Adresse" in page.inner_text("#status")
+            assert page.is_visible("#override") and "bad" in (page.get_attribute(".field[data-field=email]", "class")
+                                                              or "")
+            page.keyboard.press("Alt+O")  # override without a note: asked for one
+            page.wait_for_selector("#status:has-text('warum')")
+            with Store(store_db) as store:
+                assert corrections_of(store, jorg) == []
+
+            # One key takes the list's e-mail address into the field in focus, another all values.
+            page.focus("#f-email")
+            page.keyboard.press("Alt+L")
+            assert page.input_value("#f-email") == "joerg.weiss@suhl.de"
+            assert "wie in der Adressliste" in page.inner_text(".field[data-field=email] .fromlist")
+            page.keyboard.press("Alt+Shift+L")
+            assert page.input_value("#f-name") == "Jörg Weiß"
+            assert page.input_value("#f-address") == "Markt 1\n98527 Suhl"
+            page.focus("#f-email")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("h2:has-text('Müller, Ana')")
+            assert "Angenommen: Jörg Weiß" in page.inner_text("#status")
+
+            # Undo: the decision is taken back, the record is open again and shown.
+            page.keyboard.press("Alt+Z")
+            page.wait_for_selector("#status:has-text('zurückgenommen')")
+            assert page.inner_text("main h2") == "Weiß, Jörg"
+            assert page.input_value("#f-email") == "joerg.weiss@example"
+            assert page.is_hidden("#undo")
+            browser.close()
+    finally:
+        server.stop()
+    assert errors == []
+    with Store(store_db) as store:
+        sha, pg = jorg.split(":")
+        rec = store.stored_record(sha, int(pg))
+        log = corrections_of(store, jorg)
+    assert rec is not None and rec.status == "review" and rec.values["email"] == "joerg.weiss@example"
+    emails = [(c["old"], c["new"]) for c in log if c["field"] == "email"]
+    assert emails == [("joerg.weiss@example", "joerg.weiss@suhl.de"), ("joerg.weiss@suhl.de", "joerg.weiss@example")]
+    assert all(c["by"] == "pruefer" for c in log)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_browser_two_pages_at_once(store_db: Path, registry: LayoutRegistry) -> None:
+    """Two clerks, each with a review page on the same store: no decision is silently overwritten."""
+    from playwright.sync_api import sync_playwright
+
+    anna = ReviewServer(store_db, registry, reviewer="anna")
+    bernd = ReviewServer(store_db, registry, reviewer="bernd")
+    anna.start()
+    bernd.start()
+    jorg = key_of(store_db, "kein-ort.pdf")
+    try:
+        with sync_playwright() as p:
+            browser = _launch(p)
+            a = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            b = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            for pg in (a, b):
+                pg.set_default_timeout(10_000)
+            a.goto(anna.url)
+            a.wait_for_selector("h2:has-text('Weiß, Jörg')")
+            # The second page starts on the next record: the worst one is open on the first page.
+            b.goto(bernd.url)
+            b.wait_for_selector("h2:has-text('Müller, Ana')")
+            assert "in Bearbeitung" in b.evaluate(
+                "getComputedStyle(document.querySelector('nav li.taken .who'), '::after').content")
+            # Bernd opens it anyway: it is shown as taken.
+            b.click(f"nav a[data-key='{jorg}']")
+            b.wait_for_selector("#taken")
+            assert "anna" in b.inner_text("#taken")
+            # Anna decides; Bernd's decision on what he saw is refused with a message, not stored.
+            a.fill("#f-email", "joerg.weiss@example.org")
+            a.keyboard.press("Alt+2")
+            a.keyboard.press("Alt+A")
+            a.wait_for_selector("h2:has-text('Müller, Ana')")
+            b.keyboard.press("Alt+R")
+            b.wait_for_selector("#status.error")
+            assert "inzwischen von anna" in b.inner_text("#status")
+            browser.close()
+    finally:
+        anna.stop()
+        bernd.stop()
+    with Store(store_db) as store:
+        log = corrections_of(store, jorg)
+    assert [(c["new"], c["by"]) for c in log if c["field"] == "status"] == [("ok", "anna")]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("width", [1024, 1440])
+def test_browser_screenshot_layout(width: int, tmp_path: Path, registry: LayoutRegistry) -> None:
+    """The page at 1024 px and 1440 px on a faxed sheet: nothing cut off, crops at natural size.
+
+    ``docs/make_screenshot.py`` takes the same pictures for docs/review-1024.png and docs/review-1440.png.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.review_scene import screenshot
+
+    db = build_store(tmp_path, registry, fax=True)
+    out = tmp_path / f"review-{width}.png"
+    with sync_playwright() as p:
+        browser = _launch(p)
+        page = screenshot(browser, db, registry, recipients(tmp_path), width, out)
+        assert page.inner_text("main h2") == "Schulze, Petra"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The flagged e-mail address is whole in its box, beside the list's value.
+        assert page.evaluate("(() => { const e = document.getElementById('f-email');"
+                             " return e.scrollWidth <= e.clientWidth; })()")
+        box = page.locator("#f-email").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+        assert "E-Mail unsicher gelesen" in page.inner_text(".field[data-field=email] .why")
+        assert "petra.schulze@landkreis-greiz.de" in page.inner_text(".field[data-field=email] .fromlist")
+        # Crops at their natural size (or larger while in focus), the address line by line.
+        sizes = page.evaluate("[...document.querySelectorAll('.field:not(.focus) .crop')]"
+                              ".map(i => [i.naturalWidth, i.getBoundingClientRect().width])")
+        assert sizes and all(abs(n + 2 - w) <= 1 for n, w in sizes)  # + the 1 px border
+        assert page.locator(".field[data-field=address] .crop").count() == 2
+        browser.close()
+    assert out.stat().st_size > 50_000

@@ -65,12 +65,13 @@ main { padding:12px 16px 40px; overflow:auto; max-width:1700px; }
 .sheet .nopage { position:absolute; top:8px; left:8px; right:8px; font-size:12px; color:var(--muted); background:rgba(255,255,255,.9); padding:4px 6px; }
 .sheetbox .hint { display:block; margin-top:4px; }
 form { background:#fff; border:1px solid var(--line); border-radius:6px; padding:8px 14px; }
-.field { display:grid; grid-template-columns: 108px minmax(0, 1fr); gap:3px 10px; padding:6px 0; border-bottom:1px solid #eef1f5; }
-.field > label { font-weight:bold; font-size:13px; padding-top:5px; }
+.field { display:grid; grid-template-columns: 124px minmax(0, 1fr); gap:3px 10px; padding:6px 0; border-bottom:1px solid #eef1f5; }
+.field > label { font-weight:bold; font-size:13px; padding-top:5px; overflow-wrap:anywhere; }
 .field > .body { display:grid; gap:3px; min-width:0; }
 .field .crops { display:grid; gap:2px; justify-items:start; overflow-x:auto; }
-.field .crop { display:block; max-width:100%; height:auto; border:1px solid var(--line); background:#fff; image-rendering:auto; }
-.field .crop:hover, .field.focus .crop { zoom:1.35; max-width:calc(100% / 1.35); border-color:var(--focus); }
+/* Crops at their natural size (trimmed to the writing); longer writing than the column scrolls. */
+.field .crop { display:block; max-width:none; height:auto; border:1px solid var(--line); background:#fff; }
+.field .crop:hover, .field.focus .crop { zoom:1.35; border-color:var(--focus); }
 .field input, .field textarea { width:100%; font:inherit; font-size:15px; padding:5px 7px; border:1px solid #aeb8c6; border-radius:4px; }
 .field textarea { min-height:54px; resize:vertical; }
 .field.bad input, .field.bad textarea { border-color:var(--bad); background:#fff6f5; }
@@ -101,6 +102,12 @@ button[hidden] { display:none; }
 .hint { color:var(--muted); font-size:12px; }
 .history { margin-top:10px; font-size:12px; color:var(--muted); }
 .history summary { cursor:pointer; }
+/* Up to 1280 px the labels sit above the fields, so crops and inputs get the form's whole width. */
+@media (max-width: 1279px) {
+  .work { grid-template-columns: minmax(220px, 31%) minmax(0, 1fr); gap:12px; }
+  .field { grid-template-columns: minmax(0, 1fr); }
+  .field > label { padding-top:0; }
+}
 </style>
 </head>
 <body>
@@ -129,8 +136,11 @@ button[hidden] { display:none; }
 <script>
 "use strict";
 const TOKEN = "__TOKEN__";
-// One id per open page: the store shows a record this page holds open as taken on other pages.
-const CLIENT = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + String(Date.now()));
+// One id per open page (kept across a reload of the tab): the store shows a record this page holds
+// open as taken on other pages.
+const CLIENT = sessionStorage.getItem("formkit-review-client") ||
+  (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + String(Date.now()));
+sessionStorage.setItem("formkit-review-client", CLIENT);
 let records = [], current = null, detail = null, zoomed = false;
 const undoStack = [];  // decisions made on this page: {key, version, name}
 
@@ -238,11 +248,13 @@ function applyZoom() {
   const z = document.querySelector(".zone.active");
   if (!zoomed || !z) { inner.style.transform = ""; document.querySelector(".sheet").style.height = ""; return; }
   const W = detail.page.width, x = +z.getAttribute("x"), y = +z.getAttribute("y"), w = +z.getAttribute("width"), hh = +z.getAttribute("height");
-  const scale = Math.min(4, Math.max(1.5, W / (w + 16)));
+  const scale = Math.min(4, Math.max(1.5, W / (w + 20)));
   const px = inner.clientWidth / W;  // CSS px per mm at scale 1
-  const tx = -Math.max(0, (x - 8) * px * scale), ty = -Math.max(0, (y - 8) * px * scale);
+  const view = Math.round(inner.clientWidth * 0.7);  // the zoomed window: the field with the lines around it
+  const tx = Math.min(0, Math.max(inner.clientWidth * (1 - scale), -(x - 10) * px * scale));
+  const ty = Math.min(0, -((y + hh / 2) * px * scale - view / 2));
   inner.style.transform = "translate(" + tx + "px," + ty + "px) scale(" + scale + ")";
-  document.querySelector(".sheet").style.height = Math.round((hh + 16) * px * scale + 40) + "px";
+  document.querySelector(".sheet").style.height = view + "px";
 }
 function setValue(el, value) { el.value = value; el.dispatchEvent(new Event("input")); }
 function takeList(name) {
@@ -277,8 +289,8 @@ function fieldRow(f) {
   }
   const crops = f.crop_urls.length ? h("div", { class: "crops" },
     f.crop_urls.map((u, i) => h("img", { class: "crop", src: u + "&t=" + TOKEN, alt: "Handschrift im Feld " + f.short + (f.crop_urls.length > 1 ? ", Zeile " + (i + 1) : "") }))) : null;
-  const read = f.confidence === null ? null : h("span", { class: "conf",
-    text: (f.current !== f.read ? "gelesen: „" + f.read + "“ · " : "") + "Lesesicherheit " + pct(f.confidence) });
+  // The machine's reading when the value differs from it (a correction, a list value taken over).
+  const read = f.current !== f.read ? h("span", { class: "conf", text: "gelesen: „" + f.read + "“" }) : null;
   return h("div", { class: "field" + (f.low || f.why.length ? " flagged" : ""), "data-field": f.name },
     h("label", { for: id, text: f.short }), h("div", { class: "body" }, crops, input, why, fromList, read));
 }
@@ -343,7 +355,7 @@ async function show(key) {
     (d.campaign ? " · " + d.campaign : "") });
   const title = h("h2", { style: "margin:0 0 4px;font-size:18px", text: d.current_name || "(ohne Namen)" });
   const sheetBox = h("div", { class: "sheetbox" }, sheet, h("span", { class: "hint", text: "Alt+V oder Klick: Seite auf das Feld vergrößern" }));
-  document.getElementById("main").replaceChildren(title, meta, taken, reasons, listBox, h("div", { class: "work" }, sheetBox, form));
+  document.getElementById("main").replaceChildren(...[title, meta, taken, reasons, listBox, h("div", { class: "work" }, sheetBox, form)].filter(Boolean));
   if (d.status !== "review") status(d.status === "ok" ? "Bereits angenommen." : "Bereits abgelehnt.", "ok");
   const first = form.querySelector(".field.flagged input, .field.flagged textarea") || form.querySelector("input, textarea");
   if (first) { first.focus(); first.select && first.select(); }
