@@ -155,8 +155,9 @@ class ReviewData:
                         forms[lid] = self.form_for(lid)
                     except ReviewError:
                         forms[lid] = self.form_for("registration")
-                reasons = record_reasons(forms[lid], rec.reason, self._readings(store, rec.sha256, rec.page)) \
-                    if rec.status == "review" else []
+                # Confidences are only quoted for values read with doubt: skip the readings otherwise.
+                readings = self._readings(store, rec.sha256, rec.page) if "unsicher" in rec.reason else {}
+                reasons = record_reasons(forms[lid], rec.reason, readings) if rec.status == "review" else []
                 claim = claims.get((rec.sha256, rec.page))
                 items.append(_item(rec, campaign, reasons, claim if claim and claim.client != client else None))
         open_ = sorted((i for i in items if i.status == "review"), key=QueueItem.severity)
