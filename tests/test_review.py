@@ -339,6 +339,14 @@ def test_browser_list_values_invalid_email_and_undo(store_db: Path, registry: La
             page.goto(server.url)
             page.wait_for_selector("h2:has-text('Weiß, Jörg')")
             assert "fast sicher: Jörg Weiß, Stadt Suhl" in page.inner_text("#listmatch")
+            # The overview counts every record; a filter narrows the queue.
+            assert "zusammen" in page.inner_text("#overview")
+            page.select_option("#filter-venue", "mehrere Orte")
+            assert "1. Müller, Ana" in page.locator("nav li").all_inner_texts()[0]
+            assert page.locator("nav li").count() == 1
+            page.select_option("#filter-venue", "")
+            assert page.locator("nav li").count() == 2
+            page.focus("#f-email")
             assert page.evaluate("document.activeElement.id") == "f-email"
 
             # An invalid address is refused with the reason, nothing is stored.

@@ -24,6 +24,7 @@ from formkit.errors import FormkitError
 from formkit.layout.models import FormLayout
 from formkit.records import collapse, person_keys
 from formkit.review.checks import problem
+from formkit.review.reasons import label
 from formkit.store import Store, StoredRecord
 
 Action = Literal["accept", "reject"]
@@ -86,7 +87,7 @@ def invalid_values(form: FormLayout, values: Mapping[str, str]) -> list[str]:
     out = []
     for spec in form.fields:
         if spec.type == "text" and (why := problem(spec.kind, values.get(spec.name, ""))):
-            out.append(f"{spec.label.rstrip(':').strip()} „{values[spec.name]}“: {why}")
+            out.append(f"{label(spec)} „{values[spec.name]}“: {why}")
     return out
 
 
