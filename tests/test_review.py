@@ -477,3 +477,24 @@ def test_browser_screenshot_layout(width: int, tmp_path: Path, registry: LayoutR
         assert page.locator(".field[data-field=address] .crop").count() == 2
         browser.close()
     assert out.stat().st_size > 50_000
+
+
+@pytest.mark.slow
+def test_sample_faxes_show_readable_lines_and_confirmed_prefill(tmp_path: Path, registry: LayoutRegistry) -> None:
+    """The demo's faxes: dashed box borders and fax specks do not widen a crop; a doubtful reading
+    that is exactly the printed value is explained, not flagged (as record assembly decides)."""
+    from formkit.pipeline import Options, run
+    from formkit.recipients import read_recipients
+
+    root = Path(__file__).resolve().parents[1] / "samples"
+    db = tmp_path / "formkit.sqlite"
+    run([root / "returns" / "fax"], Options(db=db, layouts=registry.root))
+    data = ReviewData(db, registry, read_recipients(root / "recipients.csv")[0])
+    items, _ = data.queue()
+    by_source = {Path(i.source).name: i.key for i in items}
+    key = by_source["fax-normal-getippt.tif"]
+    lines = crops.lines(data.crop_png(key, "address") or b"", True)
+    assert len(lines) == 2  # "Wiesenstraße 18", "98646 Hildburghausen"
+    fields = {f["name"]: f for f in data.detail(by_source["fax-fein-getippt.tif"])["fields"]}
+    assert fields["email"]["why"] == [] and "wie vorgedruckt" in fields["email"]["info"]
+    assert fields["phone"]["why"] and fields["phone"]["why"][0].startswith("Telefon unsicher gelesen (")

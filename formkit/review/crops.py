@@ -15,6 +15,10 @@ INK = 128  # grey level below which a pixel is ink (crops are grey or bilevel)
 MARGIN = 6  # px kept around the writing
 MIN_LINE_GAP = 3  # blank rows that separate two lines of writing
 MIN_LINE_ROWS = 6  # shorter ink bands are specks or the rest of a box line, not a line of writing
+# A straight run this long (px; 5 mm at the crops' 8 px/mm) is a printed line, not writing: a fax
+# breaks the box's border into dashes of 10-20 mm, handwritten strokes are shorter.
+LINE_RUN = 40
+MIN_BLOB = 12  # px; smaller ink groups are fax noise (an i-dot at 8 px/mm has about 12-20 px)
 
 
 def _decode(png: bytes) -> np.ndarray | None:
@@ -28,13 +32,18 @@ def _encode(img: np.ndarray) -> bytes:
 
 
 def _writing(img: np.ndarray) -> np.ndarray:
-    """Ink that is not the field's box: long straight strokes (the printed border) are removed."""
+    """Ink that is writing: the field's printed border (long straight runs, whole or dashed by a
+    fax) and specks of fax noise are removed, so the writing's extent can be measured."""
     ink = (img < INK).astype(np.uint8)
     h, w = ink.shape
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, w // 3), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, h * 2 // 3))))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min(w, LINE_RUN), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min(h, LINE_RUN))))
     lines = cv2.dilate(np.maximum(horiz, vert), np.ones((3, 3), np.uint8))
-    return (ink > 0) & (lines == 0)
+    writing = ((ink > 0) & (lines == 0)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(writing, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= MIN_BLOB
+    return np.asarray(keep[labels])
 
 
 def _bands(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -20,13 +20,13 @@ from formkit.errors import FormkitError
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
-from formkit.records import REVIEW_CONFIDENCE
+from formkit.records import REVIEW_CONFIDENCE, collapse
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.render.form import template_context
 from formkit.review import crops
 from formkit.review.corrections import ReviewError, corrections_of, record_key, split_key
 from formkit.review.mailing import MailingList
-from formkit.review.reasons import FieldView, field_reasons, label, record_reasons
+from formkit.review.reasons import FieldView, field_reasons, label, pct, record_reasons
 from formkit.store import Claim, Store, StoredRecord
 
 if TYPE_CHECKING:
@@ -194,6 +194,15 @@ class ReviewData:
                 with self.store() as store:
                     png = store.image(sha, page, f.name)
                 nlines = len(crops.lines(png, True)) if png else 1
+            why = field_reasons(form, f, r, current if f.type == "text" else read)
+            low = confidence is not None and confidence < REVIEW_CONFIDENCE and f.type == "text"
+            info = ""
+            printed = entry.values.get(f.name) if entry and entry.how == "qr" else None
+            if low and printed and collapse(printed, f.multiline) == current and confidence is not None:
+                # As record assembly: a doubtful reading that is letter for letter what the packet
+                # printed for this recipient is confirmed; say so instead of flagging it.
+                low, why = False, [w for w in why if "unsicher" not in w]
+                info = f"unsicher gelesen ({pct(confidence)}), aber Zeichen für Zeichen wie vorgedruckt"
             fields.append({
                 "name": f.name, "type": f.type, "kind": f.kind, "multiline": f.multiline, "group": f.group,
                 "option": f.value or f.name,
@@ -203,8 +212,7 @@ class ReviewData:
                 "state": r.state if r else None, "score": r.score if r else None,
                 "value": read if f.type == "checkbox" else values.get(f.name, read),
                 "current": current,
-                "low": confidence is not None and confidence < REVIEW_CONFIDENCE and f.type == "text",
-                "why": field_reasons(form, f, r, current if f.type == "text" else read),
+                "low": low, "why": why, "info": info,
                 "list": entry.values.get(f.name) if entry and f.type == "text" else None,
                 "crop_urls": [f"/api/records/{key}/crop/{f.name}.png?line={i}" for i in range(nlines)]
                 if f.name in crop_fields and f.type == "text" else [],

@@ -274,7 +274,8 @@ function fieldRow(f) {
   input.value = f.current;
   input.addEventListener("focus", () => activate(f.name));
   if (f.multiline) input.addEventListener("keydown", (ev) => { if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); decide("accept"); } });
-  const why = f.why.length ? h("span", { class: "why", text: f.why.join(" · ") }) : null;
+  const why = f.why.length ? h("span", { class: "why", text: f.why.join(" · ") })
+    : (f.info ? h("span", { class: "conf", text: f.info }) : null);
   let fromList = null;
   if (f.list !== null && f.list !== undefined) {
     const same = () => input.value.trim() === f.list.trim();

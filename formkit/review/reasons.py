@@ -62,7 +62,7 @@ _TICK_UNSURE = re.compile(r"^Ankreuzfeld unsicher: (.+)$")
 _FIXED = {
     "kein Ort angekreuzt": "Kein Veranstaltungsort angekreuzt",
     "mehrere Orte angekreuzt": "Mehrere Veranstaltungsorte angekreuzt",
-    "Name fehlt": "Kein Name eingetragen",
+    "Name fehlt": "Kein Name gelesen",
     "Formular nicht ausgefüllt": "Formular nicht ausgefüllt",
     "E-Mail-Adresse ungültig": "E-Mail-Adresse ungültig",
     "Telefonnummer ungültig": "Telefonnummer ungültig",
