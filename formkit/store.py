@@ -6,9 +6,11 @@ Tables
   readings     every field reading as the machine made it (value, confidence, method, tick state)
   images       PNG crops of field zones and page images (OCR), for a review UI
   person_keys  name+e-mail / name+institution keys, to flag the same person registering twice
-  corrections  a person's corrections (old/new value, time); machine readings are never overwritten
+  corrections  a person's corrections (old/new value, time); machine readings are never overwritten;
+               the id of a record's last correction row is its version (optimistic locking in review)
   allocations  seats and waiting-list places per record, per campaign (``formkit allocate``)
   send_log     one row per e-mail `formkit send` mailed or tried (sending / sent / failed)
+  review_claims  which review page holds a record open
 
 The schema is versioned with ``PRAGMA user_version``: opening a store applies the numbered
 migrations it lacks (a store of an older release is upgraded in place); a store of a newer
@@ -151,7 +153,21 @@ CREATE TABLE IF NOT EXISTS send_log (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _SEND_LOG_SCHEMA)
+# Version 4 (issue 12): review claims.
+_V4 = """
+-- A review page holding a record open (several clerks on one store); a row older than the
+-- claim's lifetime counts as released (a closed browser leaves it behind).
+CREATE TABLE IF NOT EXISTS review_claims (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    client TEXT NOT NULL,
+    reviewer TEXT NOT NULL DEFAULT '',
+    claimed_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, page)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _SEND_LOG_SCHEMA, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -167,6 +183,47 @@ class SendLogEntry:
     status: str
     reason: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One record row as the review reads it; ``version`` is the id of its last correction (0: none)."""
+
+    seq: int
+    sha256: str
+    page: int
+    source: str
+    status: str
+    reason: str
+    method: str
+    layout_id: str
+    recipient_id: str
+    values: dict[str, str]
+    confidence: float | None
+    match_id: str
+    match_score: float | None
+    received: str
+    campaign: str
+    version: int
+    layout_version: int | None = None  # the form's version the page was read with
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: int
+    field: str
+    old: str
+    new: str
+    at: str
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    client: str
+    reviewer: str
+    claimed_at: str
 
 
 @dataclass(frozen=True)
@@ -416,6 +473,90 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO send_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (entry.key, entry.kind, entry.address, entry.subject, entry.attachment,
                          entry.attachment_sha256, entry.message_id, entry.status, entry.reason, entry.updated_at))
+
+    # --- review: records, corrections, claims --------------------------------------------------
+
+    def _stored(self, where: str, args: Sequence[object]) -> list[StoredRecord]:
+        rows = self.db.execute(
+            "SELECT r.seq, r.sha256, r.page, r.source, r.status, r.reason, r.method, r.layout_id, r.recipient_id,"
+            " r.values_json, r.confidence, r.match_id, r.match_score, r.received, r.campaign,"
+            " COALESCE((SELECT MAX(c.id) FROM corrections c WHERE c.sha256 = r.sha256 AND c.page = r.page), 0),"
+            f" r.layout_version FROM records r WHERE {where} ORDER BY r.seq", args).fetchall()
+        return [StoredRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]), r[10], r[11],
+                             r[12], r[13] or "", r[14] or "", r[15], r[16]) for r in rows]
+
+    def stored_record(self, sha256: str, page: int) -> StoredRecord | None:
+        rows = self._stored("r.sha256 = ? AND r.page = ?", (sha256, page))
+        return rows[0] if rows else None
+
+    def form_records(self) -> list[StoredRecord]:
+        """Every record of a form page (not the file-level rejections), in storing order."""
+        return self._stored("r.page > 0", ())
+
+    def image(self, sha256: str, page: int, field: str = "") -> bytes | None:
+        """A field's crop, or the whole page image for ``field=''``."""
+        row = self.db.execute("SELECT png FROM images WHERE sha256 = ? AND page = ? AND field = ?",
+                              (sha256, page, field)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def has_image(self, sha256: str, page: int, field: str = "") -> bool:
+        return self.db.execute("SELECT 1 FROM images WHERE sha256 = ? AND page = ? AND field = ?",
+                               (sha256, page, field)).fetchone() is not None
+
+    def crop_fields(self, sha256: str, page: int) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT field FROM images WHERE sha256 = ? AND page = ? AND field != ''", (sha256, page))}
+
+    def corrections(self, sha256: str, page: int) -> list[Correction]:
+        rows = self.db.execute(
+            "SELECT id, field, old_value, new_value, corrected_at, corrected_by, note FROM corrections "
+            "WHERE sha256 = ? AND page = ? ORDER BY id", (sha256, page)).fetchall()
+        return [Correction(*r) for r in rows]
+
+    def add_corrections(self, sha256: str, page: int, changes: Iterable[tuple[str, str, str]], at: str, by: str,
+                        note: str) -> int:
+        """Log (field, old, new) rows of one decision (inside :meth:`begin`); returns the last id: the new version."""
+        last = 0
+        for field, old, new in changes:
+            cur = self.db.execute(
+                "INSERT INTO corrections (sha256, page, field, old_value, new_value, corrected_at, corrected_by, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (sha256, page, field, old, new, at, by, note))
+            last = int(cur.lastrowid or 0)
+        return last
+
+    def set_review_result(self, sha256: str, page: int, status: str, reason: str, values: dict[str, str]) -> None:
+        self.db.execute("UPDATE records SET status = ?, reason = ?, values_json = ? WHERE sha256 = ? AND page = ?",
+                        (status, reason, json.dumps(values, ensure_ascii=False), sha256, page))
+
+    def claim(self, sha256: str, page: int, client: str, reviewer: str, now: dt.datetime,
+              lifetime: dt.timedelta) -> Claim | None:
+        """Hold a record for *client*; returns the other page's live claim instead if there is one."""
+        stamp = now.isoformat(timespec="seconds")
+        self.begin()
+        try:
+            row = self.db.execute("SELECT client, reviewer, claimed_at FROM review_claims WHERE sha256 = ? AND page = ?",
+                                  (sha256, page)).fetchone()
+            if row and row[0] != client and dt.datetime.fromisoformat(row[2]) > now - lifetime:
+                self.commit()
+                return Claim(*row)
+            self.db.execute("INSERT OR REPLACE INTO review_claims VALUES (?, ?, ?, ?, ?)",
+                            (sha256, page, client, reviewer, stamp))
+            # One page holds one record at a time.
+            self.db.execute("DELETE FROM review_claims WHERE client = ? AND NOT (sha256 = ? AND page = ?)",
+                            (client, sha256, page))
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        return None
+
+    def live_claims(self, now: dt.datetime, lifetime: dt.timedelta) -> dict[tuple[str, int], Claim]:
+        since = (now - lifetime).isoformat(timespec="seconds")
+        return {(r[0], r[1]): Claim(r[2], r[3], r[4]) for r in self.db.execute(
+            "SELECT sha256, page, client, reviewer, claimed_at FROM review_claims WHERE claimed_at > ?", (since,))}
+
+    def release(self, sha256: str, page: int) -> None:
+        self.db.execute("DELETE FROM review_claims WHERE sha256 = ? AND page = ?", (sha256, page))
 
 
 def _statements(script: str) -> list[str]:

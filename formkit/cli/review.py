@@ -10,6 +10,7 @@ import click
 from formkit.campaign import Campaigns
 from formkit.cli.options import layouts_option
 from formkit.errors import InputError
+from formkit.recipients import read_recipients
 from formkit.review.server import ReviewServer
 
 
@@ -19,12 +20,19 @@ from formkit.review.server import ReviewServer
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port (0: ein freier Port).")
 @click.option("--no-browser", is_flag=True, help="Den Browser nicht öffnen, nur die Adresse ausgeben.")
+@click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Adressliste (CSV, .xlsx oder .ods): ihre Werte stehen neben dem Gelesenen und lassen sich übernehmen.")
 @layouts_option
-def review(db: Path, port: int, no_browser: bool, layouts_dirs: tuple[Path, ...]) -> None:
+def review(db: Path, port: int, no_browser: bool, recipients: Path | None, layouts_dirs: tuple[Path, ...]) -> None:
     if not db.exists():
         raise InputError(f"{db}: Datenbank nicht gefunden (zuerst „formkit parse“ ausführen)")
+    listed = None
+    if recipients is not None:
+        listed, row_errors = read_recipients(recipients)
+        if row_errors:
+            click.echo(f"Adressliste: {len(row_errors)} Zeile(n) nicht verwendbar, übrige {len(listed)} geladen.")
     try:
-        server = ReviewServer(db, Campaigns.load(layouts_dirs), port=port)
+        server = ReviewServer(db, Campaigns.load(layouts_dirs), port=port, recipients=listed)
     except OSError as e:
         raise InputError(f"Port {port} nicht verfügbar: {e.strerror}") from None
     click.echo(f"{server.pending()} Datensatz/Datensätze zu prüfen.")

@@ -2,35 +2,51 @@
 
 Field zones come from the form layout the record was read with (``records.campaign``,
 ``layout_id`` and ``layout_version``, through the one resolver), the one source of a form's
-geometry. Page image, in order of preference: the registered page the scan path stored; the returned PDF page itself, if the source file is still where it was parsed from;
+geometry. Page image, in order of preference: the registered page the scan
+path stored; the returned PDF page itself, if the source file is still where it was parsed from;
 else the form redrawn with the values as read (a fillable PDF has no scan to show).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formkit.campaign import Campaigns, Unresolved, as_campaigns
-from formkit.errors import InputError
+from formkit.errors import FormkitError, InputError
 from formkit.ident import FormIdentity
 from formkit.ingest import unescape_label
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import FormLayout
 from formkit.layout.text import plain, render_text
 from formkit.rasterise import render_page
-from formkit.records import REVIEW_CONFIDENCE, value_key
+from formkit.records import REVIEW_CONFIDENCE, collapse, value_key
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.render.form import template_context
+from formkit.review import crops
 from formkit.review.corrections import ReviewError, corrections_of, record_key, split_key
-from formkit.store import Store
+from formkit.review.mailing import MailingList
+from formkit.review.reasons import FieldView, field_reasons, label, pct, record_reasons
+from formkit.store import Claim, Store, StoredRecord
+
+if TYPE_CHECKING:
+    from formkit.recipients import Recipient
 
 PAGE_DPI = 100  # enough to read handwriting beside the crops; an A4 page is ~830 x 1170 px
+# A page that showed a record and went quiet (closed tab) no longer holds it after this long.
+CLAIM_LIFETIME = dt.timedelta(minutes=10)
+STATUS_WORDS = {"review": "offen", "ok": "angenommen", "rejected": "abgelehnt"}
+
+
+def venue_of(values: dict[str, str]) -> str:
+    ticked = [v for v in values.get("venue", "").split("|") if v]
+    return ticked[0] if len(ticked) == 1 else ("mehrere Orte" if ticked else "ohne Ort")
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,10 @@ class QueueItem:
     reason: str
     confidence: float | None
     name: str
+    campaign: str = ""
+    venue: str = ""
+    reasons: tuple[str, ...] = ()
+    taken_by: str | None = None
 
     def severity(self) -> tuple[float, int, int]:
         # Worst first: lowest confidence, then most reasons, then oldest.
@@ -51,31 +71,34 @@ class QueueItem:
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "source": self.source, "page": self.page, "status": self.status,
-                "reason": self.reason, "confidence": self.confidence, "name": self.name}
+                "reason": "; ".join(self.reasons) if self.reasons else self.reason, "reasons": list(self.reasons),
+                "confidence": self.confidence, "name": self.name, "campaign": self.campaign, "venue": self.venue,
+                "taken_by": self.taken_by}
+
+
+def _item(rec: StoredRecord, campaign: str, reasons: Sequence[str] = (), taken: Claim | None = None) -> QueueItem:
+    return QueueItem(record_key(rec.sha256, rec.page), rec.seq, rec.source, rec.page, rec.status, rec.reason,
+                     rec.confidence, rec.values.get("name", ""), rec.campaign or campaign, venue_of(rec.values),
+                     tuple(reasons), (taken.reviewer or "jemand anderes") if taken else None)
 
 
 def review_queue(store: Store, also: set[str] | frozenset[str] = frozenset()) -> list[QueueItem]:
     """Records in review, worst first; *also* adds records already decided in this session (after them)."""
-    rows = store.db.execute("SELECT seq, sha256, page, source, status, reason, confidence, values_json "
-                            "FROM records WHERE page > 0").fetchall()
-    items = []
-    for seq, sha, page, source, status, reason, conf, vj in rows:
-        key = record_key(sha, page)
-        if status != "review" and key not in also:
-            continue
-        name = json.loads(vj).get("name", "")
-        items.append(QueueItem(key, seq, source, page, status, reason, conf, name))
+    items = [_item(r, "") for r in store.form_records()
+             if r.status == "review" or record_key(r.sha256, r.page) in also]
     open_ = sorted((i for i in items if i.status == "review"), key=QueueItem.severity)
     done = sorted((i for i in items if i.status != "review"), key=lambda i: i.seq)
     return open_ + done
 
 
 class ReviewData:
-    """Queries of one review session (a store path and the layouts)."""
+    """Queries of one review session (a store path, the layouts, the mailing list if given)."""
 
-    def __init__(self, db_path: Path, registry: Campaigns | LayoutRegistry | None = None) -> None:
+    def __init__(self, db_path: Path, registry: Campaigns | LayoutRegistry | None = None,
+                 recipients: Sequence[Recipient] | None = None) -> None:
         self.db_path = db_path
         self.registry = as_campaigns(registry) if registry is not None else Campaigns.load()
+        self.mailing = MailingList(recipients) if recipients else None
 
     def store(self) -> Store:
         return Store(self.db_path)
@@ -95,58 +118,129 @@ class ReviewData:
         assert isinstance(form, FormLayout)
         return form
 
-    def _row(self, store: Store, key: str) -> tuple[Any, ...]:
+    def form_of(self, rec: StoredRecord) -> FormLayout:
+        return self.form_for(rec.campaign, rec.layout_id, rec.layout_version)
+
+    def _record(self, store: Store, key: str) -> StoredRecord:
         sha, page = split_key(key)
-        row = store.db.execute(
-            "SELECT source, status, reason, method, layout_id, recipient_id, values_json, confidence, received, "
-            "campaign, layout_version FROM records WHERE sha256 = ? AND page = ?", (sha, page)).fetchone()
-        if row is None:
+        rec = store.stored_record(sha, page)
+        if rec is None:
             raise ReviewError(f"Datensatz {key} nicht gefunden")
-        return tuple(row)
+        return rec
 
     def layout_of(self, key: str) -> FormLayout:
         with self.store() as store:
-            row = self._row(store, key)
-        return self.form_for(row[9], row[4], row[10])
+            rec = self._record(store, key)
+        return self.form_of(rec)
 
-    def detail(self, key: str) -> dict[str, Any]:
+    def _readings(self, store: Store, sha: str, page: int) -> dict[str, FieldView]:
+        return {r[0]: FieldView(r[1], r[2], r[4], r[5]) for r in store.readings(sha, page)}
+
+    def queue(self, also: set[str] | frozenset[str] = frozenset(), client: str = "",
+              now: dt.datetime | None = None) -> tuple[list[QueueItem], list[dict[str, Any]]]:
+        """The queue (open worst first, then decided in this session) and the overview of all records."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.store() as store:
+            records = store.form_records()
+            claims = store.live_claims(now, CLAIM_LIFETIME)
+            items: list[QueueItem] = []
+            counts: dict[tuple[str, str], dict[str, Any]] = {}
+            forms: dict[tuple[str, str, int | None], FormLayout | None] = {}
+            for rec in records:
+                campaign = rec.campaign or "–"
+                venue = venue_of(rec.values) if rec.status != "rejected" else "–"
+                row = counts.setdefault((campaign, venue), {"campaign": campaign, "venue": venue,
+                                                            "open": 0, "done": 0, "rejected": 0})
+                row[{"review": "open", "ok": "done", "rejected": "rejected"}[rec.status]] += 1
+                key = record_key(rec.sha256, rec.page)
+                if rec.status != "review" and key not in also:
+                    continue
+                which = (rec.campaign, rec.layout_id, rec.layout_version)
+                if which not in forms:
+                    try:
+                        forms[which] = self.form_of(rec)
+                    except ReviewError:
+                        forms[which] = None  # its campaign is not loaded: the reason as stored
+                form = forms[which]
+                # Confidences are only quoted for values read with doubt: skip the readings otherwise.
+                readings = self._readings(store, rec.sha256, rec.page) if "unsicher" in rec.reason else {}
+                reasons = ([] if rec.status != "review" else
+                           record_reasons(form, rec.reason, readings) if form is not None else [rec.reason])
+                claim = claims.get((rec.sha256, rec.page))
+                items.append(_item(rec, campaign, reasons, claim if claim and claim.client != client else None))
+        open_ = sorted((i for i in items if i.status == "review"), key=QueueItem.severity)
+        done = sorted((i for i in items if i.status != "review"), key=lambda i: i.seq)
+        overview = sorted(counts.values(), key=lambda r: (r["campaign"], r["venue"]))
+        return open_ + done, overview
+
+    def claim(self, key: str, client: str, reviewer: str, now: dt.datetime | None = None) -> Claim | None:
         sha, page = split_key(key)
         with self.store() as store:
-            (source, status, reason, method, layout_id, recipient_id, vj, conf, received, campaign,
-             version) = self._row(store, key)
-            values: dict[str, str] = json.loads(vj)
-            readings = {r[0]: r for r in store.readings(sha, page)}
-            crops = {r[0] for r in store.db.execute(
-                "SELECT field FROM images WHERE sha256 = ? AND page = ? AND field != ''", (sha, page))}
+            return store.claim(sha, page, client, reviewer, now or dt.datetime.now(dt.UTC), CLAIM_LIFETIME)
+
+    def detail(self, key: str, taken: Claim | None = None) -> dict[str, Any]:
+        sha, page = split_key(key)
+        with self.store() as store:
+            rec = self._record(store, key)
+            readings = self._readings(store, sha, page)
+            crop_fields = store.crop_fields(sha, page)
             history = corrections_of(store, key)
-        ctx = self.loaded_for(campaign, layout_id, version)
+        values = rec.values
+        ctx = self.loaded_for(rec.campaign, rec.layout_id, rec.layout_version)
         form = ctx.layout
         assert isinstance(form, FormLayout)
         tctx = template_context(ctx.event, ctx.statements)
         venues = [v for v in values.get("venue", "").split("|") if v]
+        entry = self.mailing.entry(rec.recipient_id, rec.match_id, rec.match_score, values) if self.mailing else None
         fields = []
         for f in form.fields:
             r = readings.get(f.name)
-            read = r[1] if r else ""
-            confidence = r[2] if r else None
+            read = r.value if r else ""
+            confidence = r.confidence if r else None
+            vk = value_key(f, form)  # values are keyed by the field's meaning (kind), not its name
+            current = values.get(vk, read) if f.type == "text" else ""
+            nlines = 1
+            if f.name in crop_fields and f.multiline:
+                with self.store() as store:
+                    png = store.image(sha, page, f.name)
+                nlines = len(crops.lines(png, True)) if png else 1
+            why = field_reasons(form, f, r, current if f.type == "text" else read)
+            low = confidence is not None and confidence < REVIEW_CONFIDENCE and f.type == "text"
+            info = ""
+            printed = entry.values.get(vk) if entry and entry.how == "qr" else None
+            if low and printed and collapse(printed, f.multiline) == current and confidence is not None:
+                # As record assembly: a doubtful reading that is letter for letter what the packet
+                # printed for this recipient is confirmed; say so instead of flagging it.
+                low, why = False, [w for w in why if "unsicher" not in w]
+                info = f"unsicher gelesen ({pct(confidence)}), aber Zeichen für Zeichen wie vorgedruckt"
             fields.append({
-                "name": f.name, "type": f.type, "multiline": f.multiline, "group": f.group,
+                "name": f.name, "type": f.type, "kind": f.kind, "multiline": f.multiline, "group": f.group,
                 "option": f.value or f.name,
-                "label": plain(render_text(f.label, tctx)).rstrip(":"),
+                "label": plain(render_text(f.label, tctx)).rstrip(":"), "short": label(f),
                 "box": [f.box.x, f.box.y, f.box.w, f.box.h],
-                "read": read, "confidence": confidence, "method": r[3] if r else "",
-                "state": r[4] if r else None, "score": r[5] if r else None,
-                "value": read if f.type == "checkbox" else values.get(value_key(f, form), read),
-                "current": values.get(value_key(f, form), read) if f.type == "text" else "",
-                "low": confidence is not None and confidence < REVIEW_CONFIDENCE and f.type == "text",
-                "crop_url": f"/api/records/{key}/crop/{f.name}.png" if f.name in crops else None,
+                "read": read, "confidence": confidence,
+                "state": r.state if r else None, "score": r.score if r else None,
+                "value": read if f.type == "checkbox" else values.get(vk, read),
+                "current": current,
+                "low": low, "why": why, "info": info,
+                "list": entry.values.get(vk) if entry and f.type == "text" else None,
+                "crop_urls": [f"/api/records/{key}/crop/{f.name}.png?line={i}" for i in range(nlines)]
+                if f.name in crop_fields and f.type == "text" else [],
             })
-        kind = self._image_kind(sha, page, source, method)
+        kind = self._image_kind(sha, page, rec.source, rec.method)
         return {
-            "key": key, "source": source, "page_no": page, "status": status, "reason": reason, "method": method,
-            "layout": form.id, "recipient_id": recipient_id, "confidence": conf, "received": received or "",
-            "current_name": values.get("name", ""),
+            "key": key, "source": rec.source, "page_no": page, "status": rec.status,
+            "status_text": STATUS_WORDS.get(rec.status, rec.status),
+            "reason": rec.reason, "reasons": record_reasons(form, rec.reason, readings) if rec.status == "review"
+            else [rec.reason], "method": rec.method,
+            "method_text": {"acroform": "ausgefülltes PDF-Formular", "textlayer": "PDF ohne Formularfelder",
+                            "ocr": "Fax oder Scan (Texterkennung)"}.get(rec.method, rec.method),
+            "layout": form.id, "recipient_id": rec.recipient_id, "confidence": rec.confidence,
+            "received": rec.received, "current_name": values.get("name", ""), "version": rec.version,
+            "campaign": rec.campaign,
             "venue": venues[0] if len(venues) == 1 else None,
+            "taken_by": (taken.reviewer or "jemand anderes") if taken else None,
+            "list": {"id": entry.recipient_id, "how": entry.how, "text": entry.text} if entry else None,
             "fields": fields, "corrections": history,
             "page": {"width": form.width, "height": form.height, "kind": kind,
                      "image_url": f"/api/records/{key}/page.png"},
@@ -166,36 +260,43 @@ class ReviewData:
 
     def _image_kind(self, sha: str, page: int, source: str, method: str) -> str:
         with self.store() as store:
-            if store.db.execute("SELECT 1 FROM images WHERE sha256 = ? AND page = ? AND field = ''",
-                                (sha, page)).fetchone():
+            if store.has_image(sha, page):
                 return "original"
         return "original" if self._source_file(source, method) else "rendered"
 
-    def crop_png(self, key: str, field: str) -> bytes | None:
+    def crop_png(self, key: str, field: str, line: int | None = None) -> bytes | None:
+        """A field's crop; with *line*, trimmed to the writing (that line of a multi-line field)."""
         sha, page = split_key(key)
         with self.store() as store:
-            row = store.db.execute("SELECT png FROM images WHERE sha256 = ? AND page = ? AND field = ?",
-                                   (sha, page, field)).fetchone()
-        return bytes(row[0]) if row else None
+            png = store.image(sha, page, field)
+            rec = self._record(store, key)
+        if png is None or line is None:
+            return png
+        try:
+            spec = self.form_of(rec).field(field)
+            multiline = spec.multiline
+        except (KeyError, ReviewError, FormkitError):
+            multiline = False
+        parts = crops.lines(png, multiline)
+        return parts[line] if 0 <= line < len(parts) else None
 
     def page_png(self, key: str) -> bytes:
         sha, page = split_key(key)
         with self.store() as store:
-            row = store.db.execute("SELECT png FROM images WHERE sha256 = ? AND page = ? AND field = ''",
-                                   (sha, page)).fetchone()
-            if row:
-                return bytes(row[0])
-            source, _, _, method, layout_id, recipient_id, _, _, _, campaign, version = self._row(store, key)
+            png = store.image(sha, page)
+            if png is not None:
+                return png
+            rec = self._record(store, key)
             readings = {r[0]: r[1] for r in store.readings(sha, page)}
-        path = self._source_file(source, method)
+        path = self._source_file(rec.source, rec.method)
         if path is not None:
             try:
                 return rasterize(path.read_bytes(), page)
             except (OSError, InputError):
                 pass  # fall back to the redrawn form
-        loaded = self.loaded_for(campaign, layout_id, version)
-        pdf, _ = render_to_bytes(str(loaded.path), self.registry.campaign(campaign).registry, RenderOptions(
-            values=readings, recipient_id=recipient_id or None, fillable=False))
+        loaded = self.loaded_for(rec.campaign, rec.layout_id, rec.layout_version)
+        pdf, _ = render_to_bytes(str(loaded.path), self.registry.campaign(rec.campaign).registry, RenderOptions(
+            values=readings, recipient_id=rec.recipient_id or None, fillable=False))
         return rasterize(pdf, 1)
 
 

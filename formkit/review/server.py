@@ -4,11 +4,18 @@ API (every request under /api needs the header ``X-Review-Token`` with the sessi
 the page carries; a custom header cannot be sent cross-site without a CORS preflight, which this
 server never grants, and the Host header must name this server, against DNS rebinding):
 
-    GET  /api/records                       the queue: review records worst first, then decided ones
-    GET  /api/records/<key>                 one record: values as read, fields with zones, venues
+    GET  /api/records                       the queue (open worst first, then decided ones) and an overview
+                                            of all records: open / done / rejected per campaign and venue
+    GET  /api/records/<key>                 one record: values as read, reasons, list values, zones, version;
+                                            opening it claims it for this page (header X-Review-Client)
     GET  /api/records/<key>/page.png        the page image
-    GET  /api/records/<key>/crop/<f>.png    a field's crop (scan path only)
-    POST /api/records/<key>/decision        {"action": "accept"|"reject", "values": {…}, "venue": …, "note": …}
+    GET  /api/records/<key>/crop/<f>.png    a field's crop (scan path only); ?line=i trimmed, one line of it
+    POST /api/records/<key>/decision        {"action": "accept"|"reject", "values": {…}, "venue": …, "note": …,
+                                             "version": n, "override": bool}
+    POST /api/records/<key>/undo            {"version": n}: take back the last decision (if still the last)
+
+A decision or undo on a version that is no longer the record's is refused with 409 (another page
+decided it); a record another page holds open is listed and shown as taken.
 """
 
 from __future__ import annotations
@@ -17,19 +24,23 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from formkit.campaign import Campaigns
 from formkit.errors import FormkitError
 from formkit.layout.loader import LayoutRegistry
-from formkit.review.corrections import Decision, apply_decision
-from formkit.review.data import ReviewData, review_queue
+from formkit.review.corrections import Decision, StaleDecision, apply_decision, reviewer_name, undo_last
+from formkit.review.data import ReviewData
 from formkit.review.page import render_page
+
+if TYPE_CHECKING:
+    from formkit.recipients import Recipient
 
 MAX_BODY = 256 * 1024
 MAX_JSON_DEPTH = 32  # a decision is {"values": {…}} (depth 2); 50,000 levels crashed json.loads
@@ -62,6 +73,7 @@ _ROUTES = {
     "page": re.compile(rf"^/api/records/{_KEY}/page\.png$"),
     "crop": re.compile(rf"^/api/records/{_KEY}/crop/(?P<field>[a-z][a-z0-9_]*)\.png$"),
     "decision": re.compile(rf"^/api/records/{_KEY}/decision$"),
+    "undo": re.compile(rf"^/api/records/{_KEY}/undo$"),
 }
 
 
@@ -84,9 +96,24 @@ class Session:
             raise FormkitError("venue/note: erwartet Text")
         form = self.data.layout_of(key)
         with self.write_lock, self.data.store() as store:
-            decision = apply_decision(store, form, key, body.get("action", ""), values, venue, note, self.reviewer)
+            decision = apply_decision(store, form, key, body.get("action", ""), values, venue, note, self.reviewer,
+                                      version=_version(body), override=body.get("override") is True)
         self.decided.add(key)
         return decision
+
+    def undo(self, key: str, body: dict[str, Any]) -> Decision:
+        with self.write_lock, self.data.store() as store:
+            return undo_last(store, key, _version(body), self.reviewer)
+
+    def reviewer_label(self) -> str:
+        return self.reviewer or reviewer_name()
+
+
+def _version(body: dict[str, Any]) -> int:
+    v = body.get("version")
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise FormkitError("version: erwartet den Stand des Datensatzes (Zahl), wie ihn die Seite zeigte")
+    return v
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -109,7 +136,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the page moved on (next record) before its image arrived
 
     def _json(self, status: int, obj: Any) -> None:
         self._send(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
@@ -124,6 +154,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _token_ok(self) -> bool:
         return secrets.compare_digest(self.headers.get("X-Review-Token") or "", self.session.token)
+
+    def _client(self) -> str:
+        """The id of one open review page (several pages on one store each hold their own record)."""
+        client = self.headers.get("X-Review-Client") or ""
+        return client if re.fullmatch(r"[A-Za-z0-9-]{8,64}", client) else ""
 
     def _route(self, path: str) -> tuple[str, dict[str, str]] | None:
         path = unquote(path)
@@ -158,14 +193,17 @@ class Handler(BaseHTTPRequestHandler):
         data = self.session.data
         try:
             if name == "list":
-                items = review_queue_of(self.session)
-                return self._json(HTTPStatus.OK, {"records": [i.as_json() for i in items]})
+                items, overview = data.queue(self.session.decided, self._client())
+                return self._json(HTTPStatus.OK, {"records": [i.as_json() for i in items], "overview": overview})
             if name == "detail":
-                return self._json(HTTPStatus.OK, data.detail(args["key"]))
+                taken = data.claim(args["key"], self._client(), self.session.reviewer_label()) \
+                    if self._client() else None
+                return self._json(HTTPStatus.OK, data.detail(args["key"], taken))
             if name == "page":
                 return self._send(HTTPStatus.OK, data.page_png(args["key"]), "image/png")
             if name == "crop":
-                png = data.crop_png(args["key"], args["field"])
+                line = (query.get("line") or [""])[0]
+                png = data.crop_png(args["key"], args["field"], int(line) if line.isdigit() else None)
                 if png is None:
                     return self._error(HTTPStatus.NOT_FOUND, "kein Ausschnitt")
                 return self._send(HTTPStatus.OK, png, "image/png")
@@ -182,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
         if not self._token_ok():
             return self._error(HTTPStatus.FORBIDDEN, "Sitzungsschlüssel fehlt")
         route = self._route(urlsplit(self.path).path)
-        if route is None or route[0] != "decision":
+        if route is None or route[0] not in ("decision", "undo"):
             return self._error(HTTPStatus.NOT_FOUND, "nicht gefunden")
         if "application/json" not in (self.headers.get("Content-Type") or ""):
             return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "JSON erwartet")
@@ -203,30 +241,28 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.BAD_REQUEST, "JSON-Objekt erwartet")
         key = route[1]["key"]
         try:
-            decision = self.session.decide(key, body)
+            decision = self.session.undo(key, body) if route[0] == "undo" else self.session.decide(key, body)
+        except StaleDecision as e:
+            return self._json(HTTPStatus.CONFLICT, {"error": e.message, "stale": True})
         except FormkitError as e:
             return self._error(HTTPStatus.CONFLICT if "nicht gefunden" not in e.message else HTTPStatus.NOT_FOUND,
                                e.message)
-        nxt = next((i.key for i in review_queue_of(self.session) if i.status == "review"), None)
+        items, _ = self.session.data.queue(self.session.decided, self._client())
+        nxt = next((i.key for i in items if i.status == "review" and not i.taken_by and i.key != key), None)
         name = next((c.new for c in decision.changes if c.field == "name"), None)
         return self._json(HTTPStatus.OK, {
-            "status": decision.status, "next": nxt, "name": name,
+            "status": decision.status, "next": nxt, "name": name, "version": decision.version,
             "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in decision.changes],
             "warnings": list(decision.warnings),
         })
-
-
-def review_queue_of(session: Session) -> list[Any]:
-    with session.data.store() as store:
-        return review_queue(store, session.decided)
 
 
 class ReviewServer:
     """The server of one review session; ``serve_forever`` in the CLI, ``start``/``stop`` in tests."""
 
     def __init__(self, db_path: Path, registry: Campaigns | LayoutRegistry | None = None, port: int = 0,
-                 reviewer: str | None = None) -> None:
-        self.session = Session(ReviewData(db_path, registry), reviewer=reviewer)
+                 reviewer: str | None = None, recipients: Sequence[Recipient] | None = None) -> None:
+        self.session = Session(ReviewData(db_path, registry, recipients), reviewer=reviewer)
         handler = type("BoundHandler", (Handler,), {"session": self.session})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
@@ -239,7 +275,7 @@ class ReviewServer:
 
     def pending(self) -> int:
         with self.session.data.store() as store:
-            return sum(1 for i in review_queue(store) if i.status == "review")
+            return sum(1 for r in store.form_records() if r.status == "review")
 
     def serve_forever(self) -> None:
         self.httpd.serve_forever()
