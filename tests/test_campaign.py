@@ -5,6 +5,8 @@ resolver for every reader; campaigns side by side; the store upgraded in place."
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
 import json
 import shutil
@@ -340,6 +342,18 @@ def test_two_campaigns_in_one_inbox(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "pdf", "--venue", "Erfurt",
                                     "--layouts", str(layouts), "-o", str(tmp_path / "erfurt.pdf")])
     assert res.exit_code == 0 and "lsz-2019" in res.output and "1 Person" in res.output
+    # Letters per campaign, each mailed with its own campaign's text (dry run).
+    letters = tmp_path / "briefe"
+    res = CliRunner().invoke(main, ["confirm", "--db", str(db), "--layouts", str(layouts), "-o", str(letters)])
+    assert res.exit_code == 0, res.output
+    assert all((letters / c / "confirmations.csv").is_file() for c in ("lsz-2018", "lsz-2019"))
+    mails = tmp_path / "mails"
+    res = CliRunner().invoke(main, ["send", "--letters", str(letters), "--layouts", str(layouts), "--db", str(db),
+                                    "--dry-run", str(mails)])
+    assert res.exit_code in (0, 2), res.output
+    msgs = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(mails.glob("*.eml"))]
+    subjects = " | ".join(str(m["Subject"]) for m in msgs)
+    assert "Gotha" in subjects and "Erfurt" in subjects and "Altenburg" in subjects, subjects
 
 
 @pytest.mark.slow
