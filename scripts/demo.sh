@@ -56,10 +56,12 @@ fi
 
 if has send; then
   echo; echo "== 5. Versand per E-Mail, als Probelauf (.eml-Dateien statt SMTP) =="
-  letters=()
-  if [ -f "$OUT/bestaetigungen/confirmations.csv" ]; then letters=(--letters "$OUT/bestaetigungen"); fi
-  $FK send --packets "$OUT/pakete" --recipients "$LIST" "${letters[@]}" --db "$OUT/formkit.sqlite" \
-      --dry-run "$OUT/mails" | tail -4 || true
+  # The packets are the 2018 round's; the letters are per campaign (bestaetigungen/<campaign>/).
+  $FK send --packets "$OUT/pakete" --recipients "$LIST" --campaign lsz-2018 --db "$OUT/formkit.sqlite" \
+      --dry-run "$OUT/mails" | tail -2 || true
+  if [ -d "$OUT/bestaetigungen" ]; then
+    $FK send --letters "$OUT/bestaetigungen" --db "$OUT/formkit.sqlite" --dry-run "$OUT/mails" | tail -2 || true
+  fi
   first=$(find "$OUT/mails" -name '*.eml' | sort | head -1)
   if [ -n "$first" ]; then
     echo "-- $first:"
