@@ -7,7 +7,6 @@ Kept here (not in bench/) so that the tests stand on their own.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import subprocess
 import tempfile
 from pathlib import Path
@@ -15,12 +14,13 @@ from typing import Any
 
 import yaml
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
 
 from formkit.campaign import copy_campaign
 
 from .conftest import LAYOUTS
+from .fill import fill_pymupdf, fill_pypdf
+
+__all__ = ["fill_pymupdf", "fill_pypdf"]  # the campaign tests fill with the shared fillers
 
 # Thuringian towns for generated meetings (city, postcode).
 TOWNS = [("Jena", "07743"), ("Erfurt", "99084"), ("Weimar", "99423"), ("Gera", "07545"), ("Suhl", "98527"),
@@ -53,51 +53,6 @@ def person(venue_field: str, **over: str) -> dict[str, str]:
          "phone": "03644 540-0", "email": "k.gross@weimarer-land.de", "date": "12.03.2020", venue_field: "1"}
     v.update(over)
     return v
-
-
-def _on_states(pdf: bytes) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            ap = annot.get("/AP")
-            if annot.get("/FT") == "/Btn" and ap is not None and "/N" in ap:
-                states = [str(k)[1:] for k in ap["/N"].get_object() if str(k) != "/Off"]
-                if states:
-                    out[str(annot["/T"])] = states[0]
-    return out
-
-
-def fill_pypdf(pdf: bytes, values: dict[str, str]) -> bytes:
-    on = _on_states(pdf)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    vals: dict[str, Any] = {k: v for k, v in values.items() if k not in on}
-    vals.update({k: NameObject("/" + on[k] if v == "1" else "/Off") for k, v in values.items() if k in on})
-    for page in writer.pages:
-        if "/Annots" in page:
-            writer.update_page_form_field_values(page, vals, auto_regenerate=False)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
-def fill_pymupdf(pdf: bytes, values: dict[str, str]) -> bytes:
-    import pymupdf
-
-    doc = pymupdf.open(stream=pdf, filetype="pdf")
-    try:
-        for page in doc:
-            for w in page.widgets() or []:
-                if w.field_name in values:
-                    v = values[w.field_name]
-                    if w.field_type == pymupdf.PDF_WIDGET_TYPE_CHECKBOX:
-                        w.field_value = w.on_state() if v == "1" else "Off"
-                    else:
-                        w.field_value = v
-                    w.update()
-        return bytes(doc.tobytes(garbage=1, deflate=True))
-    finally:
-        doc.close()
 
 
 def fax(pdf: bytes, page: int = 1, mode: str = "fine") -> Image.Image:
