@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, check_writable, write_csv
@@ -30,6 +30,9 @@ from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
 from formkit.store import SourceInfo, Store
+
+if TYPE_CHECKING:
+    from formkit.scan.context import ReadContext
 
 FILE_TIMEOUT_S = 60  # per input file in a worker; a filled sheet takes ~5 ms, a fax page ~1 s
 WORKER_MEMORY_BYTES = 2 * 1024**3  # address-space limit of a worker process
@@ -81,6 +84,8 @@ class Summary:
 # --- worker side ---------------------------------------------------------------------------
 
 _REGISTRY: LayoutRegistry | None = None
+# The mailing list and events as the scan reader uses them (prefilled values, vocabulary).
+_CONTEXT: ReadContext | None = None
 
 
 class _Timeout(Exception):
@@ -91,10 +96,14 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Timeout()
 
 
-def init_worker(layouts: Path | None, limit_memory: bool) -> None:
-    global _REGISTRY
+def init_worker(layouts: Path | None, limit_memory: bool, recipients: Path | None = None) -> None:
+    global _REGISTRY, _CONTEXT
     _REGISTRY = LayoutRegistry(layouts)
     _REGISTRY.forms()
+    if recipients is not None:
+        from formkit.scan.context import load
+
+        _CONTEXT = load(recipients, layouts)
     harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -192,7 +201,7 @@ def _ocr_pdf_page(path: Path, page_no: int, registry: LayoutRegistry) -> PageRea
         from formkit.scan import rasterize_pdf_page, read_page
     except ImportError:
         return NotAForm(page_no, OCR_UNAVAILABLE)
-    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry)
+    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry, _CONTEXT)
 
 
 def _ocr_image(path: Path, registry: LayoutRegistry) -> tuple[PageReading | NotAForm, ...]:
@@ -204,7 +213,7 @@ def _ocr_image(path: Path, registry: LayoutRegistry) -> tuple[PageReading | NotA
     for i, image in enumerate(iter_image_pages(path), start=1):
         if i > MAX_IMAGE_PAGES:
             raise InputError(f"zu viele Bildseiten (höchstens {MAX_IMAGE_PAGES})")
-        out.append(read_page(image, i, registry))
+        out.append(read_page(image, i, registry, _CONTEXT))
     return tuple(out)
 
 
@@ -214,7 +223,7 @@ def _ocr_image(path: Path, registry: LayoutRegistry) -> tuple[PageReading | NotA
 def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     """Results in job order; a worker crash costs only the file that caused it."""
     if opts.workers <= 1:
-        init_worker(opts.layouts, limit_memory=False)
+        init_worker(opts.layouts, limit_memory=False, recipients=opts.recipients)
         for job in jobs:
             yield process(job, opts.file_timeout_s)
         return
@@ -224,7 +233,7 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     window = opts.workers * 4
     while pending:
         with cf.ProcessPoolExecutor(opts.workers, mp_context=ctx, initializer=init_worker,
-                                    initargs=(opts.layouts, True)) as pool:
+                                    initargs=(opts.layouts, True, opts.recipients)) as pool:
             inflight: deque[tuple[list[int], cf.Future[list[FileResult]]]] = deque()
             while pending or inflight:
                 while pending and len(inflight) < window:

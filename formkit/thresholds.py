@@ -166,3 +166,38 @@ TEXTLAYER_FOOTER_TOLERANCE_MM = 2.0
 # off square, a 1728-pixel fax line on A4 paper 3 % off 204x98. Else the page is rendered.
 EMBEDDED_DPI_RATIO_TOLERANCE = 0.06
 FAX_NORMAL_DPI = (204.0, 98.0)
+
+# --- prefilled values verified by ink comparison (formkit.scan.verify) ---------------------------
+# A printed line is searched this far (mm) around where the print copy draws it: the e-mail PDF's
+# field appearance (reportlab) puts a single line 3.6 mm higher than the print copy, and viewers
+# that regenerate appearances place it differently again.
+VERIFY_SHIFT_X_MM = 3.0
+VERIFY_SHIFT_Y_MM = 5.0
+# Ink within this distance (mm) of a printed letter is that letter (fax bleeding, resampling).
+VERIFY_TOLERANCE_MM = 0.35
+# Unexplained ink is counted in groups of at least this area (mm²); more than VERIFY_EXTRA_MM2
+# of it makes the field "changed".
+VERIFY_EXTRA_BLOB_MM2 = 0.08
+VERIFY_EXTRA_MM2 = 0.4
+# "Untouched" needs every printed line found (cosine similarity of the blurred ink: 0.82-0.95 for
+# untouched fields of print copies and e-mail PDFs on faxes) and at most this share of the printed
+# ink missing on the page.
+VERIFY_MIN_MATCH = 0.7
+VERIFY_MAX_MISSING = 0.15
+# Confidence of a value verified as untouched: a comparison with the known value, not a reading.
+VERIFIED_CONFIDENCE = 0.99
+# Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.
+CHANGED_CONFIDENCE = 0.3
+
+# --- OCR levers (issue 11) ---------------------------------------------------------------------
+# Ink groups lower than this (mm) left after line removal are border remains, not text; such a
+# group within LOW_GROUP_NEAR_MM of a letter-high group stays (a comma, a full stop, a hyphen).
+# Letters at 10 pt are >= 1.8 mm high (x-height); normal-mode faxes left 0.3-1 mm stubs.
+LOW_GROUP_MM = 1.4
+LOW_GROUP_NEAR_MM = 1.5
+# Grey scans read from the box interior: the inked part plus this margin (mm) is cut out.
+OCR_TRIM_PAD_MM = 0.5
+# Field confidence is capped at the weakest character's confidence plus this: Tesseract's word
+# confidence is monotone but not calibrated, its minimum symbol confidence separates right from
+# wrong better (PITFALLS). Set on the bench corpus (see bench/scan.py's calibration table).
+SYMBOL_CONF_MARGIN = 0.0

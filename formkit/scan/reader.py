@@ -7,13 +7,13 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from formkit import fields as kinds
 from formkit import thresholds as T
 from formkit.errors import LayoutError
 from formkit.geometry import Rect
@@ -21,7 +21,8 @@ from formkit.ident import PREFIX, FormIdentity, parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
-from formkit.scan import ocr, qr, register, ticks
+from formkit.scan import ocr, qr, register, ticks, verify
+from formkit.scan.context import ReadContext
 from formkit.scan.register import Registration
 
 
@@ -39,20 +40,6 @@ def _png(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
-
-
-_PLAUSIBLE = {
-    "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
-    "phone": re.compile(r"^\+?[0-9][0-9 ()/.-]{4,}[0-9]$"),
-    "date": re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})$"),
-    "name": re.compile(r"^[^\W\d_][^\d_|\[\]{}<>@#$%^*=~\\]*$"),
-}
-
-
-def plausible(spec: FieldSpec, value: str) -> bool:
-    """Syntax check by the field's kind (e-mail, phone, date, name); other kinds always pass."""
-    rx = _PLAUSIBLE.get(spec.kind)
-    return True if rx is None or not value else bool(rx.match(value))
 
 
 def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
@@ -81,8 +68,11 @@ def _identity_layout(ident: FormIdentity, registry: LayoutRegistry) -> FormLayou
     return layout
 
 
-def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, full: bool = False) -> Analysis:
-    """Read a page; *full* also keeps the whole registered page (for the debug view)."""
+def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, full: bool = False,
+                 context: ReadContext | None = None, levers: ocr.Levers = ocr.ALL) -> Analysis:
+    """Read a page; *full* also keeps the whole registered page (for the debug view). *context*
+    (mailing list, event) lets prefilled values be verified and free text be read with the
+    campaign's vocabulary."""
     grey = np.asarray(image.convert("L"))
     dpi_info = image.info.get("dpi") or (grey.shape[1] / (T.ASSUMED_PAGE_WIDTH_MM / 25.4),) * 2
     dpi = float(dpi_info[0])
@@ -135,6 +125,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
+    printed = context.printed_for(ident.recipient_id) if context and levers.verify else {}
+    words = context.words if context else frozenset()
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
@@ -150,16 +142,32 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
             fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
-        r = ocr.read_zone(ink, flat, px, spec.multiline, m)
+        verdict = None
+        if printed.get(spec.name):
+            verdict = verify.compare(ocr.interior(ink, px, m, levers), spec, printed[spec.name], px, m)
+            if verdict.state == "untouched" and trusted:
+                # The packet's own value, unchanged on the page: confirmed, not read.
+                texts[spec.name] = verdict.value
+                fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
+                                                 printed="untouched")
+                continue
+        r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
+                          bilevel=page.bilevel, levers=levers)
         conf = r.confidence
-        if r.text and not plausible(spec, r.text):
+        if levers.symbol_confidence and r.text:
+            conf = min(conf, r.symbol_min + T.SYMBOL_CONF_MARGIN)
+        if r.text and not kinds.plausible(spec.kind, r.text):
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
             conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
+        changed = verdict is not None and verdict.state == "changed"
+        if changed:
+            conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
-        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop)
+        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
+                                         printed="changed" if changed else None)
 
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
@@ -169,6 +177,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
     return Analysis(reading, reg, registered, texts)
 
 
-def read_page(image: Image.Image, page_no: int, registry: LayoutRegistry) -> PageReading | NotAForm:
+def read_page(image: Image.Image, page_no: int, registry: LayoutRegistry, context: ReadContext | None = None,
+              levers: ocr.Levers = ocr.ALL) -> PageReading | NotAForm:
     """Read one page image (any orientation) into a PageReading, or say why it is no sheet of ours."""
-    return analyse_page(image, page_no, registry).result
+    return analyse_page(image, page_no, registry, context=context, levers=levers).result

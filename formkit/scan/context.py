@@ -1,0 +1,70 @@
+"""What the scan reader knows about a campaign beyond the layout: the mailing list and event.
+
+- ``printed``: per recipient id, what the packet printed into the sheet
+  (:meth:`formkit.recipients.Recipient.prefill_values`, the packets' own source), for
+  :mod:`formkit.scan.verify`;
+- ``words``: the campaign's vocabulary (names, institutions, functions, streets, places of the
+  mailing list and the event's meetings) for Tesseract's user words and cautious snapping;
+- ``emails``: per recipient id, the address on the list. An e-mail address read from a sheet is
+  compared with the address of the recipient in the sheet's QR only, never with other people's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from formkit.layout.event import Event
+    from formkit.recipients import Recipient
+
+# A word of the vocabulary: letters (any script), inner hyphens/apostrophes/dots ("e.V.", "Str.").
+_WORD = re.compile(r"[^\W\d_](?:[\w.'’-]*[^\W_])?\.?")
+
+
+def words_of(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if len(w) >= 2]
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    printed: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
+    emails: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, recipients: Sequence[Recipient], events: Iterable[Event] = ()) -> ReadContext:
+        words: set[str] = set()
+        for r in recipients:
+            for part in (r.title, r.first_name, r.last_name, r.institution, r.function, r.street, r.city):
+                words.update(words_of(part))
+        for ev in events:
+            for m in ev.meetings:
+                for part in (m.city, m.region, m.venue, m.street):
+                    words.update(words_of(part))
+        return cls(printed={r.id: r.prefill_values() for r in recipients},
+                   words=frozenset(words),
+                   emails={r.id: r.email for r in recipients if r.email})
+
+    def printed_for(self, recipient_id: str | None) -> Mapping[str, str]:
+        return self.printed.get(recipient_id or "", {})
+
+
+@lru_cache(maxsize=4)
+def load(recipients_csv: Path, layouts: Path | None = None) -> ReadContext:
+    """The context of a parse run: the mailing list given with ``--recipients`` and the events
+    of the layouts (cached: worker processes build it once)."""
+    from formkit.layout.loader import LayoutRegistry
+    from formkit.recipients import read_recipients
+
+    recipients, _ = read_recipients(recipients_csv)
+    events = []
+    registry = LayoutRegistry(layouts) if layouts else LayoutRegistry()
+    for ld in registry.forms():
+        if ld.event is not None and ld.event not in events:
+            events.append(ld.event)
+    return ReadContext.build(recipients, events)
