@@ -35,6 +35,9 @@ class FieldReading:
     # (formkit.scan.verify): "untouched" (value = the printed one), "changed" (ink added: the
     # value is what OCR read and a person must look), None (nothing printed, or not compared).
     printed: PrintedState | None = None
+    # A word of the value is the campaign vocabulary's proposal for what OCR read unsure, not a
+    # reading: the field goes to a person and is never confirmed by the mailing list.
+    snapped: bool = False
 
 
 @dataclass(frozen=True)

@@ -200,10 +200,11 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # A value read with low confidence that is letter for letter what the packet printed for
         # this recipient (id from the QR) is confirmed by an independent source: OCR does not
         # produce the exact expected string by chance. Not when the scan reader saw ink added to
-        # the printed value (formkit.scan.verify): a changed value is a person's to read.
+        # the printed value (formkit.scan.verify) or snapped a word to the vocabulary: then the
+        # string is no independent reading, and a person reads it.
         printed = ctx.matcher.prefill(reading.identity.recipient_id)
         low = [n for n in low
-               if not printed.get(n) or reading.fields[n].printed == "changed"
+               if not printed.get(n) or reading.fields[n].printed == "changed" or reading.fields[n].snapped
                or values.get(n) != collapse(printed[n], form.field(n).multiline)]
     changed = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "changed"]
     if changed:

@@ -184,6 +184,8 @@ VERIFY_EXTRA_MM2 = 0.4
 # ink missing on the page.
 VERIFY_MIN_MATCH = 0.7
 VERIFY_MAX_MISSING = 0.15
+# ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
+VERIFY_PART_LOST = 0.5
 # Confidence of a value verified as untouched: a comparison with the known value, not a reading.
 VERIFIED_CONFIDENCE = 0.99
 # Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.
@@ -201,3 +203,20 @@ OCR_TRIM_PAD_MM = 0.5
 # confidence is monotone but not calibrated, its minimum symbol confidence separates right from
 # wrong better (PITFALLS). Set on the bench corpus (see bench/scan.py's calibration table).
 SYMBOL_CONF_MARGIN = 0.0
+# Snapping a word to the campaign's vocabulary (formkit.scan.context.snap_word): words of at least
+# SNAP_MIN_LETTERS letters, distance 1 (2 from SNAP_LONG_LETTERS letters), only when OCR was unsure
+# of a character (symbol confidence below SNAP_MAX_SYMBOL_CONF, 0..100); a snapped field's
+# confidence is capped at SNAPPED_CONFIDENCE, below OCR_OK: a proposal for a person, not a reading.
+SNAP_MIN_LETTERS = 4
+SNAP_LONG_LETTERS = 9
+SNAP_MAX_SYMBOL_CONF = 90.0
+SNAPPED_CONFIDENCE = 0.6
+# Agreement of OCR with a value the ink comparison found untouched (formkit.scan.verify.agrees):
+# at most AGREE_MAX_EDITS differences, each at a character OCR read with less than
+# AGREE_SURE_SYMBOL_CONF (0..100). Tesseract's symbol confidences are 99-100 for most characters,
+# right or wrong: a substituted letter (ö for ü, a for ä) came at 99-100, a spurious "&" at 91. The ink tolerance cannot tell "ü" from "ö": a stranger's
+# "Möller" printed on a member's sheet made out for "Müller" was "untouched" by ink alone.
+# Ink and a sure OCR disagreeing: capped at AGREE_CONFLICT_CONFIDENCE, a person looks.
+AGREE_MAX_EDITS = 3
+AGREE_SURE_SYMBOL_CONF = 95.0
+AGREE_CONFLICT_CONFIDENCE = 0.5

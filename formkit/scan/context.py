@@ -68,3 +68,30 @@ def load(recipients_csv: Path, layouts: Path | None = None) -> ReadContext:
         if ld.event is not None and ld.event not in events:
             events.append(ld.event)
     return ReadContext.build(recipients, events)
+
+
+_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$")
+
+
+def snap_word(word: str, vocabulary: frozenset[str], unsure: bool) -> str:
+    """*word* or the one vocabulary word it was meant to be.
+
+    Cautious: only a word OCR itself was unsure of (*unsure*: a character below
+    SNAP_MAX_SYMBOL_CONF), of at least SNAP_MIN_LETTERS letters, not in the vocabulary, with
+    exactly one vocabulary word within edit distance 1 (2 from SNAP_LONG_LETTERS letters). A
+    stranger's name read cleanly is never replaced by a list member's, and a snapped field is
+    capped below OCR_OK by the reader: a person sees the crop beside the proposal.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from formkit import thresholds as T
+
+    lead, core, tail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    if not unsure or len(core) < T.SNAP_MIN_LETTERS or core in vocabulary or not vocabulary:
+        return word
+    limit = 2 if len(core) >= T.SNAP_LONG_LETTERS else 1
+    near = process.extract(core, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
+    if len(near) != 1:
+        return word
+    return f"{lead}{near[0][0]}{tail}"

@@ -84,10 +84,11 @@ class Levers:
     user_words: bool = True  # the campaign's vocabulary as Tesseract user words
     verify: bool = True  # prefilled values compared with the print (formkit.scan.verify)
     symbol_confidence: bool = True  # field confidence from symbol confidences
+    snap: bool = True  # an unsure word snapped to the only vocabulary word near it
 
 
 ALL = Levers()
-BASELINE = Levers(False, False, False, False, False, False)
+BASELINE = Levers(False, False, False, False, False, False, False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class OcrResult:
     ink: float  # ink ratio of the cleaned zone
     crop: np.ndarray  # the cleaned crop that was read (uint8, white paper)
     symbol_min: float = 1.0  # the least sure character (0..1)
+    snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
+    symbols: tuple[tuple[str, float], ...] = ()  # every character Tesseract read, with its confidence (0..100)
 
 
 def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -236,6 +239,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         it = api.GetIterator()
         sym, word_level, line_level = tesserocr.RIL.SYMBOL, tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
         cur: list[tuple[str, float, float]] = []
+        symbols: list[tuple[str, float]] = []
         text, wconf, smin = "", 0.0, 100.0
         if it is not None:
             while True:
@@ -253,7 +257,9 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
                     ch = ""
                 if ch:
                     text += ch
-                    smin = min(smin, it.Confidence(sym))
+                    sc = it.Confidence(sym)
+                    smin = min(smin, sc)
+                    symbols.append((ch, sc))
                 if not it.Next(sym):
                     break
         if text:
@@ -261,6 +267,15 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         if cur:
             lines.append(cur)
     lines2 = [[(_fix_capital_i(w.strip()), c, sc) for w, c, sc in ws] for ws in _drop_junk(lines)]
+    snapped = False
+    if vocab and levers.snap:
+        from formkit.scan.context import snap_word
+
+        for ws in lines2:
+            for j, (w, c, sc) in enumerate(ws):
+                new = snap_word(w, vocab, sc < T.SNAP_MAX_SYMBOL_CONF)
+                if new != w:
+                    ws[j], snapped = (new, c, sc), True
     sep = "\n" if multiline else " "
     value = sep.join(" ".join(w for w, _, _ in ws) for ws in lines2)
     if levers.kind_rules:
@@ -269,4 +284,4 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     syms = [sc for ws in lines2 for _, _, sc in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
-    return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0)
+    return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0, snapped, tuple(symbols))

@@ -143,16 +143,17 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
         verdict = None
+        r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
+                          bilevel=page.bilevel, levers=levers)
         if printed.get(spec.name):
             verdict = verify.compare(ocr.interior(ink, px, m, levers), spec, printed[spec.name], px, m)
-            if verdict.state == "untouched" and trusted:
-                # The packet's own value, unchanged on the page: confirmed, not read.
+            if verdict.state == "untouched" and trusted and verify.agrees(verdict.value, r.symbols):
+                # The packet's own value, unchanged on the page and not contradicted by OCR:
+                # confirmed, not read.
                 texts[spec.name] = verdict.value
                 fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
                                                  printed="untouched")
                 continue
-        r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers)
         conf = r.confidence
         if levers.symbol_confidence and r.text:
             conf = min(conf, r.symbol_min + T.SYMBOL_CONF_MARGIN)
@@ -160,14 +161,18 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
             conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
+        if r.snapped:
+            conf = min(conf, T.SNAPPED_CONFIDENCE)
         changed = verdict is not None and verdict.state == "changed"
+        if verdict is not None and verdict.state == "untouched":
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR surely says other
         if changed:
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
-                                         printed="changed" if changed else None)
+                                         printed="changed" if changed else None, snapped=r.snapped)
 
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)

@@ -7,13 +7,14 @@ rendered the way the packet drew it (:func:`formkit.render.form.prepared_value` 
 is found in the zone by template matching within a few millimetres (viewers that regenerate a
 text field's appearance place it a little differently from the print copy), then:
 
-- ink in the box that the printed lines do not explain (a correction, a strike-through, an
-  added letter) makes the field ``changed``: it is read by OCR and goes to a person, never
-  with the printed value;
-- printed lines found, nothing added and (almost) nothing missing: ``untouched``, the value is
-  the printed one with high confidence, whatever OCR would make of it;
-- anything else (a line not found: another font, a value replaced in a viewer): ``unclear``,
-  the field is read by OCR as if nothing had been printed.
+- printed lines found, (almost) nothing of them missing and nothing added: ``untouched``, the
+  value is the printed one with high confidence, whatever OCR would make of it;
+- printed lines found and ink the printed lines do not explain (a correction, a strike-through,
+  an added letter): ``changed``, the field is read by OCR and goes to a person, never with the
+  printed value;
+- anything else (a line not found: the value replaced in a viewer before printing, a sheet
+  typed by another program, another font): ``unclear``, the field is read by OCR as if
+  nothing had been printed.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
         # Cosine similarity of template and window, computed by hand: OpenCV's normed modes divide
         # by a window's near-zero variance on blank paper and report spurious peaks there.
         energy = cv2.matchTemplate(win * win, np.ones_like(t), cv2.TM_CCORR)
-        norm = np.sqrt(np.maximum(energy, 0.0) * float((t * t).sum())) + 1e-3
-        res = cv2.matchTemplate(win, t, cv2.TM_CCORR) / norm
+        t_energy = float((t * t).sum())
+        res = cv2.matchTemplate(win, t, cv2.TM_CCORR) / (np.sqrt(np.maximum(energy, 0.0) * t_energy) + 1e-3)
+        res[energy < 0.25 * t_energy] = 0.0  # (nearly) blank paper there: no match, whatever the ratio
         _, best, _, (bx, by) = cv2.minMaxLoc(res)
         worst = min(worst, float(best))
         region = placed[y0 + by:y0 + by + th, x0 + bx:x0 + bx + tw]
@@ -121,11 +123,50 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     big = stats[1:, cv2.CC_STAT_AREA] >= T.VERIFY_EXTRA_BLOB_MM2 * px * px
     extra_mm2 = float(stats[1:, cv2.CC_STAT_AREA][big].sum()) / (px * px)
     found = cv2.dilate(ink, kernel)
-    missing = float(((placed > 0) & (found == 0)).sum()) / max(1, int(placed.sum()))
-    if extra_mm2 > T.VERIFY_EXTRA_MM2:
-        state: State = "changed"
-    elif worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
-        state = "untouched"
-    else:
-        state = "unclear"
+    lost = (placed > 0) & (found == 0)
+    missing = float(lost.sum()) / max(1, int(placed.sum()))
+    # Per printed glyph part too: an umlaut's dots are 2 % of a name's ink, but "Muller" is not
+    # "Müller". A part mostly not on the page makes the value another one.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(placed, connectivity=8)
+    if n > 1:
+        lost_per = np.bincount(labels.ravel(), weights=lost.ravel(), minlength=n)[1:]
+        area = stats[1:, cv2.CC_STAT_AREA]
+        if (lost_per > T.VERIFY_PART_LOST * np.maximum(area, 1)).any():
+            missing = max(missing, 1.0)
+    state: State = "unclear"
+    if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
+        # The printed value is on the page: with anything added it was changed by hand.
+        state = "changed" if extra_mm2 > T.VERIFY_EXTRA_MM2 else "untouched"
     return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3))
+
+
+def agrees(printed: str, symbols: tuple[tuple[str, float], ...]) -> bool:
+    """Whether OCR's reading of a zone the ink comparison found untouched is consistent with the
+    printed value: every character where the two differ was one OCR itself was unsure of. A
+    letter the ink tolerance cannot tell apart (ü for ö) is what OCR reads surely."""
+    from rapidfuzz.distance import Levenshtein
+
+    got = "".join(c for c, _ in symbols if not c.isspace())
+    want = "".join(printed.split())
+    if got == want:
+        return True
+    ops = Levenshtein.editops(got, want)
+    if len(ops) > T.AGREE_MAX_EDITS:
+        return False
+    for op in ops:
+        # An insertion (OCR missed a letter) involves the characters on both sides of the gap.
+        at = [op.src_pos] if op.tag != "insert" else [op.src_pos - 1, op.src_pos]
+        if any(0 <= k < len(symbols) and _conf_at(symbols, k) >= T.AGREE_SURE_SYMBOL_CONF for k in at):
+            return False
+    return True
+
+
+def _conf_at(symbols: tuple[tuple[str, float], ...], k: int) -> float:
+    """Confidence of the k-th non-space character."""
+    i = -1
+    for c, conf in symbols:
+        if not c.isspace():
+            i += 1
+            if i == k:
+                return conf
+    return 0.0
