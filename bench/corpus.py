@@ -64,7 +64,7 @@ STREETS = ["Straße der Einheit", "Lindenstraße", "Am Mühlgraben", "Goethestra
 # pool disjoint from the members', so that the campaign's vocabulary cannot help them.
 S_FIRST = ["Görkem", "Wiebke", "Malte", "Solveig", "Thoralf", "Henrike", "Ingolf", "Roswitha", "Detlef",
            "Almuth", "Björna", "Eckehard", "Gesine", "Hartwig", "Jördis", "Kunibert", "Liesel", "Notburga",
-           "Ottokar", "Rosmarie", "Sigrun", "Torsten", "Waltraud", "Žaneta"]
+           "Ottokar", "Rosmarie", "Sigrun", "Torsten", "Waltraud", "Zdenka"]
 S_LAST = ["Fröhlich", "Käßner", "Drößler", "Übelacker", "Rößiger", "Grünewald", "Pätzold", "Hübsch",
           "Schwäbe", "Knöfel", "Bräutigam", "Mößner", "Trübenbach", "Lößnitzer", "Wächtler", "Zschäck",
           "Gräfenhain", "Ströbel", "Hähnel", "Kießling", "Nöbel", "Fläschner"]
@@ -120,8 +120,8 @@ class Sample:
 # --- values --------------------------------------------------------------------------------
 
 
-_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ž": "z",
-                        "Ž": "z", " ": "", "-": ""})
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue",
+                        " ": "", "-": ""})
 
 
 def person(rng: random.Random, rid: str, pool: Pool = MEMBERS) -> Recipient:

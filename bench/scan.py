@@ -24,7 +24,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 from bench import corpus as C  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
 from formkit.readings import NotAForm, PageReading  # noqa: E402
+from formkit.recipients import Recipient  # noqa: E402
 from formkit.records import Context, Matcher, Provenance, assemble  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
@@ -91,7 +92,10 @@ def _who(s: C.Sample) -> str:
 def run() -> None:
     t0 = time.perf_counter()
     samples, members = C.campaign_corpus(seed=SEED, **SIZES)
-    gen_s = time.perf_counter() - t0
+    evaluate(samples, members, time.perf_counter() - t0)
+
+
+def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0.0) -> None:
     strangers = sum(1 for s in samples if s.member is False)
     returners = sum(1 for s in samples if s.member is not None and not s.packet)
     print(f"Korpus: {len(samples)} Dateien (Seed {SEED}) in {gen_s:.0f} s erzeugt; "
@@ -113,6 +117,7 @@ def run() -> None:
     ok_wrong: dict[str, list[str]] = defaultdict(list)
     fine_exact: list[bool] = []
     fine_venue: list[bool] = []
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
 
     # Warm up: the first call loads Tesseract's models (~0.3 s each), not a page's cost.
     warm = samples[0].write(tmp)
@@ -174,6 +179,11 @@ def run() -> None:
             rec = assemble(r, Provenance(path.name, "0" * 64, s.sheet_page, "ocr"),
                            Context(form=form, matcher=matcher))
             tally.add(pipe, "person", who, rec.status != "ok")
+            if s.kind == "fax-fine":
+                for reason in filter(None, rec.reason.split("; ")):
+                    head, _, tail = reason.partition(": ")
+                    for part in (tail.split(", ") if head == "unsicher gelesen" else [""]):
+                        reasons[pipe][f"{head}: {part}" if part else head[:60]] += 1
             if rec.status == "ok":
                 wrong = [k for k in ("name", "institution") if _norm(rec.values.get(k, "")) != _norm(s.truth[k])]
                 if rec.values.get("venue", "") != "|".join(form.field(v).value or v for v in C.VENUES
@@ -189,6 +199,9 @@ def run() -> None:
     tally.table("review", "Anteil Textfelder zur Prüfung (Konfidenz < OCR_OK):")
     tally.table("person", "Datensätze, die ein Mensch ansehen muss (Ziel: Fax fein ≤ 25 %, normal ≤ 60 %, "
                           "Paket nur Kreuz 0 %, Paket geändert 100 %):")
+    for pipe in PIPELINES:
+        top = ", ".join(f"{r} {n}" for r, n in reasons[pipe].most_common(8))
+        print(f"  Gründe Fax fein ({pipe}): {top}")
     for pipe in PIPELINES:
         n, d = cer[pipe]
         print(f"\nHandschrift ({pipe}): Zeichenfehlerrate Name+Institution {100.0 * n / max(1, d):.1f} %")

@@ -105,3 +105,33 @@ def test_untouched_normal_mode_fax(tmp_path: Path, registry: LayoutRegistry) -> 
     r = _read(fax(pdf, tmp_path / "fax.tif", mode="normal"), registry)
     assert all(r.fields[k].printed == "untouched" for k in PREFILLED), {k: r.fields[k] for k in PREFILLED}
     assert _record(r, registry).status == "ok"
+
+
+@pytest.mark.slow
+def test_parse_with_the_mailing_list_confirms_an_untouched_packet(tmp_path: Path, registry: LayoutRegistry) -> None:
+    """Through the CLI and two worker processes: --recipients reaches the scan reader."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+    from formkit.recipients import read_recipients
+    from tests.conftest import ROOT
+
+    listing = ROOT / "samples" / "recipients.csv"
+    who = read_recipients(listing)[0][0]
+    faxes = tmp_path / "faxe"
+    faxes.mkdir()
+    fax(Pen(_form(registry)).tick("venue_gotha").onto(sheet(registry, who, fillable=True)), faxes / "a.tif")
+    changed = Pen(_form(registry)).tick("venue_gotha").append("name", who.prefill_values()["name"], " jun.")
+    fax(changed.onto(sheet(registry, who, fillable=False)), faxes / "b.tif")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["parse", str(faxes), "--db", str(tmp_path / "db.sqlite"), "--csv", str(out),
+                                    "--recipients", str(listing), "--workers", "2",
+                                    "--layouts", str(ROOT / "layouts")])
+    assert res.exit_code == 0, res.output
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["a.tif"]["status"] == "ok", rows["a.tif"]["reason"]
+    assert rows["a.tif"]["name"] == who.prefill_values()["name"]
+    assert rows["b.tif"]["status"] == "review"
+    assert "Vordruck von Hand geändert: name" in rows["b.tif"]["reason"]

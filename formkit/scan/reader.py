@@ -48,6 +48,18 @@ def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
     return _png(np.ascontiguousarray(grey[y0:int(r.y2 * px), x0:int(r.x2 * px)]))
 
 
+# Typographic punctuation Tesseract writes for plain signs; everything else must be Latin-1.
+_TYPOGRAPHIC = str.maketrans("", "", "„“”‚‘’–—…€")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.translate(_TYPOGRAPHIC).encode("latin-1")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _faint_ink(flat: np.ndarray, box: Rect, margin: float, px: float) -> float:
     """Share of the box's inner area darker than FAINT_INK_LEVEL of the paper: light pencil or a
     pale scan that the ink threshold misses must not make a field "certainly empty"."""
@@ -158,6 +170,10 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
         if levers.symbol_confidence and r.text:
             conf = min(conf, r.symbol_min + T.SYMBOL_CONF_MARGIN)
         if r.text and not kinds.plausible(spec.kind, r.text):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        if not _latin1(r.text):
+            # The sheet's fields hold Latin-1; a letter beyond it is the model's guess at noise
+            # ("Harıs-Peter" for "Hans-Peter" came at 0.92).
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
             conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
