@@ -212,11 +212,12 @@ SNAP_LONG_LETTERS = 9
 SNAP_MAX_SYMBOL_CONF = 90.0
 SNAPPED_CONFIDENCE = 0.6
 # Agreement of OCR with a value the ink comparison found untouched (formkit.scan.verify.agrees):
-# at most AGREE_MAX_EDITS differences, each at a character OCR read with less than
-# AGREE_SURE_SYMBOL_CONF (0..100). Tesseract's symbol confidences are 99-100 for most characters,
-# right or wrong: a substituted letter (ö for ü, a for ä) came at 99-100, a spurious "&" at 91. The ink tolerance cannot tell "ü" from "ö": a stranger's
-# "Möller" printed on a member's sheet made out for "Müller" was "untouched" by ink alone.
-# Ink and a sure OCR disagreeing: capped at AGREE_CONFLICT_CONFIDENCE, a person looks.
-AGREE_MAX_EDITS = 3
-AGREE_SURE_SYMBOL_CONF = 95.0
+# where OCR reads other text, OCR's text may explain the ink better than the printed value by less
+# than this (cosine similarity, 0..1), else the value is not the printed one. Measured: OCR
+# misreads of untouched print ("sonrieberg" for "sonneberg", "‚Iugendamt") fit 0.0001-0.0014
+# better than the print (rn/n look alike: that is why OCR confuses them); a different letter
+# ("Möller" printed where the list says "Müller", "moeller" for "mueller") 0.005-0.009 better.
+# Tesseract's symbol confidences did not separate the two (misreads 96-99, real letters 99-100).
+# Ink and OCR disagreeing: capped at AGREE_CONFLICT_CONFIDENCE, a person looks.
+AGREE_FIT_MARGIN = -0.002
 AGREE_CONFLICT_CONFIDENCE = 0.5

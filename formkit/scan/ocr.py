@@ -99,7 +99,6 @@ class OcrResult:
     crop: np.ndarray  # the cleaned crop that was read (uint8, white paper)
     symbol_min: float = 1.0  # the least sure character (0..1)
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
-    symbols: tuple[tuple[str, float], ...] = ()  # every character Tesseract read, with its confidence (0..100)
 
 
 def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -112,10 +111,15 @@ def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.where(lines > 0, 0, ink).astype(np.uint8)
 
 
-def clean_zone(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
+def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False) -> np.ndarray:
     """A registered zone (its box plus a margin, so the border lies fully inside) without the box
     lines and without noise: ink is kept only in word-sized clusters (letters grouped by a small
-    dilation), so fax specks and the stubs of a removed line go, i-dots and umlauts stay."""
+    dilation), so fax specks and the stubs of a removed line go, i-dots and umlauts stay.
+
+    *drop_low*: groups lower than LOW_GROUP_MM are what line removal leaves of a border (a stub,
+    a dotted remainder) and go too, unless they stand next to a letter-high group: a comma, a
+    full stop or a hyphen belong to the word beside them (normal-mode faxes: NI exact +10
+    points, issue 11)."""
     z = remove_lines(np.ascontiguousarray(ink), px_per_mm)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8)
     specks = stats[:, cv2.CC_STAT_AREA] < T.SPECK_MM2 * px_per_mm * px_per_mm
@@ -131,41 +135,27 @@ def clean_zone(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     mass = np.bincount(labels.ravel(), weights=z.ravel(), minlength=n)
     keep = mass >= T.MIN_WORD_INK_MM2 * px_per_mm * px_per_mm
     keep[0] = False
-    return (z & keep[labels].astype(np.uint8)).astype(np.uint8)
-
-
-def drop_low_groups(z: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """Ink groups lower than LOW_GROUP_MM are what line removal leaves of a border (a stub, a
-    dotted remainder), unless they stand next to a letter-high group: a comma, a full stop or a
-    hyphen belong to the word beside them (normal-mode faxes: NI exact +10 points, issue 11)."""
-    kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
-    ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
-    grown = cv2.dilate(z, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
-    if n <= 1:
-        return z
-    tall = stats[:, cv2.CC_STAT_HEIGHT] - (ky - 1) >= T.LOW_GROUP_MM * px_per_mm
-    tall[0] = False
-    if tall.all() or not tall[1:].any():
-        return z if tall[1:].any() else np.zeros_like(z)
-    near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
-    beside = cv2.dilate(tall[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
-    touching = np.bincount(labels.ravel(), weights=beside.ravel(), minlength=n) > 0
-    keep = tall | touching
-    keep[0] = False
+    if drop_low:
+        tall = keep & (stats[:, cv2.CC_STAT_HEIGHT] - (ky - 1) >= T.LOW_GROUP_MM * px_per_mm)
+        low = keep & ~tall
+        if low.any():
+            near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
+            beside = cv2.dilate(tall[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
+            touching = np.bincount(labels.ravel(), weights=beside.ravel(), minlength=n) > 0
+            keep = tall | (low & touching)
     return (z & keep[labels].astype(np.uint8)).astype(np.uint8)
 
 
 def interior(ink: np.ndarray, px_per_mm: float, margin_mm: float, levers: Levers = ALL) -> np.ndarray:
     """The cleaned ink inside the printed box of a zone cut *margin_mm* beyond it: only what
     lies inside counts, stubs of the border and specks outside it do not."""
-    z = clean_zone(ink, px_per_mm)
+    z = clean_zone(ink, px_per_mm, drop_low=levers.drop_low)
     k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
     z[:k, :] = 0
     z[-k:, :] = 0
     z[:, :k] = 0
     z[:, -k:] = 0
-    return drop_low_groups(z, px_per_mm) if levers.drop_low else z
+    return z
 
 
 _JUNK = set("|.,_'’‘`\"-:;!¦[]()")
@@ -197,12 +187,13 @@ def _fix_capital_i(word: str) -> str:
 
 def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float,
               kind: str = "text", words: frozenset[str] = frozenset(), bilevel: bool = True,
-              levers: Levers = ALL) -> OcrResult:
+              levers: Levers = ALL, inner: np.ndarray | None = None) -> OcrResult:
     """OCR one registered zone (ink mask 1 = ink, and the registered grey it came from) that extends
     *margin_mm* beyond the printed box. *kind* chooses whitelist and clean-up (formkit.fields),
-    *words* is the campaign's vocabulary (user words, for kinds that take one)."""
+    *words* is the campaign's vocabulary (user words, for kinds that take one); *inner* is the
+    zone's :func:`interior` when the caller has it already."""
     rules = fields.rules(kind)
-    z = interior(ink, px_per_mm, margin_mm, levers)
+    z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner.copy()
     ratio = float(z.mean()) if z.size else 0.0
     k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
     if not bilevel and levers.grey_interior:
@@ -239,7 +230,6 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         it = api.GetIterator()
         sym, word_level, line_level = tesserocr.RIL.SYMBOL, tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
         cur: list[tuple[str, float, float]] = []
-        symbols: list[tuple[str, float]] = []
         text, wconf, smin = "", 0.0, 100.0
         if it is not None:
             while True:
@@ -257,9 +247,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
                     ch = ""
                 if ch:
                     text += ch
-                    sc = it.Confidence(sym)
-                    smin = min(smin, sc)
-                    symbols.append((ch, sc))
+                    smin = min(smin, it.Confidence(sym))
                 if not it.Next(sym):
                     break
         if text:
@@ -284,4 +272,4 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     syms = [sc for ws in lines2 for _, _, sc in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
-    return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0, snapped, tuple(symbols))
+    return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0, snapped)

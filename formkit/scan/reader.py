@@ -155,11 +155,13 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
         verdict = None
+        inner = ocr.interior(ink, px, m, levers)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers)
+                          bilevel=page.bilevel, levers=levers, inner=inner)
         if printed.get(spec.name):
-            verdict = verify.compare(ocr.interior(ink, px, m, levers), spec, printed[spec.name], px, m)
-            if verdict.state == "untouched" and trusted and verify.agrees(verdict.value, r.symbols):
+            verdict = verify.compare(inner, spec, printed[spec.name], px, m)
+            if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
+                                                                          px, m):
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
                 # confirmed, not read.
                 texts[spec.name] = verdict.value

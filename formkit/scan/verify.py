@@ -140,33 +140,42 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3))
 
 
-def agrees(printed: str, symbols: tuple[tuple[str, float], ...]) -> bool:
-    """Whether OCR's reading of a zone the ink comparison found untouched is consistent with the
-    printed value: every character where the two differ was one OCR itself was unsure of. A
-    letter the ink tolerance cannot tell apart (ü for ö) is what OCR reads surely."""
-    from rapidfuzz.distance import Levenshtein
+def _fit(ink: np.ndarray, spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> float:
+    """How well *value*, drawn as the print copy draws it and each line placed where it matches
+    best, explains the zone's ink: cosine similarity of the blurred images (0..1)."""
+    h, w = ink.shape
+    sx, sy = int(T.VERIFY_SHIFT_X_MM * px), int(T.VERIFY_SHIFT_Y_MM * px)
+    obs = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
+    placed = np.zeros((h, w), np.float32)
+    for tmpl, x, y in _expected(spec, value, size, px, margin_mm):
+        th, tw = tmpl.shape
+        x0, y0 = max(0, x - sx), max(0, y - sy)
+        x1, y1 = min(w, x + tw + sx), min(h, y + th + sy)
+        if x1 - x0 < tw or y1 - y0 < th:
+            return 0.0
+        t = cv2.GaussianBlur(tmpl.astype(np.float32), (0, 0), 1.0)
+        res = cv2.matchTemplate(obs[y0:y1, x0:x1], t, cv2.TM_CCORR)
+        _, _, _, (bx, by) = cv2.minMaxLoc(res)
+        region = placed[y0 + by:y0 + by + th, x0 + bx:x0 + bx + tw]
+        np.maximum(region, t, out=region)
+    den = float(np.sqrt((obs * obs).sum() * (placed * placed).sum()))
+    return float((obs * placed).sum()) / den if den > 0 else 0.0
 
-    got = "".join(c for c, _ in symbols if not c.isspace())
-    want = "".join(printed.split())
+
+def agrees(ink: np.ndarray, spec: FieldSpec, printed: str, ocr_text: str, px: float, margin_mm: float) -> bool:
+    """Whether OCR's reading of a zone the ink comparison found untouched is consistent with the
+    printed value. Where they differ, both are drawn as the print copy draws text and the one that
+    explains the ink better wins: a misread (OCR's "sonrieberg" for the printed "sonneberg") fits
+    the ink worse than the print; a letter the ink tolerance cannot tell apart (a stranger's
+    "Möller" on a sheet made out for "Müller") fits it better than the print, and then the value
+    is not the printed one."""
+    value, size, _ = prepared_value(spec, printed)
+    got = "\n".join(" ".join(line.split()) for line in ocr_text.splitlines() if line.strip())
+    want = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
     if got == want:
         return True
-    ops = Levenshtein.editops(got, want)
-    if len(ops) > T.AGREE_MAX_EDITS:
-        return False
-    for op in ops:
-        # An insertion (OCR missed a letter) involves the characters on both sides of the gap.
-        at = [op.src_pos] if op.tag != "insert" else [op.src_pos - 1, op.src_pos]
-        if any(0 <= k < len(symbols) and _conf_at(symbols, k) >= T.AGREE_SURE_SYMBOL_CONF for k in at):
-            return False
-    return True
-
-
-def _conf_at(symbols: tuple[tuple[str, float], ...], k: int) -> float:
-    """Confidence of the k-th non-space character."""
-    i = -1
-    for c, conf in symbols:
-        if not c.isspace():
-            i += 1
-            if i == k:
-                return conf
-    return 0.0
+    if not got:
+        return True  # nothing read against printed ink found whole: the print stands
+    theirs = _fit(ink, spec, got.replace("\n", "\n" if spec.multiline else " "), size, px, margin_mm)
+    ours = _fit(ink, spec, want, size, px, margin_mm)
+    return ours > theirs + T.AGREE_FIT_MARGIN
