@@ -19,6 +19,7 @@ disjoint pool, so vocabulary gains are not counted twice):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
@@ -118,6 +119,8 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
     fine_exact: list[bool] = []
     fine_venue: list[bool] = []
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    by_kind: dict[str, list[tuple[bool, float]]] = defaultdict(list)
+    dump: list[dict[str, object]] = []  # every typed field of the new reading, for choosing thresholds
 
     # Warm up: the first call loads Tesseract's models (~0.3 s each), not a page's cost.
     warm = samples[0].write(tmp)
@@ -169,6 +172,9 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                     tally.add(pipe, f"exact-{k}", f"{group} {_who(s)}", right)
                     if pipe == "neu":
                         bins[next(j for j in range(len(CONF_BINS) - 1) if f.confidence < CONF_BINS[j + 1])].append(right)
+                        by_kind[k].append((right, f.confidence))
+                        dump.append({"sample": s.name, "group": f"{group} {_who(s)}", "field": k, "right": right,
+                                     "confidence": f.confidence, "value": got, "truth": truth})
                 if typed and f.confidence >= T.OCR_OK and k not in s.changed:
                     confident_total[pipe] += 1
                     if not right:
@@ -218,9 +224,16 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
     for j in range(len(CONF_BINS) - 1):
         xs = bins.get(j, [])
         print(f"  [{CONF_BINS[j]:.2f}, {min(1.0, CONF_BINS[j + 1]):.2f})  {_share(xs)}")
+    print("  je Feld (neu): richtig / unter OCR_OK obwohl richtig / ab OCR_OK falsch")
+    for k, xs in by_kind.items():
+        right = sum(r for r, _ in xs)
+        print(f"    {k:<12} {right}/{len(xs)}   {sum(r and c < T.OCR_OK for r, c in xs)}   "
+              f"{sum((not r) and c >= T.OCR_OK for r, c in xs)}")
     print(f"Seiten ohne Bogen richtig erkannt (Deckblatt, leer, fremd, unlesbar): {_pct(sum(bad_ok), len(bad_ok))}")
     for line in not_found:
         print(f"  nicht gelesen: {line}")
+    if os.environ.get("FK_BENCH_DUMP"):
+        Path(os.environ["FK_BENCH_DUMP"]).write_text(json.dumps(dump, ensure_ascii=False, indent=0), encoding="utf-8")
     meds = {p: statistics.median(v) for p, v in times.items()}
     for pipe, v in times.items():
         print(f"\nZeit pro Seite ({pipe}, Fax fein, Datei öffnen bis PageReading, 1 Kern): Median {meds[pipe]:.3f} s, "
