@@ -131,6 +131,19 @@ def normalise(kind: str, value: str, multiline: bool = False) -> str:
     return v
 
 
+_WORDS = re.compile(r"\w+(?:[-.'@]\w+)*")
+
+
+def same_words(read: str, known: str) -> bool:
+    """Whether a value read is, word for word, a known value: the same words, letter for letter
+    (case aside), in any order, and a comma where the order turned ("Müller, Anna" is "Anna
+    Müller"; "Müller Anna" with its comma lost is not taken as right)."""
+    rw, kw = _WORDS.findall(read), _WORDS.findall(known)
+    if not rw or sorted(w.casefold() for w in rw) != sorted(w.casefold() for w in kw):
+        return False
+    return [w.casefold() for w in rw] == [w.casefold() for w in kw] or "," in read
+
+
 def plausible(kind: str, value: str) -> bool:
     """Syntax check by kind; an empty value passes (emptiness is judged elsewhere)."""
     return not value or rules(kind).check(value)

@@ -221,3 +221,7 @@ SNAPPED_CONFIDENCE = 0.6
 # Ink and OCR disagreeing: capped at AGREE_CONFLICT_CONFIDENCE, a person looks.
 AGREE_FIT_MARGIN = -0.002
 AGREE_CONFLICT_CONFIDENCE = 0.5
+# A value read that is word for word the mailing list's entry for the person in the QR
+# (formkit.fields.same_words) is confirmed at this confidence, above OCR_OK: OCR does not make a
+# person's exact words by chance. Never for snapped values, never against another person's entry.
+LIST_AGREEMENT_CONFIDENCE = 0.97

@@ -61,3 +61,18 @@ def test_normalise() -> None:
     assert fields.normalise("email", " mailto:a@b.de ") == "a@b.de"
     assert fields.normalise("address", " Markt 1 \n\n 99867  Gotha ", multiline=True) == "Markt 1\n99867 Gotha"
     assert fields.normalise("name", "Anna\u00a0 Müller") == "Anna Müller"
+
+
+@pytest.mark.parametrize("read,known,same", [
+    ("Müller, Anna", "Anna Müller", True),
+    ("anna müller", "Anna Müller", True),
+    ("Müller Anna", "Anna Müller", False),  # the comma of the turned order lost: not exactly right
+    ("Möller, Anna", "Anna Müller", False),
+    ("Anna Müller-Lüdenscheidt", "Anna Müller", False),
+    ("Landratsamt Gotha / Jugendamt", "Landratsamt Gotha, Jugendamt", True),
+    ("a.mueller@gotha.de", "a.mueller@gotha.de", True),
+    ("a.mueller@gotha.de", "a.müller@gotha.de", False),
+    ("", "Anna Müller", False),
+])
+def test_same_words(read: str, known: str, same: bool) -> None:
+    assert fields.same_words(read, known) is same

@@ -179,6 +179,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
             conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
+        own = printed.get(spec.name)
+        if own and r.text and not r.snapped and (verdict is None or verdict.state == "unclear") \
+                and kinds.same_words(r.text, own):
+            # Word for word what the list says of the person in the QR (the sheet typed anew, not
+            # the print): an independent source agrees. Other people's entries never count.
+            conf = max(conf, T.LIST_AGREEMENT_CONFIDENCE)
         if r.snapped:
             conf = min(conf, T.SNAPPED_CONFIDENCE)
         changed = verdict is not None and verdict.state == "changed"
