@@ -136,12 +136,21 @@ _WORDS = re.compile(r"\w+(?:[-.'@]\w+)*")
 
 def same_words(read: str, known: str) -> bool:
     """Whether a value read is, word for word, a known value: the same words, letter for letter
-    (case aside), in any order, and a comma where the order turned ("Müller, Anna" is "Anna
-    Müller"; "Müller Anna" with its comma lost is not taken as right)."""
+    (case aside), the same signs between them, in any order with a comma where the order turned
+    ("Müller, Anna" is "Anna Müller"; "Müller Anna" with its comma lost is not taken as right)."""
     rw, kw = _WORDS.findall(read), _WORDS.findall(known)
     if not rw or sorted(w.casefold() for w in rw) != sorted(w.casefold() for w in kw):
         return False
-    return [w.casefold() for w in rw] == [w.casefold() for w in kw] or "," in read
+    # The signs between the words must be the known ones too ("e. V" is not "e. V.", a "/" read
+    # as "," is a misread), but for the comma of a turned order.
+    rp, kp = _signs(read), _signs(known)
+    if [w.casefold() for w in rw] == [w.casefold() for w in kw]:
+        return rp == kp
+    return "," in rp and sorted(rp.replace(",", "", 1)) == sorted(kp)
+
+
+def _signs(value: str) -> str:
+    return "".join(c for c in _WORDS.sub("", value) if not c.isspace())
 
 
 def plausible(kind: str, value: str) -> bool:

@@ -69,7 +69,10 @@ def test_normalise() -> None:
     ("Müller Anna", "Anna Müller", False),  # the comma of the turned order lost: not exactly right
     ("Möller, Anna", "Anna Müller", False),
     ("Anna Müller-Lüdenscheidt", "Anna Müller", False),
-    ("Landratsamt Gotha / Jugendamt", "Landratsamt Gotha, Jugendamt", True),
+    ("Landratsamt Gotha, Jugendamt", "Landratsamt Gotha, Jugendamt", True),
+    ("Landratsamt Gotha / Jugendamt", "Landratsamt Gotha, Jugendamt", False),  # "/" for ",": a misread?
+    ("Diakonie Gotha e. V", "Diakonie Gotha e. V.", False),
+    ("Dr. Müller, Anna", "Dr. Anna Müller", True),
     ("a.mueller@gotha.de", "a.mueller@gotha.de", True),
     ("a.mueller@gotha.de", "a.müller@gotha.de", False),
     ("", "Anna Müller", False),
