@@ -141,8 +141,8 @@ def same_words(read: str, known: str) -> bool:
     rw, kw = _WORDS.findall(read), _WORDS.findall(known)
     if not rw or sorted(w.casefold() for w in rw) != sorted(w.casefold() for w in kw):
         return False
-    # The signs between the words must be the known ones too ("e. V" is not "e. V.", a "/" read
-    # as "," is a misread), but for the comma of a turned order.
+    # The signs between the words must be the known ones too ("e. V" is not "e. V."), but for
+    # the comma of a turned order.
     rp, kp = _signs(read), _signs(known)
     if [w.casefold() for w in rw] == [w.casefold() for w in kw]:
         return rp == kp
@@ -150,7 +150,9 @@ def same_words(read: str, known: str) -> bool:
 
 
 def _signs(value: str) -> str:
-    return "".join(c for c in _WORDS.sub("", value) if not c.isspace())
+    # "/" and "," both separate an institution from a function ("Landratsamt Gotha / Jugendamt");
+    # the list joins them with ", " (Recipient.institution_function).
+    return "".join(c for c in _WORDS.sub("", value) if not c.isspace()).replace("/", ",")
 
 
 def plausible(kind: str, value: str) -> bool:

@@ -70,7 +70,7 @@ def test_normalise() -> None:
     ("Möller, Anna", "Anna Müller", False),
     ("Anna Müller-Lüdenscheidt", "Anna Müller", False),
     ("Landratsamt Gotha, Jugendamt", "Landratsamt Gotha, Jugendamt", True),
-    ("Landratsamt Gotha / Jugendamt", "Landratsamt Gotha, Jugendamt", False),  # "/" for ",": a misread?
+    ("Landratsamt Gotha / Jugendamt", "Landratsamt Gotha, Jugendamt", True),  # both separate the function
     ("Diakonie Gotha e. V", "Diakonie Gotha e. V.", False),
     ("Dr. Müller, Anna", "Dr. Anna Müller", True),
     ("a.mueller@gotha.de", "a.mueller@gotha.de", True),
