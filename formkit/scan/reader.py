@@ -189,7 +189,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: LayoutRegistry, ful
             conf = min(conf, T.SNAPPED_CONFIDENCE)
         changed = verdict is not None and verdict.state == "changed"
         if verdict is not None and verdict.state == "untouched":
-            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR surely says other
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
         if changed:
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
