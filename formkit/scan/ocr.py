@@ -76,7 +76,16 @@ def _get_api(words: frozenset[str] = frozenset()) -> Any:
 @dataclass(frozen=True)
 class Levers:
     """The reading's measured levers (issue 11), each switchable so that ``make bench`` can
-    measure today's pipeline beside the improved one in the same run."""
+    measure today's pipeline beside the improved one in the same run.
+
+    Each left out alone (bench corpus seed 2018, typed faxes and scans, list members/strangers,
+    name+institution exact): drop_low fine 80/73 -> 80/70 %, normal 67/53 -> 53/40 %;
+    user_words fine members 80 -> 73 %; snap normal strangers 53 -> 47 %; verify (with the list
+    agreement it carries) fine members' fields to review 13 -> 53 %; grey_interior,
+    kind_rules and symbol_confidence changed no name/institution figure on this corpus
+    (grey_interior: +16 points on grey scans in the issue's corpus; kind_rules: phone/date
+    whitelists and e-mail clean-up).
+    """
 
     drop_low: bool = True  # drop ink groups lower than LOW_GROUP_MM after clean_zone
     grey_interior: bool = True  # grey scans: Tesseract sees the box interior, not the ink mask
