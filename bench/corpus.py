@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
+from formkit.recipients import Recipient
 from formkit.render.document import RenderOptions, render_to_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,31 @@ ROLES = ["Bürgermeisterin", "Bürgermeister", "Sachbearbeiterin", "Leiter", "Le
          "Sozialplanerin", "Koordinatorin", "Referent", "Gleichstellungsbeauftragte"]
 STREETS = ["Straße der Einheit", "Lindenstraße", "Am Mühlgraben", "Goethestraße", "Marktplatz",
            "Schloßberg", "Bahnhofstraße", "Große Fleischgasse", "Jüdenstraße", "Weißer Weg"]
+# Returners who are not on the mailing list: names, places (so institutions) and streets from a
+# pool disjoint from the members', so that the campaign's vocabulary cannot help them.
+S_FIRST = ["Görkem", "Wiebke", "Malte", "Solveig", "Thoralf", "Henrike", "Ingolf", "Roswitha", "Detlef",
+           "Almuth", "Björna", "Eckehard", "Gesine", "Hartwig", "Jördis", "Kunibert", "Liesel", "Notburga",
+           "Ottokar", "Rosmarie", "Sigrun", "Torsten", "Waltraud", "Zdenka"]
+S_LAST = ["Fröhlich", "Käßner", "Drößler", "Übelacker", "Rößiger", "Grünewald", "Pätzold", "Hübsch",
+          "Schwäbe", "Knöfel", "Bräutigam", "Mößner", "Trübenbach", "Lößnitzer", "Wächtler", "Zschäck",
+          "Gräfenhain", "Ströbel", "Hähnel", "Kießling", "Nöbel", "Fläschner"]
+S_PLACES = ["Bad Lobenstein", "Hildburghausen", "Apolda", "Sömmerda", "Artern", "Leinefelde-Worbis",
+            "Meuselwitz", "Triptis", "Kölleda", "Bad Salzungen", "Ohrdruf", "Gräfenroda", "Themar",
+            "Heldrungen", "Ruhla", "Uhlstädt-Kirchhasel", "Münchenbernsdorf", "Tambach-Dietharz"]
+S_STREETS = ["Rosengasse", "Am Anger", "Töpfergasse", "Kirchplatz", "Friedrich-Engels-Straße", "Wiesenweg",
+             "Hinter der Mauer", "Brühl", "Zum Sportplatz", "Lutherstraße"]
+
+
+@dataclass(frozen=True)
+class Pool:
+    first: list[str]
+    last: list[str]
+    places: list[str]
+    streets: list[str]
+
+
+MEMBERS = Pool(FIRST, LAST, PLACES, STREETS)
+STRANGERS = Pool(S_FIRST, S_LAST, S_PLACES, S_STREETS)
 
 
 @dataclass
@@ -75,6 +101,10 @@ class Sample:
     pages: int = 1
     reason: str | None = None  # for bad pages: a word the NotAForm reason must contain
     mode: str = ""  # fine / normal / scan / photo
+    member: bool | None = None  # the returner is on the mailing list (None: no returner)
+    # A prefilled packet: the fields whose printed value was changed by hand (empty: tick only).
+    packet: bool = False
+    changed: tuple[str, ...] = ()
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -90,28 +120,41 @@ class Sample:
 # --- values --------------------------------------------------------------------------------
 
 
-def random_values(rng: random.Random) -> dict[str, str]:
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    place = rng.choice(PLACES)
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue",
+                        " ": "", "-": ""})
+
+
+def person(rng: random.Random, rid: str, pool: Pool = MEMBERS) -> Recipient:
+    """A person as a mailing list holds them."""
+    first, last = rng.choice(pool.first), rng.choice(pool.last)
+    place = rng.choice(pool.places)
     org = rng.choice(ORGS).format(p=place)
-    inst = f"{org} / {rng.choice(ROLES)}" if rng.random() < 0.7 else org
-    plz = f"{rng.randint(4, 9)}{rng.randint(0, 9999):04d}"
-    mail_user = (first[0] + "." + last).lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue",
-                                                                           "ß": "ss", "Ä": "ae", "Ö": "oe",
-                                                                           "Ü": "ue", " ": "", "-": ""}))
     domain = place.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"}))
+    return Recipient(id=rid, first_name=first, last_name=last, institution=org,
+                     function=rng.choice(ROLES) if rng.random() < 0.7 else "",
+                     street=f"{rng.choice(pool.streets)} {rng.randint(1, 120)}",
+                     postcode=f"{rng.randint(4, 9)}{rng.randint(0, 9999):04d}", city=place,
+                     email=f"{(first[0] + '.' + last).lower().translate(_ASCII)}@{domain}.de")
+
+
+def values_of(p: Recipient, rng: random.Random) -> dict[str, str]:
+    """What that person types into a blank sheet (the list's facts, in their own format)."""
     v = {
-        "name": f"{last}, {first}" if rng.random() < 0.6 else f"{first} {last}",
-        "institution": inst,
-        "address": f"{rng.choice(STREETS)} {rng.randint(1, 120)}\n{plz} {place}",
+        "name": f"{p.last_name}, {p.first_name}" if rng.random() < 0.6 else f"{p.first_name} {p.last_name}",
+        "institution": f"{p.institution} / {p.function}" if p.function else p.institution,
+        "address": p.postal_address,
         "phone": f"0{rng.randint(3600, 3699)} {rng.randint(10000, 999999)}",
-        "email": f"{mail_user}@{domain}.de",
+        "email": p.email,
         "date": f"{rng.randint(1, 28):02d}.0{rng.randint(3, 4)}.2018",
     }
     pick = rng.randrange(4)
     for j, name in enumerate(VENUES):
         v[name] = "1" if j == pick else ""
     return v
+
+
+def random_values(rng: random.Random, pool: Pool = MEMBERS) -> dict[str, str]:
+    return values_of(person(rng, "X", pool), rng)
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -448,9 +491,10 @@ def typed_fax(i: int, rng: random.Random, mode: str, values: dict[str, str] | No
                   rid, mode=mode)
 
 
-def typed_scan(i: int, rng: random.Random, **kw: float | int) -> Sample:
-    values = random_values(rng)
-    rid = f"S-{i:05d}"
+def typed_scan(i: int, rng: random.Random, values: dict[str, str] | None = None, rid: str | None = None,
+               **kw: float | int) -> Sample:
+    values = values or random_values(rng)
+    rid = rid or f"S-{i:05d}"
     filler = FILLERS[i % len(FILLERS)]
     arr, dpi = scan_page(filled_pdf(values, rid, filler), rng, **kw)  # type: ignore[arg-type]
     if rng.random() < 0.7:
@@ -518,31 +562,156 @@ def bad_pages(rng: random.Random) -> list[Sample]:
     ]
 
 
-def corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
-           n_photo: int = 3, n_cover: int = 3, bad: bool = True) -> list[Sample]:
-    """A mixed corpus; every tenth typed fax is upside down, a few are sideways."""
+def packet(i: int, rng: random.Random, who: Recipient, mode: str, change: str = "") -> Sample:
+    """A prefilled packet's sheet sent back by fax: the print copy or the e-mail PDF printed from a
+    viewer, a venue ticked by hand, and with *change* ("strike": a printed value crossed out and
+    rewritten; "add": letters written after a printed value) the printed values altered by hand."""
+    fillable = i % 2 == 1
+    pdf, _ = render_to_bytes("registration", registry(), RenderOptions(values=who.prefill_values(),
+                                                                       recipient_id=who.id, fillable=fillable))
+    truth = {k: "" for k in ("name", "institution", "address", "phone", "email", "date")}
+    truth.update(who.prefill_values())
+    pick = rng.randrange(4)
+    for j, name in enumerate(VENUES):
+        truth[name] = "1" if j == pick else ""
+    lay = form_layout()
+    marks: list[tuple[str, object]] = [("tick", lay.field(VENUES[pick]).box)]
+    changed: tuple[str, ...] = ()
+    if change == "strike":
+        f = rng.choice(["name", "institution", "email"])
+        new = {"name": f"{rng.choice(S_FIRST)} {rng.choice(S_LAST)}",
+               "institution": f"Gemeinde {rng.choice(S_PLACES)}",
+               "email": f"info@{rng.choice(S_PLACES).lower().replace(' ', '-')}.de"}[f]
+        marks.append(("strike", (lay.field(f).box, new)))
+        truth[f] = new
+        changed = (f,)
+    elif change == "add":
+        f = rng.choice(["name", "institution"])
+        extra = rng.choice([" jun.", "-Schulz", " (Vertretung)", " e.V."])
+        marks.append(("add", (lay.field(f).box, truth[f], extra)))
+        truth[f] = truth[f] + extra
+        changed = (f,)
+    marked = _hand_marks(pdf, marks, rng)
+    arr, res = fax_page(marked, rng, mode, angle=rng.uniform(-3, 3))
+    name = f"packet-{mode}-{i:03d}-{'pdf' if fillable else 'print'}" + (f"-{change}" if change else "")
+    return Sample(name, "packet", tiff_bytes([arr], res), ".tif", truth, who.id, mode=mode, member=True,
+                  packet=True, changed=changed)
+
+
+def _hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random) -> bytes:
+    """Pen marks drawn over the sheet's first page (reportlab overlay, merged with pypdf)."""
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from formkit.geometry import Rect
+    from formkit.render.form import FIELD_FONT, prepared_value, value_lines
+
+    font = "Hand-" + Path(HAND_FONTS[0]).stem
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(font, HAND_FONTS[0]))
+    lay = form_layout()
+    ph = lay.height
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(lay.width * mm, ph * mm), invariant=1)
+    c.setLineWidth(1.3)
+    for kind, arg in marks:
+        if kind == "tick":
+            assert isinstance(arg, Rect)
+            b = arg
+            c.line((b.x + 1.2) * mm, (ph - b.y - 1.5) * mm, (b.x2 - 1) * mm, (ph - b.y2 + 1.2) * mm)
+            c.line((b.x + 1.2) * mm, (ph - b.y2 + 1.2) * mm, (b.x2 - 1.3) * mm, (ph - b.y - 1.2) * mm)
+        elif kind == "strike":
+            b, new = arg  # type: ignore[misc]
+            c.line((b.x + 1) * mm, (ph - b.y - b.h * 0.55) * mm, (b.x + 70) * mm, (ph - b.y - b.h * 0.45) * mm)
+            c.setFont(font, 15)
+            c.drawString((b.x + 74) * mm, (ph - b.y2 + 3) * mm, new)
+        elif kind == "add":
+            b, printed, extra = arg  # type: ignore[misc]
+            spec = next(f for f in lay.fields if f.box == b)
+            value, size, _ = prepared_value(spec, printed)
+            x, y, line = value_lines(spec, value, size)[0]
+            c.setFont(font, 15)
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+            c.drawString((x + 1) * mm + stringWidth(line, FIELD_FONT, size), (ph - y) * mm, extra)
+    c.showPage()
+    c.save()
+    base = PdfReader(io.BytesIO(pdf))
+    over = PdfReader(io.BytesIO(buf.getvalue()))
+    w = PdfWriter(clone_from=base)
+    w.pages[0].merge_page(over.pages[0])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def campaign_corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
+                    n_photo: int = 3, n_cover: int = 3, n_packet: int = 0, bad: bool = True,
+                    stranger_share: float = 0.5) -> tuple[list[Sample], list[Recipient]]:
+    """A mixed corpus and the mailing list it was sent to. Returners alternate between list members
+    (their own data) and strangers (disjoint pools, on a sheet forwarded by a member) so that at
+    least *stranger_share* of the typed and handwritten returns are not on the list. Every tenth
+    typed fax is upside down, a few are sideways. Packets: prefilled sheets back with a tick only,
+    with a value crossed out and rewritten, or with letters added (a third each)."""
     rng = random.Random(seed)
+    n_members = n_fine + n_normal + n_scan + n_hand + n_photo + n_cover + n_packet + 10
+    members = [person(rng, f"R-{k:05d}") for k in range(n_members)]
     out: list[Sample] = []
+    used = iter(range(n_members))
+    counter = [0]
+
+    def who() -> tuple[dict[str, str], str, bool]:
+        counter[0] += 1
+        stranger = (counter[0] * stranger_share) % 1.0 + stranger_share >= 1.0
+        host = members[next(used)]
+        if stranger:  # a colleague's or a stranger's data on a member's forwarded sheet
+            p = person(rng, host.id, STRANGERS)
+            return values_of(p, rng), host.id, False
+        return values_of(host, rng), host.id, True
+
+    def typed(i: int, mode: str, **kw: float | int) -> Sample:
+        v, rid, member = who()
+        smp = typed_fax(i, rng, mode, values=v, rid=rid, **kw)
+        smp.member = member
+        return smp
+
     for i in range(n_fine):
         q = 2 if i % 10 == 3 else (1 if i % 10 == 7 else (3 if i % 20 == 9 else 0))
-        out.append(typed_fax(i, rng, "fine", quarter=q))
+        out.append(typed(i, "fine", quarter=q))
     for i in range(n_normal):
-        out.append(typed_fax(1000 + i, rng, "normal", quarter=2 if i % 10 == 5 else 0))
+        out.append(typed(1000 + i, "normal", quarter=2 if i % 10 == 5 else 0))
     for i in range(n_scan):
-        out.append(typed_scan(i, rng, quarter=2 if i % 6 == 1 else 0))
+        v, rid, member = who()
+        smp = typed_scan(i, rng, values=v, rid=rid, quarter=2 if i % 6 == 1 else 0)
+        smp.member = member
+        out.append(smp)
     for i in range(n_hand):
+        v, rid, member = who()
         if i % 3 == 2:
-            out.append(handwritten(i, rng, fax=False))
+            smp = handwritten(i, rng, fax=False, values=v, rid=rid)
         else:
-            out.append(handwritten(i, rng, fax=True, mode="normal" if i % 3 == 1 else "fine",
-                                   stray=i % 4 == 0, quarter=2 if i % 5 == 4 else 0))
+            smp = handwritten(i, rng, fax=True, mode="normal" if i % 3 == 1 else "fine",
+                              stray=i % 4 == 0, quarter=2 if i % 5 == 4 else 0, values=v, rid=rid)
+        smp.member = member
+        out.append(smp)
     for i in range(n_photo):
         out.append(photo(i, rng))
     for i in range(n_cover):
         out.append(with_cover(2000 + i, rng))
+    for i in range(n_packet):
+        out.append(packet(3000 + i, rng, members[next(used)], "normal" if i % 4 == 3 else "fine",
+                          change=["", "strike", "add"][i % 3]))
     if bad:
         out.extend(bad_pages(rng))
-    return out
+    return out, members
+
+
+def corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
+           n_photo: int = 3, n_cover: int = 3, bad: bool = True) -> list[Sample]:
+    """A mixed corpus (see :func:`campaign_corpus`)."""
+    return campaign_corpus(seed, n_fine, n_normal, n_scan, n_hand, n_photo, n_cover, bad=bad)[0]
 
 
 def main(argv: list[str]) -> int:

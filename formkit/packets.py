@@ -46,7 +46,7 @@ from formkit.filenames import slugify
 from formkit.ident import is_valid_recipient_id
 from formkit.layout.loader import LayoutRegistry, LoadedLayout
 from formkit.layout.models import DocumentLayout, FlowPage, FormLayout, FormPage, LetterBlock
-from formkit.recipients import Recipient, read_recipients
+from formkit.recipients import Recipient, read_recipients, sheet_prefill
 from formkit.render.document import RenderOptions, RenderResult, new_canvas, render_layout, render_to_file
 from formkit.render.fonts import REGULAR, register_fonts
 from formkit.render.form import identity
@@ -72,12 +72,6 @@ def file_name(r: Recipient) -> str:
         raise InputError(f"ungültige Empfänger-ID {r.id!r}")
     who = " ".join(p for p in (r.last_name, r.first_name) if p) or r.institution
     return f"{r.id}-{slugify(who)}.pdf"
-
-
-def form_values(r: Recipient, forms: Sequence[FormLayout] = ()) -> dict[str, str]:
-    """Prefill of the registration sheet (the fields stay editable in the e-mail PDF): the list's
-    known columns, and any other column named like one of the forms' text fields."""
-    return r.prefill_values([(f.name, f.label) for form in forms for f in form.fields if f.type == "text"])
 
 
 def _width(text: str, size: float) -> float:
@@ -136,7 +130,7 @@ def render_options(r: Recipient, title: str, fillable: bool,
         shorter = r.address_lines[:at] + r.address_lines[at + 1:]
         lines, warnings = fit_address(shorter)
         warnings.insert(0, "Anschrift: Funktion weggelassen, damit die Institution ins Fenster passt")
-    opts = RenderOptions(address_lines=lines, salutation=r.salutation_line, values=form_values(r, forms),
+    opts = RenderOptions(address_lines=lines, salutation=r.salutation_line, values=sheet_prefill(r, forms),
                          recipient_id=r.id, fillable=fillable, title=f"{title} – {r.display_name}")
     return opts, warnings
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formkit.campaign import Campaigns, Unresolved
 from formkit.errors import FormkitError, InputError
@@ -31,6 +31,9 @@ from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
 from formkit.store import SourceInfo, Store
+
+if TYPE_CHECKING:
+    from formkit.scan.context import ReadContext
 
 FILE_TIMEOUT_S = 60  # per input file in a worker; a filled sheet takes ~5 ms, a fax page ~1 s
 WORKER_MEMORY_BYTES = 2 * 1024**3  # address-space limit of a worker process
@@ -85,6 +88,9 @@ class Summary:
 
 _CAMPAIGNS: Campaigns | None = None
 _LOADED_FROM: object = None  # the `layouts` argument _CAMPAIGNS was loaded from
+# The mailing list and events as the scan reader uses them (prefilled values, vocabulary).
+_CONTEXT: ReadContext | None = None
+_CONTEXT_FROM: object = None  # the (recipients, layouts) _CONTEXT was built from
 
 
 class _Timeout(Exception):
@@ -95,11 +101,20 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Timeout()
 
 
-def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool) -> None:
+def init_worker(layouts: Path | Sequence[Path] | None, limit_memory: bool, recipients: Path | None = None) -> None:
+    global _CONTEXT, _CONTEXT_FROM
     # A forked worker inherits the campaigns the run loaded and checked (about 1 s of YAML, checks
     # and fonts per load on a busy machine); only a fresh process or other layouts load again.
     if _CAMPAIGNS is None or layouts != _LOADED_FROM:
         _use(Campaigns.load(layouts), layouts)
+    assert _CAMPAIGNS is not None
+    if recipients is None:
+        _CONTEXT, _CONTEXT_FROM = None, None
+    elif _CONTEXT is None or (recipients, layouts) != _CONTEXT_FROM:
+        from formkit.scan.context import load
+
+        _CONTEXT = load(recipients, [c.event for c in _CAMPAIGNS], [form for _, form in _CAMPAIGNS.forms()])
+        _CONTEXT_FROM = (recipients, layouts)
     harden_pdf_reader()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported as rows, not log noise
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -252,7 +267,7 @@ def _ocr_pdf_page(path: Path, page_no: int, registry: Campaigns) -> PageReading 
         from formkit.scan import rasterize_pdf_page, read_page
     except ImportError:
         return NotAForm(page_no, OCR_UNAVAILABLE)
-    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry)
+    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry, _CONTEXT)
 
 
 def _ocr_image(path: Path, registry: Campaigns) -> tuple[PageReading | NotAForm, ...]:
@@ -264,7 +279,7 @@ def _ocr_image(path: Path, registry: Campaigns) -> tuple[PageReading | NotAForm,
     for i, image in enumerate(iter_image_pages(path), start=1):
         if i > MAX_IMAGE_PAGES:
             raise InputError(f"zu viele Bildseiten (höchstens {MAX_IMAGE_PAGES})")
-        out.append(read_page(image, i, registry))
+        out.append(read_page(image, i, registry, _CONTEXT))
     return tuple(out)
 
 
@@ -274,7 +289,7 @@ def _ocr_image(path: Path, registry: Campaigns) -> tuple[PageReading | NotAForm,
 def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     """Results in job order; a worker crash costs only the file that caused it."""
     if opts.workers <= 1:
-        init_worker(opts.layouts, limit_memory=False)
+        init_worker(opts.layouts, limit_memory=False, recipients=opts.recipients)
         for job in jobs:
             with memory_cap(WORKER_MEMORY_BYTES):  # released before the store write of the result
                 res = process(job, opts.file_timeout_s)
@@ -286,7 +301,7 @@ def _read_all(jobs: list[Job], opts: Options) -> Iterator[FileResult]:
     window = opts.workers * 4
     while pending:
         with cf.ProcessPoolExecutor(opts.workers, mp_context=ctx, initializer=init_worker,
-                                    initargs=(opts.layouts, True)) as pool:
+                                    initargs=(opts.layouts, True, opts.recipients)) as pool:
             inflight: deque[tuple[list[int], cf.Future[list[FileResult]]]] = deque()
             while pending or inflight:
                 while pending and len(inflight) < window:

@@ -13,6 +13,7 @@ from formkit.ident import FormIdentity
 
 Method = Literal["acroform", "textlayer", "ocr"]
 TickState = Literal["ticked", "empty", "uncertain"]
+PrintedState = Literal["untouched", "changed"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class FieldReading:
     state: TickState | None = None
     score: float | None = None
     crop: bytes | None = None
+    # A prefilled field of a packet's sheet compared with what the packet printed there
+    # (formkit.scan.verify): "untouched" (value = the printed one), "changed" (ink added: the
+    # value is what OCR read and a person must look), None (nothing printed, or not compared).
+    printed: PrintedState | None = None
+    # A word of the value is the campaign vocabulary's proposal for what OCR read unsure, not a
+    # reading: the field goes to a person and is never confirmed by the mailing list.
+    snapped: bool = False
 
 
 @dataclass(frozen=True)

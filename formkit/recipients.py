@@ -50,12 +50,16 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formkit.errors import InputError
 from formkit.ident import is_valid_recipient_id
+
+if TYPE_CHECKING:
+    from formkit.layout.models import FormLayout
 
 FIELDS = ("id", "salutation", "title", "first_name", "last_name", "institution", "function",
           "street", "postcode", "city", "email", "phone")
@@ -199,6 +203,13 @@ class Recipient:
                     values[name] = by_header[key]
                     break
         return {k: v for k, v in values.items() if v}
+
+
+def sheet_prefill(r: Recipient, forms: Sequence[FormLayout] = ()) -> dict[str, str]:
+    """What a packet prefills into *r*'s sheets (the fields stay editable in the e-mail PDF): the
+    list's known columns, and any other column named like one of the forms' text fields. The
+    packets print it and the scan reader verifies it: one rule for both."""
+    return r.prefill_values([(f.name, f.label) for form in forms for f in form.fields if f.type == "text"])
 
 
 def assigned_id(first_name: str, last_name: str, institution: str, email: str) -> str:

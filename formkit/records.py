@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
+from formkit import fields
+from formkit.fields import collapse, valid_email, valid_phone
 from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
 from formkit.thresholds import OCR_OK
@@ -31,10 +33,8 @@ MATCH_MIN_SCORE = 70.0  # rapidfuzz 0-100; below this no mailing-list match is r
 MATCH_NAME_WEIGHT = 0.7  # name counts more than institution when both were written
 OFFICE_TZ = ZoneInfo("Europe/Berlin")  # the deadline is a calendar day at the office
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[0-9 ()/.\-]+$")
-PHONE_MIN_DIGITS = 5
+# Re-exported for the review page (one definition, in formkit.fields).
+__all__ = ["collapse", "valid_email", "valid_phone"]
 
 
 @dataclass(frozen=True)
@@ -90,23 +90,6 @@ def rejected(prov: Provenance, reason: str) -> Record:
 
 
 # --- normalisation --------------------------------------------------------------------------
-
-
-def collapse(value: str, multiline: bool = False) -> str:
-    """Trim and collapse white space; a multi-line field keeps its (non-empty) lines."""
-    value = unicodedata.normalize("NFC", value.replace("\u00a0", " "))
-    if multiline:
-        lines = [" ".join(line.split()) for line in value.splitlines()]
-        return "\n".join(line for line in lines if line)
-    return " ".join(value.split())
-
-
-def valid_email(value: str) -> bool:
-    return bool(EMAIL.match(value)) and ".." not in value
-
-
-def valid_phone(value: str) -> bool:
-    return bool(PHONE.match(value)) and sum(c.isdigit() for c in value) >= PHONE_MIN_DIGITS
 
 
 def _fold(value: str) -> str:
@@ -226,7 +209,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
             if r.value == "1":
                 groups[group].append(spec.value or spec.name)
             continue
-        values[value_key(spec, form)] = collapse(r.value, spec.multiline)
+        values[value_key(spec, form)] = fields.normalise(spec.kind, r.value, spec.multiline)
     for group, ticked in groups.items():
         values[group] = "|".join(ticked)
         if not ticked:
@@ -238,10 +221,18 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
     if low and ctx.matcher and reading.identity.recipient_id:
         # A value read with low confidence that is letter for letter what the packet printed for
         # this recipient (id from the QR) is confirmed by an independent source: OCR does not
-        # produce the exact expected string by chance. Anything else still goes to a person.
+        # produce the exact expected string by chance. Not when the scan reader saw ink added to
+        # the printed value (formkit.scan.verify) or snapped a word to the vocabulary: then the
+        # string is no independent reading, and a person reads it.
         printed = ctx.matcher.prefill(reading.identity.recipient_id,
                                       [(f.name, f.label) for f in form.fields if f.type == "text"])
-        low = [n for n in low if not _as_printed(form.field(n), form, printed, values)]
+        low = [n for n in low
+               if reading.fields[n].printed == "changed" or reading.fields[n].snapped
+               or not _as_printed(form.field(n), form, printed, values)]
+    changed = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "changed"]
+    if changed:
+        reasons.append("Vordruck von Hand geändert: " + ", ".join(changed))
+        low = [n for n in low if n not in changed]
     if low:
         reasons.append("unsicher gelesen: " + ", ".join(low))
 
@@ -249,14 +240,10 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         reasons.insert(0, "Formular nicht ausgefüllt")
     elif not values.get("name"):
         reasons.append("Name fehlt")
-    email = values.get("email", "")
-    if email.lower().startswith("mailto:"):
-        email = values["email"] = email[7:].strip()
-    if email and not valid_email(email):
-        reasons.append("E-Mail-Adresse ungültig")
-    phone = values.get("phone", "")
-    if phone and not valid_phone(phone):
-        reasons.append("Telefonnummer ungültig")
+    for spec in form.fields:
+        bad = fields.problem(spec.kind, values.get(value_key(spec, form), "")) if spec.type == "text" else None
+        if bad:
+            reasons.append(bad)
 
     if ctx.deadline and prov.received and ctx.late_policy != "accept":
         day = prov.received.astimezone(OFFICE_TZ).date() if prov.received.tzinfo else prov.received.date()

@@ -90,12 +90,16 @@ LINE_KERNEL_V_MM = 9.0
 OCR_PAD_PX = 12
 # A zone with less ink than this ratio (after line removal) is empty; no OCR is run.
 FIELD_EMPTY_INK = 0.004
-# Field confidence = Tesseract's mean word confidence / 100, capped by plausibility checks.
-# Values at or above OCR_OK are good enough to take without review; the bench counts how often a
-# wrong value reaches it ("wrong but confident"). On 40 typed faxes (240 text fields): at 0.80
-# 7 of 179 confident values were wrong, at 0.90 2 of 139, at 0.95 0 of 78. Tesseract's
-# confidence is poorly calibrated on 200-dpi print; 0.90 halves the review load of 0.95.
-OCR_OK = 0.90
+# Field confidence = the weakest word's Tesseract confidence / 100 (capped by the weakest
+# character, plausibility, snapping, registration; raised to LIST_AGREEMENT_CONFIDENCE when the
+# value is word for word the list's entry of the person in the QR; VERIFIED_CONFIDENCE for a
+# printed value verified untouched). Values at or above OCR_OK are taken without review.
+# Chosen on the bench corpus (python -m bench scan, seed 2018, typed faxes and scans, half of the
+# returners strangers): fields stated >= 0.95 were right in 99.7 % (3 wrong of ~330, two of
+# them fixed since), fields at 0.90-0.95 in 96.5 %; OCR_OK 0.90 let 1.1 % of confident values be
+# wrong, 0.95 about 0.3 %. The price: strangers' fine faxes 44 -> 76 % of text fields to review
+# (list members 9 -> 12 %, their values agree with the list).
+OCR_OK = 0.95
 # Confidence given to a field that is clearly empty (no ink in the zone).
 EMPTY_FIELD_CONFIDENCE = 0.95
 
@@ -175,3 +179,62 @@ TEXTLAYER_FOOTER_TOLERANCE_MM = 2.0
 # off square, a 1728-pixel fax line on A4 paper 3 % off 204x98. Else the page is rendered.
 EMBEDDED_DPI_RATIO_TOLERANCE = 0.06
 FAX_NORMAL_DPI = (204.0, 98.0)
+
+# --- prefilled values verified by ink comparison (formkit.scan.verify) ---------------------------
+# A printed line is searched this far (mm) around where the print copy draws it: the e-mail PDF's
+# field appearance (reportlab) puts a single line 3.6 mm higher than the print copy, and viewers
+# that regenerate appearances place it differently again.
+VERIFY_SHIFT_X_MM = 3.0
+VERIFY_SHIFT_Y_MM = 5.0
+# Ink within this distance (mm) of a printed letter is that letter (fax bleeding, resampling).
+VERIFY_TOLERANCE_MM = 0.35
+# Unexplained ink is counted in groups of at least this area (mm²); more than VERIFY_EXTRA_MM2
+# of it makes the field "changed".
+VERIFY_EXTRA_BLOB_MM2 = 0.08
+VERIFY_EXTRA_MM2 = 0.4
+# "Untouched" needs every printed line found (cosine similarity of the blurred ink: 0.82-0.95 for
+# untouched fields of print copies and e-mail PDFs on faxes) and at most this share of the printed
+# ink missing on the page.
+VERIFY_MIN_MATCH = 0.7
+VERIFY_MAX_MISSING = 0.15
+# ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
+VERIFY_PART_LOST = 0.5
+# Confidence of a value verified as untouched: a comparison with the known value, not a reading.
+VERIFIED_CONFIDENCE = 0.99
+# Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.
+CHANGED_CONFIDENCE = 0.3
+
+# --- OCR levers (issue 11) ---------------------------------------------------------------------
+# Ink groups lower than this (mm) left after line removal are border remains, not text; such a
+# group within LOW_GROUP_NEAR_MM of a letter-high group stays (a comma, a full stop, a hyphen).
+# Letters at 10 pt are >= 1.8 mm high (x-height); normal-mode faxes left 0.3-1 mm stubs.
+LOW_GROUP_MM = 1.4
+LOW_GROUP_NEAR_MM = 1.5
+# Grey scans read from the box interior: the inked part plus this margin (mm) is cut out.
+OCR_TRIM_PAD_MM = 0.5
+# Field confidence is capped at the weakest character's confidence plus this: Tesseract's word
+# confidence is monotone but not calibrated, its minimum symbol confidence separates right from
+# wrong better (PITFALLS). Set on the bench corpus (see bench/scan.py's calibration table).
+SYMBOL_CONF_MARGIN = 0.0
+# Snapping a word to the campaign's vocabulary (formkit.scan.context.snap_word): words of at least
+# SNAP_MIN_LETTERS letters, distance 1 (2 from SNAP_LONG_LETTERS letters), only when OCR was unsure
+# of a character (symbol confidence below SNAP_MAX_SYMBOL_CONF, 0..100); a snapped field's
+# confidence is capped at SNAPPED_CONFIDENCE, below OCR_OK: a proposal for a person, not a reading.
+SNAP_MIN_LETTERS = 4
+SNAP_LONG_LETTERS = 9
+SNAP_MAX_SYMBOL_CONF = 90.0
+SNAPPED_CONFIDENCE = 0.6
+# Agreement of OCR with a value the ink comparison found untouched (formkit.scan.verify.agrees):
+# where OCR reads other text, OCR's text may explain the ink better than the printed value by less
+# than this (cosine similarity, 0..1), else the value is not the printed one. Measured: OCR
+# misreads of untouched print ("sonrieberg" for "sonneberg", "‚Iugendamt") fit 0.0001-0.0014
+# better than the print (rn/n look alike: that is why OCR confuses them); a different letter
+# ("Möller" printed where the list says "Müller", "moeller" for "mueller") 0.005-0.009 better.
+# Tesseract's symbol confidences did not separate the two (misreads 96-99, real letters 99-100).
+# Ink and OCR disagreeing: capped at AGREE_CONFLICT_CONFIDENCE, a person looks.
+AGREE_FIT_MARGIN = -0.002
+AGREE_CONFLICT_CONFIDENCE = 0.5
+# A value read that is word for word the mailing list's entry for the person in the QR
+# (formkit.fields.same_words) is confirmed at this confidence, above OCR_OK: OCR does not make a
+# person's exact words by chance. Never for snapped values, never against another person's entry.
+LIST_AGREEMENT_CONFIDENCE = 0.97

@@ -46,7 +46,8 @@ def _summary_lines(s: Summary, db: Path) -> list[str]:
 @click.option("--dialect", type=click.Choice(DIALECTS), default="rfc4180", show_default=True,
               help="CSV-Format: rfc4180 (Komma, UTF-8) oder excel-de (Semikolon, UTF-8 mit BOM).")
 @click.option("--recipients", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Empfängerliste (CSV, .xlsx oder .ods) für den Abgleich von Name und Institution.")
+              help="Empfängerliste (CSV, .xlsx oder .ods): Abgleich von Name und Institution, Prüfung "
+                   "vorausgefüllter Bögen, Wortschatz der Texterkennung.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Anzahl paralleler Leseprozesse.")
 @layouts_option

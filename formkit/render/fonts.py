@@ -56,3 +56,20 @@ def register_fonts() -> str:
     addMapping(REGULAR, 1, 1, BOLD_ITALIC)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
     return REGULAR
+
+
+# Outline fonts with Helvetica's metrics, as Ghostscript and poppler substitute them for the base
+# font the form fields are drawn in (formkit.render.form.FIELD_FONT); the scan verifier renders
+# prefilled values with it.
+_FIELD_FONT_FILES = (Path("/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf"),
+                     Path("/usr/share/fonts/type1/urw-base35/NimbusSans-Regular.t1"),
+                     Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+                     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"))
+
+
+@lru_cache(maxsize=1)
+def field_font_file() -> str:
+    for p in _FIELD_FONT_FILES:
+        if p.exists():
+            return str(p)
+    return str(_find(_CANDIDATES[REGULAR]))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
@@ -73,7 +74,7 @@ def to_latin1(value: str) -> tuple[str, bool]:
     return "".join(out), True
 
 
-def fit_font_size(c: Canvas, f: FieldSpec, value: str) -> tuple[float, bool]:
+def fit_font_size(f: FieldSpec, value: str) -> tuple[float, bool]:
     """Largest size <= the field's that fits the box; False when even MIN_FONT does not fit."""
     r = f.box
     width = (r.w - 2.5) * mm
@@ -84,11 +85,11 @@ def fit_font_size(c: Canvas, f: FieldSpec, value: str) -> tuple[float, bool]:
             # Wrapped line count at this size must fit the height.
             needed = 0
             for line in lines:
-                w = c.stringWidth(line, FIELD_FONT, size)
+                w = stringWidth(line, FIELD_FONT, size)
                 needed += max(1, int(w // width) + (1 if w % width else 0))
             if needed * size * 1.16 <= (r.h - 1.5) * mm:
                 return size, True
-        elif c.stringWidth(lines[0], FIELD_FONT, size) <= width:
+        elif stringWidth(lines[0], FIELD_FONT, size) <= width:
             return size, True
         size -= 0.5
     return MIN_FONT, False
@@ -182,15 +183,8 @@ def draw_form(
                 c.line(x + inset, y + inset, x + w - inset, y + h - inset)
                 c.line(x + inset, y + h - inset, x + w - inset, y + inset)
             continue
-        value, changed = to_latin1(raw)
-        if changed:
-            outcome.warnings.append(f"{f.name}: Zeichen außerhalb von Latin-1 ersetzt")
-        if len(value) > f.max_length:
-            value = value[: f.max_length]
-            outcome.warnings.append(f"{f.name}: auf {f.max_length} Zeichen gekürzt")
-        size, fits = fit_font_size(c, f, value) if value else (f.font_size, True)
-        if not fits:
-            outcome.warnings.append(f"{f.name}: Text passt nicht vollständig ins Feld")
+        value, size, warnings = prepared_value(f, raw)
+        outcome.warnings.extend(warnings)
         if fillable:
             af.textfield(
                 name=f.name, tooltip=tooltip, value=value, x=x + inset, y=y + inset,
@@ -245,30 +239,55 @@ def _height(flow: list[Any], width: float, avail: float) -> float:
     return total
 
 
-def _draw_static_value(c: Canvas, f: FieldSpec, value: str, size: float, page_h: float) -> None:
-    """Print a value into its box (print copies carry no form fields)."""
+def prepared_value(f: FieldSpec, raw: str) -> tuple[str, float, list[str]]:
+    """The value as a text field of the sheet holds it (Latin-1, at most max_length characters)
+    and the font size it is drawn in, with what had to give. The scan verifier renders the same
+    (formkit.scan.verify), so this is the one place that decides it."""
+    warnings = []
+    value, changed = to_latin1(raw)
+    if changed:
+        warnings.append(f"{f.name}: Zeichen außerhalb von Latin-1 ersetzt")
+    if len(value) > f.max_length:
+        value = value[: f.max_length]
+        warnings.append(f"{f.name}: auf {f.max_length} Zeichen gekürzt")
+    size, fits = fit_font_size(f, value) if value else (f.font_size, True)
+    if not fits:
+        warnings.append(f"{f.name}: Text passt nicht vollständig ins Feld")
+    return value, size, warnings
+
+
+def value_lines(f: FieldSpec, value: str, size: float) -> list[tuple[float, float, str]]:
+    """Where a print copy draws *value* in its box: (x, baseline y, text) per line, in layout mm
+    from the top-left corner, in FIELD_FONT at *size*."""
     r = f.box
     width = (r.w - 2.5) * mm
-    c.setFont(FIELD_FONT, size)
     lines: list[str] = []
     for para in value.split("\n") if f.multiline else [value]:
         words = para.split(" ")
         cur = ""
         for w in words:
             trial = f"{cur} {w}".strip()
-            if c.stringWidth(trial, FIELD_FONT, size) <= width or not cur:
+            if stringWidth(trial, FIELD_FONT, size) <= width or not cur:
                 cur = trial
             else:
                 lines.append(cur)
                 cur = w
         lines.append(cur)
     if not f.multiline:
-        lines = lines[:1] if c.stringWidth(value, FIELD_FONT, size) > width else [value]
-    top = page_h - r.y - 1.2 - size / mm * 0.9
+        lines = lines[:1] if stringWidth(value, FIELD_FONT, size) > width else [value]
+    out = []
     for i, line in enumerate(lines):
-        yy = top - i * size * 1.16 / mm
-        if f.multiline is False:
-            yy = page_h - r.y - r.h / 2 - size / mm * 0.35
-        if yy < page_h - r.y2:
+        y = r.y + 1.2 + size / mm * 0.9 + i * size * 1.16 / mm
+        if not f.multiline:
+            y = r.y + r.h / 2 + size / mm * 0.35
+        if y > r.y2:
             break
-        c.drawString((r.x + 1.25) * mm, yy * mm, line)
+        out.append((r.x + 1.25, y, line))
+    return out
+
+
+def _draw_static_value(c: Canvas, f: FieldSpec, value: str, size: float, page_h: float) -> None:
+    """Print a value into its box (print copies carry no form fields)."""
+    c.setFont(FIELD_FONT, size)
+    for x, y, line in value_lines(f, value, size):
+        c.drawString(x * mm, (page_h - y) * mm, line)

@@ -2,7 +2,9 @@
 
 Stages, one module each: :mod:`.raster` (files to images), :mod:`.qr` (identity and corners),
 :mod:`.register` (marks, homography into layout space), :mod:`.ticks` (tick boxes),
-:mod:`.ocr` (text zones), composed by :mod:`.reader`. Thresholds: :mod:`formkit.thresholds`.
+:mod:`.verify` (prefilled values compared with the print), :mod:`.ocr` (text zones, per-kind
+rules from :mod:`formkit.fields`, the campaign's vocabulary from :mod:`.context`), composed by
+:mod:`.reader`. Thresholds: :mod:`formkit.thresholds`.
 """
 
 from formkit.scan.raster import iter_image_pages, rasterize_pdf_page

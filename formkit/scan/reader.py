@@ -7,13 +7,13 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from formkit import fields as kinds
 from formkit import thresholds as T
 from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
@@ -21,7 +21,8 @@ from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
-from formkit.scan import ocr, qr, register, ticks
+from formkit.scan import ocr, qr, register, ticks, verify
+from formkit.scan.context import ReadContext
 from formkit.scan.register import Registration
 
 
@@ -41,24 +42,22 @@ def _png(arr: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-_PLAUSIBLE = {
-    "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
-    "phone": re.compile(r"^\+?[0-9][0-9 ()/.-]{4,}[0-9]$"),
-    "date": re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})$"),
-    "name": re.compile(r"^[^\W\d_][^\d_|\[\]{}<>@#$%^*=~\\]*$"),
-}
-
-
-def plausible(spec: FieldSpec, value: str) -> bool:
-    """Syntax check by the field's kind (e-mail, phone, date, name); other kinds always pass."""
-    rx = _PLAUSIBLE.get(spec.kind)
-    return True if rx is None or not value else bool(rx.match(value))
-
-
 def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
     r = spec.box.inset(-1.0)
     x0, y0 = max(0, int(r.x * px)), max(0, int(r.y * px))
     return _png(np.ascontiguousarray(grey[y0:int(r.y2 * px), x0:int(r.x2 * px)]))
+
+
+# Typographic punctuation Tesseract writes for plain signs; everything else must be Latin-1.
+_TYPOGRAPHIC = str.maketrans("", "", "„“”‚‘’–—…€")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.translate(_TYPOGRAPHIC).encode("latin-1")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _faint_ink(flat: np.ndarray, box: Rect, margin: float, px: float) -> float:
@@ -76,9 +75,11 @@ def _alike(a: FormLayout, b: FormLayout) -> bool:
     return a.id == b.id and a.marks == b.marks and a.page_size == b.page_size and a.qr == b.qr
 
 
-def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry,
-                 full: bool = False) -> Analysis:
-    """Read a page; *full* also keeps the whole registered page (for the debug view)."""
+def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry, full: bool = False,
+                 context: ReadContext | None = None, levers: ocr.Levers = ocr.ALL) -> Analysis:
+    """Read a page; *full* also keeps the whole registered page (for the debug view). *context*
+    (mailing list, event) lets prefilled values be verified and free text be read with the
+    campaign's vocabulary."""
     registry = as_campaigns(registry)
     grey = np.asarray(image.convert("L"))
     dpi_info = image.info.get("dpi") or (grey.shape[1] / (T.ASSUMED_PAGE_WIDTH_MM / 25.4),) * 2
@@ -141,6 +142,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
+    printed = context.printed_for(ident.recipient_id) if context and levers.verify else {}
+    words = context.words if context else frozenset()
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
@@ -156,16 +159,49 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
-        r = ocr.read_zone(ink, flat, px, spec.multiline, m)
+        verdict = None
+        inner = ocr.interior(ink, px, m, levers)
+        r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
+                          bilevel=page.bilevel, levers=levers, inner=inner)
+        if printed.get(spec.name):
+            verdict = verify.compare(inner, spec, printed[spec.name], px, m)
+            if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
+                                                                          px, m):
+                # The packet's own value, unchanged on the page and not contradicted by OCR:
+                # confirmed, not read.
+                texts[spec.name] = verdict.value
+                fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
+                                                 printed="untouched")
+                continue
         conf = r.confidence
-        if r.text and not plausible(spec, r.text):
+        if levers.symbol_confidence and r.text:
+            conf = min(conf, r.symbol_min + T.SYMBOL_CONF_MARGIN)
+        if r.text and not kinds.plausible(spec.kind, r.text):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        if not _latin1(r.text):
+            # The sheet's fields hold Latin-1; a letter beyond it is the model's guess at noise
+            # ("Harıs-Peter" for "Hans-Peter" came at 0.92).
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
             conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
+        own = printed.get(spec.name)
+        if own and r.text and not r.snapped and (verdict is None or verdict.state == "unclear") \
+                and kinds.same_words(r.text, own):
+            # Word for word what the list says of the person in the QR (the sheet typed anew, not
+            # the print): an independent source agrees. Other people's entries never count.
+            conf = max(conf, T.LIST_AGREEMENT_CONFIDENCE)
+        if r.snapped:
+            conf = min(conf, T.SNAPPED_CONFIDENCE)
+        changed = verdict is not None and verdict.state == "changed"
+        if verdict is not None and verdict.state == "untouched":
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
+        if changed:
+            conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
-        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop)
+        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
+                                         printed="changed" if changed else None, snapped=r.snapped)
 
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
@@ -175,6 +211,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     return Analysis(reading, reg, registered, texts)
 
 
-def read_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry) -> PageReading | NotAForm:
+def read_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutRegistry, context: ReadContext | None = None,
+              levers: ocr.Levers = ocr.ALL) -> PageReading | NotAForm:
     """Read one page image (any orientation) into a PageReading, or say why it is no sheet of ours."""
-    return analyse_page(image, page_no, registry).result
+    return analyse_page(image, page_no, registry, context=context, levers=levers).result
