@@ -353,7 +353,8 @@ def test_two_campaigns_in_one_inbox(tmp_path: Path) -> None:
     assert res.exit_code in (0, 2), res.output
     msgs = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(mails.glob("*.eml"))]
     subjects = " | ".join(str(m["Subject"]) for m in msgs)
-    assert "Gotha" in subjects and "Erfurt" in subjects and "Altenburg" in subjects, subjects
+    # The two filled PDFs are ok and seated; the fax's typed e-mail may wait for a person (OCR_OK).
+    assert "Gotha" in subjects and "Erfurt" in subjects, subjects
 
 
 @pytest.mark.slow
@@ -414,3 +415,12 @@ def test_unreadable_qr_with_two_campaigns_goes_to_a_person_not_to_2018_geometry(
     alone = read_page(broken, 1, Campaigns.load(ROOT / "layouts" / "lsz-2019"))
     assert isinstance(alone, PageReading) and alone.identity.campaign == "lsz-2019"
     assert [n for n, f in alone.fields.items() if f.state == "ticked"] == ["venue_jena"]
+
+
+def test_the_2019_sample_differs_from_2018_in_its_event_file_only() -> None:
+    """The sample second round is what a user makes: a copy of the 2018 folder with only event.yaml edited."""
+    a, b = ROOT / "layouts" / "lsz-2018", ROOT / "layouts" / "lsz-2019"
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    differ = [str(f) for f in files if (a / f).read_bytes() != (b / f).read_bytes()]
+    assert differ == ["event.yaml"]

@@ -110,12 +110,19 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
                             address="Markt 1\n99867 Gotha")
     sheet = fill_pypdf(blank, values)
     fax = fax_tiff(sheet)
+    # As in the office: the packet's sheet comes back and the mailing list is given to parse. An
+    # e-mail typed on a fine fax reads at 0.90-0.92 alone, below OCR_OK; the list entry of the
+    # person in the QR confirms it (formkit.scan.context).
+    listed = tmp_path / "liste.csv"
+    listed.write_text("ID;Vorname;Nachname;Institution;Straße;PLZ;Ort;E-Mail;Telefon\n"
+                      "R0005;Käthe;Groß;Landratsamt Gotha;Markt 1;99867;Gotha;anna.mueller@kreis-gth.de;036781 40001\n",
+                      encoding="utf-8")
     # The reference: what the unmutated sheet and fax read as (the readers' normalisation included).
     ref_db = tmp_path / "ref.sqlite"
     (tmp_path / "ref").mkdir()
     (tmp_path / "ref" / "original.pdf").write_bytes(sheet)
     (tmp_path / "ref" / "original.tif").write_bytes(fax)
-    run([tmp_path / "ref"], Options(db=ref_db, layouts=ROOT / "layouts"))
+    run([tmp_path / "ref"], Options(db=ref_db, layouts=ROOT / "layouts", recipients=listed))
     with Store(ref_db) as store:
         ref_sheet, ref_fax = sorted(store.records(), key=lambda r: r.provenance.source)
     assert ref_sheet.status == "ok" and effectively_ok(ref_fax.status, ref_fax.reason)
@@ -135,7 +142,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
     db = tmp_path / "fuzz.sqlite"
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Truncated File Read")  # a cut TIFF: expected, it becomes a row
-        summary = run([inbox], Options(db=db, layouts=ROOT / "layouts"))
+        summary = run([inbox], Options(db=db, layouts=ROOT / "layouts", recipients=listed))
     with Store(db) as store:
         records = list(store.records())
     return Fuzzed(names, summary.inputs, records, ref_sheet)
@@ -173,8 +180,6 @@ def test_no_sheet_mutant_is_ok_with_other_values(fuzzed: Fuzzed) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bekannter Fehler (OCR, Issue 11): eine gestörte Faxzeile macht aus "
-                                       "„Gotha“ sicher gelesen „Getha“ (fax-071); strict: fällt auf, sobald behoben")
 def test_no_fax_mutant_is_ok_with_other_values(fuzzed: Fuzzed) -> None:
     wrong, compared = wrongly_ok(fuzzed, "fax")
     assert compared >= N_FAX // 5
