@@ -21,6 +21,8 @@ from pathlib import Path
 
 from bench.fill import fill_pypdf
 from formkit.layout.loader import LayoutRegistry
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
 from formkit.pipeline import Options
 from formkit.pipeline import run as parse_run
 from formkit.recipients import read_recipients
@@ -49,7 +51,7 @@ def _person(i: int) -> tuple[dict[str, str], str]:
 
 
 def _store(tmp: Path, n: int, distinct: bool) -> tuple[Path, Path]:
-    registry = LayoutRegistry()
+    registry = LayoutRegistry(LAYOUTS)
     blank, _ = render_to_bytes("registration", registry)
     inbox = tmp / "eingang"
     inbox.mkdir()
@@ -72,7 +74,7 @@ def _store(tmp: Path, n: int, distinct: bool) -> tuple[Path, Path]:
 
 def _clerk(browser, db: Path, listing: Path) -> float:  # type: ignore[no-untyped-def]
     listed, _ = read_recipients(listing)
-    server = ReviewServer(db, LayoutRegistry(), reviewer="bench", recipients=listed)
+    server = ReviewServer(db, LayoutRegistry(LAYOUTS), reviewer="bench", recipients=listed)
     server.start()
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -99,7 +101,7 @@ def _clerk(browser, db: Path, listing: Path) -> float:  # type: ignore[no-untype
 def _load(browser, db: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     import http.client
 
-    server = ReviewServer(db, LayoutRegistry(), reviewer="bench")
+    server = ReviewServer(db, LayoutRegistry(LAYOUTS), reviewer="bench")
     server.start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.session.port, timeout=60)
