@@ -21,14 +21,13 @@ from pathlib import Path
 
 from bench.fill import fill_pypdf
 from formkit.layout.loader import LayoutRegistry
-
-LAYOUTS = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
 from formkit.pipeline import Options
 from formkit.pipeline import run as parse_run
 from formkit.recipients import read_recipients
 from formkit.render.document import render_to_bytes
 from formkit.review.server import ReviewServer
 
+LAYOUTS = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
