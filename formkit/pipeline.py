@@ -1,4 +1,4 @@
-"""The batch: ingest → read (worker processes) → assemble → store → CSV. Composition only.
+"""The batch: ingest → read (:func:`formkit.read.dispatch.read_input`, in workers) → assemble → store → CSV.
 
 Reading runs in worker processes (``workers`` > 1), each file bounded in time (an alarm) and
 memory (an address-space limit); one bad file never stops the batch. Assembly and store writes

@@ -1,7 +1,9 @@
 """What the readers (AcroForm, text layer, OCR) hand to record assembly: typed, with confidence.
 
 Every reader of a returned page produces a :class:`PageReading`; a page that holds no form of
-ours produces a :class:`NotAForm` with the reason. Nothing downstream knows which reader ran.
+ours (or cannot be read) produces a :class:`NotAForm` with a German reason and a
+:class:`NotFormKind`; code decides by the kind, never by the reason's text. Nothing downstream
+knows which reader ran.
 """
 
 from __future__ import annotations

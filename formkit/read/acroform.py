@@ -19,6 +19,8 @@ from formkit.readings import FieldReading, PageReading
 
 
 def _inherited(field: Any, key: str) -> Any:
+    # Unlike open.inherited, a key the field has stops the walk even when its value is null:
+    # the field's own empty /V is its value, not its parent's.
     node: Any = field
     for _ in range(MAX_FIELD_DEPTH):
         if key in node:

@@ -23,4 +23,5 @@ MAX_CONTENT_PARTS = 1_000  # streams in one page's /Contents array
 
 # --- external tools and images ------------------------------------------------------------------
 PDFTOTEXT_TIMEOUT_S = 30.0  # pdftotext of a whole returned PDF takes ~50 ms
+RASTER_TIMEOUT_S = 120  # pdftoppm, one page (formkit.rasterise); the pipeline's per-file alarm is shorter still
 MAX_IMAGE_PAGES = 50  # frames of a TIFF read by OCR

@@ -35,6 +35,10 @@ class StreamLimitError(Exception):
     """A stream that would decode to more than the allowed number of bytes (decompression bomb)."""
 
 
+OPEN_ERRORS = (*PDF_ERRORS, OSError)
+READ_ERRORS = (*PDF_ERRORS, StreamLimitError)
+
+
 # --- bounded stream data ------------------------------------------------------------------------
 
 # Worst-case expansion (decoded bytes per encoded byte) of filters left to qpdf: a stream is
@@ -150,15 +154,10 @@ def content_bytes(page: Any, limit: int) -> bytes | None:
     return b"\n".join(parts)
 
 
-
-OPEN_ERRORS = (*PDF_ERRORS, OSError)
-READ_ERRORS = (*PDF_ERRORS, StreamLimitError)
-
-
 def harden_pdf_reader() -> None:
     """Tighten qpdf's process-wide limits for this execution context (called in each worker).
 
-    The streams formkit decodes itself are bounded anyway (:func:`formkit.textlayer.stream_bytes`);
+    The streams formkit decodes itself are bounded anyway (:func:`stream_bytes`);
     these limits cover what qpdf decodes on its own: object and cross-reference streams.
     """
     settings: Any = pikepdf.settings
@@ -219,8 +218,6 @@ def check_warnings(warnings: Iterable[str]) -> None:
         # parser-max-errors: a damaged content stream, parsed as far as it goes (not an attack).
         if m and m.group(1) != "parser-max-errors":  # (the warning names the stream's address: left out)
             raise InputError(f"PDF-Datei überschreitet eine Sicherheitsgrenze: {m.group(1) or m.group(2)}")
-
-
 
 
 def parent(node: Any) -> Any:
