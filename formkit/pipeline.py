@@ -29,7 +29,7 @@ from formkit.export import Dialect, check_writable, write_csv
 from formkit.ingest import Source, iter_sources, repeat_of
 from formkit.read.dispatch import TEMP_PREFIX, TEMP_SUFFIXES, PageResult, read_bytes, read_input
 from formkit.read.open import harden_pdf_reader
-from formkit.readings import NotAForm, NotFormKind, PageReading
+from formkit.readings import NotFormKind, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
 from formkit.store import SourceInfo, Store
 
@@ -295,7 +295,7 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
                               page.identity.version, src.received, src.sender, src.file_time,
                               campaign=page.identity.campaign)
             out.append(asm.record(page, prov))
-        elif isinstance(page, NotAForm) and page.kind in (NotFormKind.UNREADABLE, NotFormKind.OCR_UNAVAILABLE):
+        elif page.kind in (NotFormKind.UNREADABLE, NotFormKind.OCR_UNAVAILABLE):
             # One of our sheets that cannot be read (unknown version, marks not fitting, black fax
             # page), or an image no OCR could look at: a row for the page with the reason.
             method = "ocr" if page.kind is NotFormKind.OCR_UNAVAILABLE else ""
