@@ -92,14 +92,16 @@ class FormIndex:
         return fits[0] if len(fits) == 1 else None
 
 
-_INDEX_CACHE: dict[int, FormIndex] = {}
+_LAST_INDEX: FormIndex | None = None
 
 
 def form_index(campaigns: Campaigns) -> FormIndex:
-    key = id(campaigns)
-    if key not in _INDEX_CACHE:
-        _INDEX_CACHE[key] = FormIndex(campaigns)
-    return _INDEX_CACHE[key]
+    """The index of *campaigns*, built once per loaded set (a process reads with one set; a cache
+    keyed by id() would keep every set ever loaded alive, as the review server and tests load many)."""
+    global _LAST_INDEX
+    if _LAST_INDEX is None or _LAST_INDEX.campaigns is not campaigns:
+        _LAST_INDEX = FormIndex(campaigns)
+    return _LAST_INDEX
 
 
 # --- identities ---------------------------------------------------------------------------------
