@@ -22,8 +22,9 @@ from email.message import Message
 from pathlib import Path
 
 from formkit.errors import InputError
+from formkit.read.limits import MAX_FILE_BYTES
+from formkit.read.sniff import InputKind, sniff
 
-MAX_FILE_BYTES = 100 * 1024 * 1024  # a returned form is < 1 MB; a fax of 20 pages < 10 MB
 ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png", "image/jpeg": ".jpg",
                     "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/x-png": ".png"}
 ATTACHMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
@@ -331,24 +332,6 @@ def _referenced_cids(msg: Message) -> set[str]:
     return out
 
 
-def sniff_type(head: bytes) -> str:
-    """The file type by its first bytes: ".pdf", ".tif", ".png", ".jpg", or "" (none we read).
-
-    The one place that decides by content (the reader and the e-mail ingest both ask it): a
-    mail client's Content-Type (application/x-pdf, application/octet-stream) or a missing
-    file name says nothing reliable.
-    """
-    if b"%PDF-" in head[:1024]:
-        return ".pdf"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return ".tif"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return ".png"
-    if head[:3] == b"\xff\xd8\xff":
-        return ".jpg"
-    return ""
-
-
 def _payload(part: Message) -> bytes | None:
     try:
         payload = part.get_payload(decode=True)
@@ -364,17 +347,17 @@ def _is_usable(part: Message, inline_cids: set[str]) -> tuple[bool, str]:
         return False, ""
     filename = _filename(part)
     suffix = Path(filename).suffix.lower()
-    sniffed = ""
+    sniffed: InputKind | None = None
     if ctype not in ATTACHMENT_TYPES and suffix not in ATTACHMENT_SUFFIXES:
         if ctype.startswith("text/"):
             return False, ""
-        sniffed = sniff_type((_payload(part) or b"")[:1024])
-        if not sniffed:
+        sniffed = sniff(_payload(part) or b"")
+        if sniffed is None:
             return False, ""
     cid = str(part.get("Content-ID") or "").strip().strip("<>").lower()
-    if cid and cid in inline_cids and (ctype.startswith("image/") or sniffed not in ("", ".pdf")):
+    if cid and cid in inline_cids and (ctype.startswith("image/") or (sniffed is not None and sniffed.is_image)):
         return False, ""  # a logo shown in the HTML body
-    return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype) or sniffed or '.bin'}"
+    return True, filename or f"anhang{ATTACHMENT_TYPES.get(ctype) or (sniffed.value if sniffed else '.bin')}"
 
 
 def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:

@@ -31,8 +31,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from formkit.ingest import ATTACHMENT_SUFFIXES, ATTACHMENT_TYPES, Source, sniff_type
+from formkit.ingest import ATTACHMENT_SUFFIXES, ATTACHMENT_TYPES, Source
 from formkit.ingest import _error_source as error_source
+from formkit.read.sniff import InputKind, sniff
 
 MAX_DEPTH = 3  # forwarded messages inside messages: enough for real mail, bounded for hostile files
 MAX_ATTACHMENTS = 500
@@ -149,9 +150,9 @@ def _inline_cids(msg: _Storage) -> set[str]:
 
 
 def _usable_name(name: str, mime: str, data: bytes) -> str | None:
-    sniffed = sniff_type(data[:1024])
+    sniffed = sniff(data)
     if mime.lower() in ATTACHMENT_TYPES or Path(name).suffix.lower() in ATTACHMENT_SUFFIXES or sniffed:
-        return name or f"anhang{ATTACHMENT_TYPES.get(mime.lower()) or sniffed or '.bin'}"
+        return name or f"anhang{ATTACHMENT_TYPES.get(mime.lower()) or (sniffed.value if sniffed else '.bin')}"
     return None
 
 
@@ -174,7 +175,7 @@ def _message_sources(msg: _Storage, label: str, received: dt.datetime | None, se
             continue
         usable = _usable_name(name, att.text(PR_ATTACH_MIME), data)
         cid = att.text(PR_ATTACH_CID).strip("<>").lower()
-        if usable is None or (cid and cid in cids and sniff_type(data[:1024]) != ".pdf"):
+        if usable is None or (cid and cid in cids and sniff(data) is not InputKind.PDF):
             continue
         n = seen.get(usable, 0)
         seen[usable] = n + 1

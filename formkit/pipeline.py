@@ -1,4 +1,4 @@
-"""The batch: ingest → read (worker processes) → assemble → store → CSV. Composition only.
+"""The batch: ingest → read (:func:`formkit.read.dispatch.read_input`, in workers) → assemble → store → CSV.
 
 Reading runs in worker processes (``workers`` > 1), each file bounded in time (an alarm) and
 memory (an address-space limit); one bad file never stops the batch. Assembly and store writes
@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from formkit.campaign import Campaigns, Unresolved
 from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, check_writable, write_csv
-from formkit.ingest import MAX_FILE_BYTES, Source, iter_sources, repeat_of, sniff_type
-from formkit.pdfform import PageResult, RasterPage, harden_pdf_reader, read_pdf
-from formkit.readings import NotAForm, PageReading
+from formkit.ingest import Source, iter_sources, repeat_of
+from formkit.read.dispatch import TEMP_PREFIX, TEMP_SUFFIXES, PageResult, read_bytes, read_input
+from formkit.read.open import harden_pdf_reader
+from formkit.readings import NotFormKind, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
 from formkit.store import SourceInfo, Store
 
@@ -37,10 +38,8 @@ if TYPE_CHECKING:
 
 FILE_TIMEOUT_S = 60  # per input file in a worker; a filled sheet takes ~5 ms, a fax page ~1 s
 WORKER_MEMORY_BYTES = 2 * 1024**3  # address-space limit of a worker process
-MAX_IMAGE_PAGES = 50  # frames of a TIFF read by OCR
 BATCH = 8  # inputs per worker round trip
 COMMIT_EVERY = 32  # sources per store transaction (all or none of them survive a kill)
-OCR_UNAVAILABLE = "Texterkennung nicht verfügbar"
 NO_FORM = "kein Anmeldeformular gefunden"
 
 
@@ -206,7 +205,8 @@ def _relative(res: FileResult, job: Job) -> FileResult:
     return res if error == res.error else FileResult(res.sha256, res.page_count, res.pages, error)
 
 
-_TEMP_COPY = re.compile(re.escape(tempfile.gettempdir()) + r"/formkit-[A-Za-z0-9_]+\.(?:pdf|img)")
+_TEMP_COPY = re.compile(re.escape(os.path.join(tempfile.gettempdir(), TEMP_PREFIX)) + r"[A-Za-z0-9_]+(?:"
+                        + "|".join(re.escape(s) for s in TEMP_SUFFIXES) + ")")
 
 
 def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileResult]:
@@ -215,72 +215,9 @@ def process_many(jobs: list[Job], timeout_s: int = FILE_TIMEOUT_S) -> list[FileR
 
 
 def _process(job: Job) -> FileResult:
-    registry = _CAMPAIGNS or Campaigns.load()
-    if job.data is not None:
-        data = job.data
-    else:
-        assert job.path is not None
-        if job.path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError("Datei zu groß")
-        data = job.path.read_bytes()
-    if not data:
-        raise InputError("leere Datei (0 Byte)")
-    kind = sniff_type(data[:1024])
-    if kind == ".pdf":
-        result = read_pdf(data, registry)
-        if not any(isinstance(p, RasterPage) for p in result.pages):
-            return FileResult(job.sha256, result.page_count, result.pages)
-        with _as_file(job, data, ".pdf") as path:
-            pages = tuple(_ocr_pdf_page(path, p.page, registry) if isinstance(p, RasterPage) else p
-                          for p in result.pages)
-        return FileResult(job.sha256, result.page_count, pages)
-    if kind:
-        with _as_file(job, data, ".img") as path:
-            pages = _ocr_image(path, registry)
-        return FileResult(job.sha256, len(pages), pages)
-    raise InputError("weder PDF noch Bild (TIFF, PNG, JPEG)")
-
-
-class _as_file:
-    """The job's bytes as a file path (OCR rasterisers read files); a temporary copy for attachments."""
-
-    def __init__(self, job: Job, data: bytes, suffix: str) -> None:
-        self.job, self.data, self.suffix = job, data, suffix
-        self.tmp: Path | None = None
-
-    def __enter__(self) -> Path:
-        if self.job.path is not None:
-            return self.job.path
-        fd, name = tempfile.mkstemp(prefix="formkit-", suffix=self.suffix)
-        with os.fdopen(fd, "wb") as f:
-            f.write(self.data)
-        self.tmp = Path(name)
-        return Path(name)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
-
-
-def _ocr_pdf_page(path: Path, page_no: int, registry: Campaigns) -> PageReading | NotAForm:
-    try:
-        from formkit.scan import rasterize_pdf_page, read_page
-    except ImportError:
-        return NotAForm(page_no, OCR_UNAVAILABLE)
-    return read_page(rasterize_pdf_page(path, page_no - 1), page_no, registry, _CONTEXT)
-
-
-def _ocr_image(path: Path, registry: Campaigns) -> tuple[PageReading | NotAForm, ...]:
-    try:
-        from formkit.scan import iter_image_pages, read_page
-    except ImportError:
-        return (NotAForm(1, OCR_UNAVAILABLE),)
-    out: list[PageReading | NotAForm] = []
-    for i, image in enumerate(iter_image_pages(path), start=1):
-        if i > MAX_IMAGE_PAGES:
-            raise InputError(f"zu viele Bildseiten (höchstens {MAX_IMAGE_PAGES})")
-        out.append(read_page(image, i, registry, _CONTEXT))
-    return tuple(out)
+    data = job.data if job.data is not None else read_bytes(job.path) if job.path is not None else b""
+    reading = read_input(data, _CAMPAIGNS or Campaigns.load(), job.path, context=_CONTEXT)
+    return FileResult(job.sha256, reading.page_count, reading.pages)
 
 
 # --- reading many files ----------------------------------------------------------------------
@@ -373,18 +310,16 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
                               page.identity.version, src.received, src.sender, src.file_time,
                               campaign=page.identity.campaign)
             out.append(asm.record(page, prov))
-        elif isinstance(page, NotAForm) and (page.recognised or page.reason.startswith(OCR_UNAVAILABLE)):
+        elif page.kind in (NotFormKind.UNREADABLE, NotFormKind.OCR_UNAVAILABLE):
             # One of our sheets that cannot be read (unknown version, marks not fitting, black fax
-            # page): a row for the page with the reason, not a page "without form".
-            method = "ocr" if page.reason.startswith(OCR_UNAVAILABLE) else ""
+            # page), or an image no OCR could look at: a row for the page with the reason.
+            method = "ocr" if page.kind is NotFormKind.OCR_UNAVAILABLE else ""
             out.append(rejected(Provenance(src.label, src.sha256, page.page, method, received=src.received,
                                            sender=src.sender, file_time=src.file_time), page.reason))
-        elif isinstance(page, NotAForm):
-            without += 1
-            if page.foreign:
-                foreign.append(page.reason)
         else:
             without += 1
+            if page.kind is NotFormKind.FOREIGN:
+                foreign.append(page.reason)
     if not out:
         out.append(rejected(base, foreign[0] if foreign else NO_FORM))
     return out, without

@@ -17,8 +17,8 @@ from PIL import Image
 
 from formkit import thresholds as T
 from formkit.errors import InputError, MissingToolError
+from formkit.read.limits import RASTER_TIMEOUT_S
 
-RASTER_TIMEOUT_S = 120  # one page; the per-file alarm of the pipeline is shorter still
 NO_POPPLER = "pdftoppm/pdfinfo fehlen (Debian: apt-get install poppler-utils)"
 
 

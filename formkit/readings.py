@@ -1,12 +1,15 @@
 """What the readers (AcroForm, text layer, OCR) hand to record assembly: typed, with confidence.
 
 Every reader of a returned page produces a :class:`PageReading`; a page that holds no form of
-ours produces a :class:`NotAForm` with the reason. Nothing downstream knows which reader ran.
+ours (or cannot be read) produces a :class:`NotAForm` with a German reason and a
+:class:`NotFormKind`; code decides by the kind, never by the reason's text. Nothing downstream
+knows which reader ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Literal
 
 from formkit.ident import FormIdentity
@@ -55,11 +58,38 @@ class PageReading:
     image: bytes | None = field(default=None, repr=False)  # PNG of the registered page (OCR)
 
 
-@dataclass(frozen=True)
+class NotFormKind(Enum):
+    """Why a page yields no reading: decided by the reader that looked at it, never by its message."""
+
+    NO_FORM = "no_form"  # cover letter, enclosure, blank page: no sheet of ours
+    FOREIGN = "foreign"  # some other organisation's form
+    UNREADABLE = "unreadable"  # one of our sheets that cannot be read (unknown version, marks not fitting)
+    OCR_UNAVAILABLE = "ocr_unavailable"  # an image page, and the OCR stages are not installed
+
+
+@dataclass(frozen=True, init=False)
 class NotAForm:
-    """A page that holds no sheet of ours (cover page, letter, unrelated page)."""
+    """A page that yields no reading, with a German reason and the typed kind of that reason."""
 
     page: int
     reason: str
-    foreign: bool = False  # True when the page is some other organisation's form
-    recognised: bool = False  # one of our sheets, but it cannot be read
+    kind: NotFormKind
+
+    def __init__(self, page: int, reason: str, kind: NotFormKind = NotFormKind.NO_FORM, *,
+                 foreign: bool = False, recognised: bool = False) -> None:
+        # foreign=/recognised= are the scan reader's spelling of FOREIGN/UNREADABLE (kept for it).
+        if recognised:
+            kind = NotFormKind.UNREADABLE
+        elif foreign:
+            kind = NotFormKind.FOREIGN
+        object.__setattr__(self, "page", page)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "kind", kind)
+
+    @property
+    def foreign(self) -> bool:
+        return self.kind is NotFormKind.FOREIGN
+
+    @property
+    def recognised(self) -> bool:
+        return self.kind is NotFormKind.UNREADABLE

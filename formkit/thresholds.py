@@ -160,7 +160,7 @@ FAX_SMOOTH_PX = 0.0
 FAINT_INK_LEVEL = 0.85
 
 
-# --- text layer of flattened PDFs (formkit.textlayer) -------------------------------------------
+# --- text layer of flattened PDFs (formkit.read.textlayer) -------------------------------------------
 # A word belongs to a field when its centre lies in the box grown by this (mm): half a line of
 # slack for viewers that print values a little off the widget, less than the 4 mm between boxes.
 TEXTLAYER_ZONE_MARGIN_MM = 0.8

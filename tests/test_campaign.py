@@ -22,8 +22,8 @@ from formkit.errors import LayoutError, StoreError
 from formkit.ident import FormIdentity, parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
-from formkit.pdfform import read_pdf
 from formkit.pipeline import Options, run
+from formkit.read.dispatch import read_pdf
 from formkit.readings import NotAForm, PageReading
 from formkit.records import Context, Provenance, assemble
 from formkit.render.document import RenderOptions, render_to_bytes

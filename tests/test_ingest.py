@@ -133,9 +133,10 @@ def test_attachments_recognised_by_their_bytes(tmp_path: Path) -> None:
         ("anhang.pdf", pdf, None), ("anhang.tif", tif, None)]
 
 
-def test_sniff_type() -> None:
-    from formkit.ingest import sniff_type
+def test_sniff() -> None:
+    from formkit.read.sniff import InputKind, sniff
 
-    assert sniff_type(b"junk\n%PDF-1.4") == ".pdf"
-    assert sniff_type(b"MM\x00*") == ".tif" and sniff_type(b"\x89PNG\r\n\x1a\n") == ".png"
-    assert sniff_type(b"\xff\xd8\xff\xe0") == ".jpg" and sniff_type(b"PK\x03\x04") == ""
+    assert sniff(b"junk\n%PDF-1.4") is InputKind.PDF
+    assert sniff(b"MM\x00*") is InputKind.TIFF and sniff(b"\x89PNG\r\n\x1a\n") is InputKind.PNG
+    assert sniff(b"\xff\xd8\xff\xe0") is InputKind.JPEG and sniff(b"PK\x03\x04") is None
+    assert sniff(b"x" * 1024 + b"%PDF-1.4") is None  # only the head decides

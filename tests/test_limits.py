@@ -77,12 +77,12 @@ def test_hostile_inbox_every_path_accounted_for(tmp_path: Path) -> None:
 
 
 def test_reasons_never_name_the_temporary_copy_of_an_attachment(monkeypatch: pytest.MonkeyPatch) -> None:
-    import formkit.pipeline as pipeline
+    import formkit.read.dispatch as dispatch
 
-    def fails(path, registry):  # type: ignore[no-untyped-def]
+    def fails(path, *args):  # type: ignore[no-untyped-def]
         raise ValueError(f"cannot decode {path}")
 
-    monkeypatch.setattr(pipeline, "_ocr_image", fails)
+    monkeypatch.setattr(dispatch, "_ocr_image", fails)
     res = process(Job("post.mbox#1#scan.png", "0" * 64, None, b"\x89PNG\r\n\x1a\n kaputt"))
     assert res.error and "post.mbox#1#scan.png" in res.error and "formkit-" not in res.error
 

@@ -1,4 +1,4 @@
-"""The text layer of a flattened sheet (printed to PDF, "baked"): words and strokes in field zones.
+"""Reading a text-layer page of a flattened sheet (printed to PDF, "baked"): words and strokes in zones.
 
 A flattened sheet has no fields left, but its values are still text at known places, and its
 ticks are glyphs or strokes inside the box. Zones come from the layout; thresholds from
@@ -7,23 +7,24 @@ ticks are glyphs or strokes inside the box. Zones come from the layout; threshol
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pikepdf
 
+from formkit.campaign import Campaigns, Unresolved
 from formkit.errors import InputError, MissingToolError
 from formkit.geometry import MM, Rect
-from formkit.ident import PREFIXES, FormIdentity
+from formkit.ident import PAYLOAD_BYTES, PREFIXES, FormIdentity, parse_payload
 from formkit.layout.models import FieldSpec, FormLayout
-from formkit.readings import FieldReading, PageReading
+from formkit.read.limits import MAX_CONTENT_OPS, MAX_STREAM_BYTES, MAX_XOBJECT_DEPTH, PDFTOTEXT_TIMEOUT_S
+from formkit.read.open import PDF_ERRORS, StreamLimitError, content_bytes, inherited, stream_bytes
+from formkit.read.triage import NO_FORM_PAGE, TextPage
+from formkit.readings import FieldReading, NotAForm, NotFormKind, PageReading
 from formkit.thresholds import (
     TEXTLAYER_CONFIDENCE,
     TEXTLAYER_FOOTER_TOLERANCE_MM,
@@ -32,134 +33,8 @@ from formkit.thresholds import (
     TEXTLAYER_ZONE_MARGIN_MM,
 )
 
-PDFTOTEXT_TIMEOUT_S = 30.0
-MAX_XOBJECT_DEPTH = 6  # nested form XObjects followed when looking for tick strokes
-MAX_CONTENT_OPS = 200_000  # content-stream operators scanned per page for tick strokes
-MAX_CONTENT_PARTS = 1_000  # streams in one page's /Contents array
 _PATH_OPS = {"m", "l", "c", "v", "y"}
 _WALK_OPS = "q Q cm m l c v y Do"  # parsed by qpdf; everything else is skipped in C++
-# Errors qpdf (and its Python binding) raise for damaged objects; never for our own limits.
-PDF_ERRORS = (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-              NotImplementedError)
-
-
-class StreamLimitError(Exception):
-    """A stream that would decode to more than the allowed number of bytes (decompression bomb)."""
-
-
-# --- bounded stream data ------------------------------------------------------------------------
-
-# Worst-case expansion (decoded bytes per encoded byte) of filters left to qpdf: a stream is
-# handed to qpdf's unbounded decoder only when raw size x these factors stays under the limit.
-_EXPANSION = {"/LZWDecode": 2_800, "/LZW": 2_800, "/RunLengthDecode": 64, "/RL": 64,
-              "/FlateDecode": 1_100, "/Fl": 1_100, "/ASCIIHexDecode": 1, "/AHx": 1,
-              "/ASCII85Decode": 4, "/A85": 4}
-
-
-def _filters(stream: Any) -> tuple[list[str], list[Any]]:
-    f = stream.get("/Filter")
-    names = [] if f is None else [str(f)] if isinstance(f, pikepdf.Name) else [str(x) for x in f]
-    p = stream.get("/DecodeParms")
-    parms = [p] * len(names) if not isinstance(p, pikepdf.Array) else list(p)
-    return names, parms
-
-
-def _inflate(raw: bytes, limit: int) -> bytes:
-    d = zlib.decompressobj()
-    try:
-        out = d.decompress(raw, limit + 1)
-        over = len(out) > limit or bool(d.unconsumed_tail)  # a tail is left only when the limit was hit
-    except zlib.error:
-        # Damaged Flate data: keep what decodes (as qpdf and pypdf do), in bounded chunks.
-        d, parts, size, over = zlib.decompressobj(), [], 0, False
-        for i in range(0, len(raw), 4096):
-            try:
-                part = d.decompress(raw[i:i + 4096], limit + 1 - size)
-            except zlib.error:
-                break
-            parts.append(part)
-            size += len(part)
-            if size > limit or d.unconsumed_tail:
-                over = True
-                break
-        out = b"".join(parts)
-    if over:
-        raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
-    return out
-
-
-def stream_bytes(stream: Any, limit: int) -> bytes | None:
-    """The decoded data of a stream, never more than ``limit`` bytes (else StreamLimitError).
-
-    Flate, ASCIIHex and ASCII85 are decoded here with a bounded zlib; other filters only when their
-    worst-case expansion of the raw size stays under the limit. None when the data cannot be decoded.
-    """
-    length = stream.get("/Length")
-    if isinstance(length, int) and length > limit:
-        raise StreamLimitError(f"Datenstrom mit /Length {length} Byte")
-    names, parms = _filters(stream)
-    if len(names) > 4:
-        return None
-    data = bytes(stream.read_raw_bytes())
-    if len(data) > limit:
-        raise StreamLimitError(f"Datenstrom mit {len(data)} Byte")
-    for k, name in enumerate(names):
-        parm = parms[k] if k < len(parms) else None
-        predictor = parm.get("/Predictor", 1) if isinstance(parm, pikepdf.Dictionary) else 1
-        if name in ("/FlateDecode", "/Fl") and predictor in (None, 1):
-            data = _inflate(data, limit)
-        elif name in ("/ASCIIHexDecode", "/AHx"):
-            hexa = re.sub(rb"\s+", b"", data.split(b">", 1)[0])
-            try:
-                data = binascii.unhexlify(hexa + b"0" * (len(hexa) % 2))
-            except binascii.Error:
-                return None
-        elif name in ("/ASCII85Decode", "/A85"):
-            a85 = data.strip().removeprefix(b"<~").split(b"~>", 1)[0]
-            z = a85.count(b"z")
-            if (len(a85) - z) * 4 // 5 + 4 * z > limit:  # 'z' stands for four zero bytes
-                raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
-            try:
-                data = base64.a85decode(a85, ignorechars=b" \t\n\r\x0b\x0c")
-            except ValueError:
-                return None
-        else:
-            if k != 0:
-                return None  # qpdf decodes whole filter chains only
-            bound = len(data)
-            for n in names:
-                bound *= _EXPANSION.get(n, limit + 1)
-            if bound > limit:
-                return None  # cannot prove it small: not decoded (real content streams are Flate)
-            return bytes(stream.read_bytes())
-        if len(data) > limit:
-            raise StreamLimitError(f"Datenstrom entpackt größer als {limit} Byte")
-    return data
-
-
-def content_bytes(page: Any, limit: int) -> bytes | None:
-    """A page's /Contents (one stream or an array of them) decoded, at most ``limit`` bytes in all."""
-    contents = page.get("/Contents")
-    if contents is None:
-        return None
-    if isinstance(contents, pikepdf.Stream):
-        return stream_bytes(contents, limit)
-    if not isinstance(contents, pikepdf.Array):
-        return None
-    parts: list[bytes] = []
-    left = limit
-    for k in range(min(len(contents), MAX_CONTENT_PARTS)):
-        part = contents[k]
-        if not isinstance(part, pikepdf.Stream):
-            continue
-        data = stream_bytes(part, left)
-        if data is None:
-            continue
-        parts.append(data)
-        left -= len(data) + 1
-        if left < 0:
-            raise StreamLimitError(f"Seiteninhalt größer als {limit} Byte")
-    return b"\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -343,3 +218,69 @@ def _tick_from_layer(spec: FieldSpec, words: list[Word], points_mm: list[tuple[f
     ticked = bool(glyphs) or strokes >= 2
     return FieldReading(spec.name, "1" if ticked else "", TEXTLAYER_TICK_CONFIDENCE, "textlayer",
                         "ticked" if ticked else "empty", float(strokes + 10 * len(glyphs)))
+
+
+# --- the text-layer pages of one PDF --------------------------------------------------------------
+
+
+def _page_box(page: Any) -> tuple[float, float, float, float]:
+    """(left, top, width, height) of the page's media box in PDF user space."""
+    mb = inherited(page, "/MediaBox")
+    if isinstance(mb, pikepdf.Array) and len(mb) == 4:
+        x0, y0, x1, y1 = (float(v) for v in mb)
+        return min(x0, x1), max(y0, y1), abs(x1 - x0), abs(y1 - y0)
+    return 0.0, 792.0, 612.0, 792.0  # PDF's default: US Letter
+
+
+def _rotation(page: Any) -> int:
+    """The page's /Rotate (inherited), 0 when missing or not a number."""
+    value = inherited(page, "/Rotate")
+    try:
+        return int(value) % 360 if value is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def read_text_pages(data: bytes, pdf: pikepdf.Pdf, todo: list[TextPage], campaigns: Campaigns,
+                    kw: list[FormIdentity]) -> dict[int, PageReading | NotAForm]:
+    """Each page of *todo* read from its text layer, or why it is no (readable) sheet of ours.
+
+    A page whose content stream did not show our identity is ours only when its words do.
+    *kw*: the identities in the document's /Keywords (they name the recipient of a sheet whose
+    footer does not).
+    """
+    out: dict[int, PageReading | NotAForm] = {}
+    if not todo:
+        return out
+    words_by_page = pdftotext_words(data, min(t.page for t in todo), max(t.page for t in todo))
+    for t in todo:
+        page_no, ident = t.page, t.identity
+        words = words_by_page.get(page_no, [])
+        page = pdf.pages[page_no - 1].obj
+        if ident is None:
+            text = " ".join(w.text for w in words)
+            found = PAYLOAD_BYTES.search(text.encode("utf-8", "replace"))
+            ident = parse_payload(found.group().decode("ascii")) if found else None
+        if ident is None:
+            out[page_no] = NotAForm(page_no, NO_FORM_PAGE)
+            continue
+        form = campaigns.resolve(ident)
+        if isinstance(form, Unresolved):
+            out[page_no] = NotAForm(page_no, form.reason, kind=NotFormKind.UNREADABLE)
+            continue
+        if ident.recipient_id is None:
+            same = [k for k in kw if (k.campaign, k.layout_id, k.version) == (ident.campaign, ident.layout_id,
+                                                                              ident.version) and k.recipient_id]
+            if same:
+                ident = same[0]
+        left, top, width, height = _page_box(page)
+        try:
+            pts = [((x - left) / MM, (top - y) / MM) for x, y in path_points(page, pdf, MAX_STREAM_BYTES)]
+        except RecursionError:
+            pts = []
+        # pdftotext gives boxes in the page as shown (turned by /Rotate); strokes and layout are unturned.
+        words = unrotate(words, _rotation(page), width / MM, height / MM)
+        reading = read_textlayer(words, pts, form, page_no, ident)
+        problem = footer_problem(words, form)
+        out[page_no] = replace(reading, problems=(*reading.problems, problem)) if problem else reading
+    return out

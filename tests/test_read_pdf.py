@@ -13,7 +13,8 @@ from pypdf.generic import ByteStringObject, TextStringObject
 
 from formkit.errors import InputError
 from formkit.layout.loader import LayoutRegistry
-from formkit.pdfform import RasterPage, read_pdf
+from formkit.read.dispatch import read_pdf
+from formkit.read.triage import RasterPage
 from formkit.readings import NotAForm, PageReading
 from formkit.render.document import RenderOptions, render_to_bytes
 from tests import returns
@@ -232,7 +233,7 @@ def test_content_stream_decoding_is_bounded() -> None:
 
     import pikepdf
 
-    from formkit.textlayer import StreamLimitError, stream_bytes
+    from formkit.read.open import StreamLimitError, stream_bytes
 
     with pikepdf.new() as doc:
         small = pikepdf.Stream(doc, zlib.compress(b"0 0 m 1 1 l S\n" * 10))
@@ -257,7 +258,7 @@ def test_content_stream_decoding_is_bounded() -> None:
     (returns.deep_nesting, "verschachtelt|beschädigt"),
 ])
 def test_hostile_pdfs_are_bounded(make, reason: str, registry: LayoutRegistry) -> None:  # type: ignore[no-untyped-def]
-    from formkit.pdfform import harden_pdf_reader
+    from formkit.read.open import harden_pdf_reader
 
     harden_pdf_reader()
     data = make()
@@ -395,7 +396,7 @@ def test_image_page_with_text_goes_to_ocr(how: str, tmp_path: Path, registry: La
 def test_inline_image_token_is_found_on_one_line() -> None:
     import pikepdf
 
-    from formkit.pdfform import _has_image
+    from formkit.read.triage import has_image
 
     inline = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI Q"
     for content, has in [(inline, True), (b"BT /F1 9 Tf (ABI ) Tj ET", False)]:
@@ -404,7 +405,7 @@ def test_inline_image_token_is_found_on_one_line() -> None:
             page = doc.pages[0].obj
             page.Contents = pikepdf.Stream(doc, content)
             page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary())
-            assert _has_image(page) is has, content
+            assert has_image(page) is has, content
 
 
 # --- where the text of a flattened sheet sits ----------------------------------------------------
