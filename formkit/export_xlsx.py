@@ -3,9 +3,9 @@
 Sheet „Anmeldungen“ has the CSV contract's columns in the same order (:data:`formkit.export.ALL_COLUMNS`),
 typed: page and scores as numbers, the receipt time as a date-time (office time, Excel has no time
 zones), a registration date written as a date where it reads as one. The header row is frozen and
-filtered, column widths follow the content. No cell is ever a formula: every text cell goes through
-:func:`formkit.export.safe_cell` (the CSV's neutralisation, so both exports show the same text) and
-is stored with the string type, which Excel never evaluates.
+filtered, column widths follow the content. No cell is ever a formula: every text cell is stored
+with the string type, which Excel and LibreOffice never evaluate; the values are written as read,
+without the apostrophe the CSV puts before a formula sign (a phone number '+49 …' stays as it is).
 
 Sheet „Teilnehmer“ (when door lists are given): per meeting the people on its door list, sorted
 as the printed list.
@@ -22,7 +22,7 @@ from typing import Any
 
 from formkit.attendees import Attendee, sort_key, surname_first
 from formkit.errors import InputError
-from formkit.export import ALL_COLUMNS, check_writable, row, safe_cell, unsafe_cell
+from formkit.export import ALL_COLUMNS, check_writable, row, unsafe_cell
 from formkit.layout.event import Meeting
 from formkit.records import OFFICE_TZ, Record
 
@@ -63,8 +63,11 @@ def _typed(column: str, rec: Record, text: str) -> Any:
     if column == "received" and p.received:
         t = p.received.astimezone(OFFICE_TZ) if p.received.tzinfo else p.received
         return t.replace(tzinfo=None)
+    # A workbook's text cells are typed strings (see _cell), which no spreadsheet evaluates: the
+    # CSV's apostrophe before a formula sign is not needed here and would alter '+49 …' numbers.
+    text = unsafe_cell(text)
     if column == "date":
-        return parse_date(unsafe_cell(text)) or text
+        return parse_date(text) or text
     return text
 
 
@@ -133,8 +136,7 @@ def write_xlsx(records: Iterable[Record], target: Path,
         for meeting, people in door_lists:
             ordered = sorted(people, key=lambda a: sort_key(a.name))
             for i, a in enumerate(ordered, start=1):
-                door_rows.append([safe_cell(meeting.city), meeting.date, i, safe_cell(surname_first(a.name)),
-                                  safe_cell(a.institution)])
+                door_rows.append([meeting.city, meeting.date, i, surname_first(a.name), a.institution])
         _sheet(wb, DOOR_SHEET, DOOR_COLUMNS, door_rows)
     # Reproducible files: the same records give the same workbook content, whenever written.
     fixed = dt.datetime(2000, 1, 1)

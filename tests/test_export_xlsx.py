@@ -4,6 +4,7 @@ no formula ever (issue 13, part 5)."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -46,20 +47,22 @@ def test_workbook_typed_frozen_filtered_and_formula_free(tmp_path: Path, registr
     assert anna[col["status"]].value == "ok"
     assert ws.column_dimensions["A"].width >= len("anmeldung-0.pdf")
     assert 6 <= ws.column_dimensions[openpyxl.utils.get_column_letter(col["page"] + 1)].width <= 60
-    # The hostile values are text behind the CSV's apostrophe, never formulas.
-    evil = rows["'=HYPERLINK(\"http://evil\",\"klick\")"]
-    assert evil[col["institution"]].value == "'@SUMME(A1)"
-    assert evil[col["phone"]].value == "'+49 361 1"
+    # The hostile values are string cells as written (no apostrophe needed), never formulas.
+    evil = rows['=HYPERLINK("http://evil","klick")']
+    assert evil[col["institution"]].value == "@SUMME(A1)" and evil[col["institution"]].data_type == "s"
+    assert evil[col["phone"]].value == "+49 361 1"
     assert evil[col["date"]].value == "gestern"
     for r in ws.iter_rows():
         for c in r:
             assert c.data_type != "f", (c.coordinate, c.value)
+    with zipfile.ZipFile(out) as z:  # the file itself: no formula element in any sheet
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert rows["Bea Berg"][col["date"]].value == dt.datetime(2018, 4, 5)
 
     # The door lists of every meeting on a second sheet, in the printed list's order.
     door = wb["Teilnehmer"]
     people = [(r[0].value, r[2].value, r[3].value) for r in door.iter_rows(min_row=2)]
-    assert [p[1:] for p in people if p[0] == "Gotha"] == [(1, "'=HYPERLINK(\"http://evil\",\"klick\")"),
+    assert [p[1:] for p in people if p[0] == "Gotha"] == [(1, '=HYPERLINK("http://evil","klick")'),
                                                           (2, "Müller, Anna")]
     assert ("Schleiz", 1, "Berg, Bea") in people
     assert door.freeze_panes == "A2" and door["B2"].is_date
