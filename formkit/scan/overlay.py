@@ -6,38 +6,16 @@ scores and states, OCR text with its confidence. Used by ``formkit debug``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from formkit import thresholds as T
-from formkit.errors import InputError
 from formkit.readings import PageReading
-from formkit.scan.raster import IMAGE_SUFFIXES, iter_image_pages, rasterize_pdf_page
 from formkit.scan.reader import Analysis
 from formkit.scan.register import apply
 
 _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 STATE_COLOUR = {"ticked": (0, 160, 0), "empty": (200, 0, 0), "uncertain": (230, 140, 0)}
-
-
-def load_pages(path: Path, only: int | None = None) -> list[tuple[int, Image.Image]]:
-    """(page number, image) of a TIFF/PNG/JPEG or an image-only PDF; *only* picks one page."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
-        try:
-            count = len(PdfReader(str(path)).pages)
-        except (PdfReadError, OSError) as e:
-            raise InputError(f"{path}: PDF nicht lesbar ({e})") from None
-        wanted = [only] if only else list(range(1, count + 1))
-        return [(n, rasterize_pdf_page(path, n - 1)) for n in wanted if 1 <= n <= count]
-    if suffix not in IMAGE_SUFFIXES:
-        raise InputError(f"{path}: erwartet TIFF, PNG, JPEG oder PDF")
-    return [(n, im) for n, im in enumerate(iter_image_pages(path), start=1) if only in (None, n)]
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
