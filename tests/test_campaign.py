@@ -11,9 +11,11 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from formkit.campaign import OTHER_CAMPAIGN, Campaigns, Unresolved
@@ -424,3 +426,23 @@ def test_the_2019_sample_differs_from_2018_in_its_event_file_only() -> None:
     assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     differ = [str(f) for f in files if (a / f).read_bytes() != (b / f).read_bytes()]
     assert differ == ["event.yaml"]
+
+
+def test_eight_meetings_with_long_town_names_fit_the_sheet(tmp_path: Path) -> None:
+    """Real town names are longer than the generated ones: the header drops its dates before failing."""
+    folder = make_campaign(tmp_path, "lang", 8)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    long_names = ["Heilbad Heiligenstadt", "Bad Klösterlausnitz", "Zeulenroda-Triebes", "Großbreitenbach",
+                  "Mühlhausen", "Gräfenthal", "Pößneck", "Kölleda"]
+    for m, city in zip(data["meetings"], long_names, strict=True):
+        m["city"] = city
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    c = Campaigns.load(folder).single()
+    form = c.get("registration").layout
+    assert isinstance(form, FormLayout)
+    assert _venues(form) == long_names
+    pdf, result = render_to_bytes("registration", c.registry, RenderOptions(recipient_id="R1"))
+    assert result.pages == 1
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    assert "Heilbad Heiligenstadt" in text.decode("utf-8")

@@ -19,7 +19,7 @@ from formkit.errors import RenderError
 from formkit.geometry import Rect
 from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
-from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
+from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout, MeetingDatesBlock
 from formkit.layout.rules import CHECKBOX_LABEL_PT, LABEL_GAP_MM, event_context
 from formkit.layout.text import plain, render_text
 from formkit.render import blocks
@@ -214,11 +214,14 @@ def draw_form(
 def header_flowables(form: FormLayout, ctx: dict[str, Any], event: Event | None,
                      statements: Statements | None) -> list[Any]:
     """The header's flowables, compact when the full form does not fit: with many meetings the
-    dates go into three columns with numeric dates rather than off the header region."""
+    dates go into three columns with numeric dates rather than off the header region; with long
+    town names even that may not fit, and the header leaves the dates out (the sample layouts'
+    venue labels give each meeting's date beside its check box)."""
     hw, hh = Rect(*form.header_rect).w * mm, Rect(*form.header_rect).h * mm
     flow: list[Any] = []
-    for compact in (False, True):
-        flow = [f for block in form.header for f in blocks.to_flowables(block, ctx, event, statements, hw, compact)]
+    for compact, dates in ((False, True), (True, True), (True, False)):
+        flow = [f for block in form.header if dates or not isinstance(block, MeetingDatesBlock)
+                for f in blocks.to_flowables(block, ctx, event, statements, hw, compact)]
         if _height(flow, hw, hh) <= hh:
             break
     return flow
