@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from formkit import fingerprint
 from formkit.campaign import OTHER_CAMPAIGN, Campaigns, Unresolved
 from formkit.cli import main
 from formkit.errors import LayoutError, StoreError
@@ -41,9 +42,10 @@ def _venues(form: FormLayout) -> list[str]:
 
 
 def test_identity_names_the_campaign_and_old_sheets_read_as_2018() -> None:
-    ident = FormIdentity("registration", 2, "R0001", "lsz-2019")
-    assert ident.payload() == "FK2:lsz-2019:registration:2:R0001"
+    ident = FormIdentity("registration", 2, "R0001", "lsz-2019", geometry="0a1b2", prefill="c3d4e")
+    assert ident.payload() == "FK3:lsz-2019:registration:2:0a1b2:R0001:c3d4e"
     assert parse_payload("… · " + ident.payload()) == ident
+    assert parse_payload("FK2:lsz-2019:registration:2:R0001") == FormIdentity("registration", 2, "R0001", "lsz-2019")
     assert parse_payload("FK1:registration:1:LSZ-0001") == FormIdentity("registration", 1, "LSZ-0001", "lsz-2018")
     assert parse_payload("FK2:lsz-2019:registration:1") == FormIdentity("registration", 1, None, "lsz-2019")
 
@@ -53,8 +55,11 @@ def test_rendered_sheet_carries_campaign_in_qr_text_and_keywords(registry: Layou
 
     pdf, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0042"))
     reader = PdfReader(io.BytesIO(pdf))
-    assert "FK2:lsz-2018:registration:1:R0042" in reader.pages[0].extract_text()
-    assert reader.metadata is not None and reader.metadata["/Keywords"] == "FK2:lsz-2018:registration:1:R0042"
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    want = f"FK3:lsz-2018:registration:1:{fingerprint.geometry(form)}:R0042:{fingerprint.prefill(form, {})}"
+    assert want in reader.pages[0].extract_text()
+    assert reader.metadata is not None and reader.metadata["/Keywords"] == want
 
 
 # --- a campaign is a folder ------------------------------------------------------------------------

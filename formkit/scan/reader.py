@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from formkit import fields as kinds
+from formkit import fingerprint
 from formkit import thresholds as T
 from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
@@ -143,6 +144,10 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
     printed = context.printed_for(ident.recipient_id) if context and levers.verify else {}
+    if printed and ident.prefill and fingerprint.prefill(layout, printed) != ident.prefill:
+        # The list's entry for this person changed after the packet was printed: it no longer says
+        # what the paper says, so it neither verifies nor confirms anything on this sheet.
+        printed = {}
     words = context.words if context else frozenset()
     for spec in layout.fields:
         zone = spec.box.inset(-m)
