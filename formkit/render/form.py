@@ -210,7 +210,9 @@ def draw_form(
 
     fx, fy = form.footer_at
     c.setFont(REGULAR, 7)
-    c.setFillColorRGB(0.2, 0.2, 0.2)
+    # Black, not grey: when the QR code is unreadable the scan reader reads the identity from
+    # here (formkit.scan.smallprint), and a fax driver dithers grey 7-pt letters apart.
+    c.setFillColorRGB(0, 0, 0)
     who = f" · Empfänger-Nr. {recipient_id}" if recipient_id else ""
     c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
     c.setFillColorRGB(0, 0, 0)

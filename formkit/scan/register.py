@@ -232,9 +232,10 @@ def register_marks_only(page: Ink, layouts: list[FormLayout]) -> Registration | 
                     continue
                 h, _ = _fit(src, dst)
                 qr_ink = _qr_ink(page, h, layout)
-                if qr_ink < T.MARKS_ONLY_QR_INK:
-                    continue  # upside down (the QR corner is empty) or not our sheet
-                score = qr_ink + 2 * _border_ink(page, h, layout)
+                # An empty QR corner: upside down, or the code was covered or cut off. Such a fit
+                # counts only when no orientation shows the code; the printed boxes (border ink,
+                # not point-symmetric) then tell up from down, and must be there (checked below).
+                score = (2.0 if qr_ink >= T.MARKS_ONLY_QR_INK else 0.0) + qr_ink + 2 * _border_ink(page, h, layout)
                 if best is None or score > best[0]:
                     marks: list[tuple[float, float] | None] = [None] * 4
                     for k in range(4):
