@@ -7,8 +7,8 @@ Writing areas stay white (a tinted background becomes a halftone pattern under a
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
