@@ -28,7 +28,7 @@ from formkit.ident import FormIdentity, parse_payload
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.pipeline import Options, run
-from formkit.readings import NotAForm, PageReading
+from formkit.readings import PageReading
 from formkit.recipients import Recipient
 from formkit.records import Context, Matcher, Provenance, assemble
 from formkit.render.document import RenderOptions, render_to_bytes
@@ -120,7 +120,7 @@ def test_qr_with_the_longest_payload_decodes_from_a_normal_mode_fax(tmp_path: Pa
 def test_geometry_fingerprint_ignores_texts_and_follows_the_boxes(tmp_path: Path) -> None:
     folder = make_campaign(tmp_path, "lsz-2020", 4)
     before = fingerprint.geometry(_form(LayoutRegistry(folder)))
-    _edit_meetings(folder, lambda ms: [{**m, "date": "2020-05-0%d" % (i + 1)} for i, m in enumerate(ms)])
+    _edit_meetings(folder, lambda ms: [{**m, "date": f"2020-05-0{i + 1}"} for i, m in enumerate(ms)])
     assert fingerprint.geometry(_form(LayoutRegistry(folder))) == before  # a new date: labels only
     _edit_meetings(folder, lambda ms: [ms[1], ms[0], *ms[2:]])
     assert fingerprint.geometry(_form(LayoutRegistry(folder))) != before
