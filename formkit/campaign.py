@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from formkit import fingerprint
 from formkit.errors import LayoutError
 from formkit.ident import CAMPAIGN_ID, FormIdentity
 from formkit.layout.event import Event, Meeting
@@ -22,6 +23,8 @@ from formkit.layout.loader import EVENT_FILE, LayoutRegistry, LoadedLayout, defa
 from formkit.layout.models import FormLayout
 
 OTHER_CAMPAIGN = "Formular einer anderen Veranstaltung"
+STALE_GEOMETRY = ("Bogen wurde vor einer Änderung der Veranstaltungsorte gedruckt (Fassung passt nicht zu "
+                  "event.yaml)")
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,11 @@ class Campaigns:
             return Unresolved(f"unbekannte Formularversion {ident.layout_id} v{ident.version} "
                               f"der Veranstaltung {c.id} (vorhanden: {have})")
         assert isinstance(loaded.layout, FormLayout)
+        if ident.geometry and ident.geometry != fingerprint.geometry(loaded.layout):
+            # The boxes of this sheet are not where the loaded layout says (a meeting reordered,
+            # cancelled or added after printing): reading it would give a shifted venue.
+            return Unresolved(f"{STALE_GEOMETRY}: {ident.describe()}, Layout {loaded.path.name} – bitte von "
+                              f"Hand erfassen")
         return loaded.layout
 
     def loaded(self, ident: FormIdentity) -> LoadedLayout | None:

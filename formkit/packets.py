@@ -259,7 +259,7 @@ class PacketRenderer:
         own = pdfjoin.parse(buf.getvalue())
         with replace_file(target) as f:
             j = pdfjoin.Joiner(f, opts.title or self.title, " ".join(
-                identity(form, self.registry.form(form.id).event, opts.recipient_id).payload()
+                identity(form, self.registry.form(form.id).event, opts.recipient_id, opts.values).payload()
                 for form in self.form_layouts))
             m = j.add(own)
             j.pages([m[p] for p in own.pages[:letter_pages]])

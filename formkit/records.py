@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from formkit import fields
+from formkit import fields, fingerprint
 from formkit.fields import collapse, valid_email, valid_phone
 from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
@@ -226,6 +226,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # string is no independent reading, and a person reads it.
         printed = ctx.matcher.prefill(reading.identity.recipient_id,
                                       [(f.name, f.label) for f in form.fields if f.type == "text"])
+        if reading.identity.prefill and fingerprint.prefill(form, printed) != reading.identity.prefill:
+            printed = {}  # the list changed after printing: it no longer says what the paper says
         low = [n for n in low
                if reading.fields[n].printed == "changed" or reading.fields[n].snapped
                or not _as_printed(form.field(n), form, printed, values)]

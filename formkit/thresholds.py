@@ -138,6 +138,9 @@ FAX_INK_LEVEL = 0.5
 # be where the layout says (>= 70 % of sampled border points inked; other layouts score < 0.3).
 MARKS_ONLY_QR_INK = 0.15
 MARKS_ONLY_BORDER_INK = 0.7
+# Three marks without a QR code: their distances may differ from the layout's at the file's
+# resolution by this share (fax drivers scale by 1-3 %; a stretched normal-mode fax by less).
+THREE_MARKS_SCALE = 0.06
 # Text is read only inside the printed box inset by this (mm): the 0.28 mm border plus the
 # registration error (<= 0.3 mm on the corpus); typed text starts 1.25 mm inside the box.
 BOX_INNER_INSET_MM = 0.5

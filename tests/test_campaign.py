@@ -18,6 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from formkit import fingerprint
 from formkit.campaign import OTHER_CAMPAIGN, Campaigns, Unresolved
 from formkit.cli import main
 from formkit.errors import LayoutError, StoreError
@@ -43,9 +44,10 @@ def _venues(form: FormLayout) -> list[str]:
 
 
 def test_identity_names_the_campaign_and_old_sheets_read_as_2018() -> None:
-    ident = FormIdentity("registration", 2, "R0001", "lsz-2019")
-    assert ident.payload() == "FK2:lsz-2019:registration:2:R0001"
+    ident = FormIdentity("registration", 2, "R0001", "lsz-2019", geometry="0a1b2", prefill="c3d4e")
+    assert ident.payload() == "FK3:lsz-2019:registration:2:0a1b2:R0001:c3d4e"
     assert parse_payload("… · " + ident.payload()) == ident
+    assert parse_payload("FK2:lsz-2019:registration:2:R0001") == FormIdentity("registration", 2, "R0001", "lsz-2019")
     assert parse_payload("FK1:registration:1:LSZ-0001") == FormIdentity("registration", 1, "LSZ-0001", "lsz-2018")
     assert parse_payload("FK2:lsz-2019:registration:1") == FormIdentity("registration", 1, None, "lsz-2019")
 
@@ -55,8 +57,11 @@ def test_rendered_sheet_carries_campaign_in_qr_text_and_keywords(registry: Layou
 
     pdf, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0042"))
     reader = PdfReader(io.BytesIO(pdf))
-    assert "FK2:lsz-2018:registration:1:R0042" in reader.pages[0].extract_text()
-    assert reader.metadata is not None and reader.metadata["/Keywords"] == "FK2:lsz-2018:registration:1:R0042"
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    want = f"FK3:lsz-2018:registration:1:{fingerprint.geometry(form)}:R0042:{fingerprint.prefill(form, {})}"
+    assert want in reader.pages[0].extract_text()
+    assert reader.metadata is not None and reader.metadata["/Keywords"] == want
 
 
 # --- a campaign is a folder ------------------------------------------------------------------------
@@ -305,7 +310,8 @@ def test_campaign_round_trip_pdf_and_fax(tmp_path: Path, n: int) -> None:
         filled = filler(blank, person(f"venue_{want.id}"))
         page = read_pdf(filled, campaigns).pages[0]
         assert isinstance(page, PageReading), page
-        assert page.identity == FormIdentity("registration", 1, "R0001", c.id)
+        got = page.identity
+        assert (got.layout_id, got.version, got.recipient_id, got.campaign) == ("registration", 1, "R0001", c.id)
         ticked = [name for name, r in page.fields.items() if r.value == "1"]
         assert ticked == [f"venue_{want.id}"]
         reading = read_page(fax(filled), 1, campaigns)
@@ -412,7 +418,10 @@ def test_unreadable_qr_with_two_campaigns_goes_to_a_person_not_to_2018_geometry(
     broken = Image.fromarray(arr)
     broken.info["dpi"] = im.info["dpi"]
     r = read_page(broken, 1, campaigns)
-    assert isinstance(r, NotAForm) and r.recognised and "Veranstaltung unbekannt" in r.reason
+    # The small print names the campaign (its 2019 geometry, never 2018's); a person checks it.
+    assert isinstance(r, PageReading) and r.identity.campaign == "lsz-2019", r
+    assert any("Kleinschrift" in p for p in r.problems)
+    assert [n for n, f in r.fields.items() if f.state == "ticked"] == ["venue_jena"]
     # With only its own campaign loaded the marks place it, and a person checks it (no recipient id).
     alone = read_page(broken, 1, Campaigns.load(ROOT / "layouts" / "lsz-2019"))
     assert isinstance(alone, PageReading) and alone.identity.campaign == "lsz-2019"

@@ -18,6 +18,7 @@ import pytest
 
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
+from formkit.recipients import read_recipients, sheet_prefill
 from formkit.records import Record
 from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.store import Store
@@ -104,7 +105,15 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
     tmp_path = tmp_path_factory.mktemp("fuzz")
     rng = random.Random(SEED)
     registry = LayoutRegistry(ROOT / "layouts" / "lsz-2018")
-    blank, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0005", fillable=True))
+    # The packet's sheet: prefilled from the list entry it was printed for (its prefill
+    # fingerprint then matches the list given to parse).
+    listed = tmp_path / "liste.csv"
+    listed.write_text("ID;Vorname;Nachname;Institution;Straße;PLZ;Ort;E-Mail;Telefon\n"
+                      "R0005;Käthe;Groß;Landratsamt Gotha;Markt 1;99867;Gotha;anna.mueller@kreis-gth.de;036781 40001\n",
+                      encoding="utf-8")
+    (person,) = read_recipients(listed)[0]
+    blank, _ = render_to_bytes("registration", registry, RenderOptions(
+        recipient_id="R0005", fillable=True, values=sheet_prefill(person, [registry.form("registration").layout])))
     # Values the unmutated fax reads back as ok, so that fax mutants are compared too.
     values = returns.values(1, "venue_sonneberg", institution="Landratsamt Gotha", email="anna.mueller@kreis-gth.de",
                             address="Markt 1\n99867 Gotha")
@@ -113,10 +122,6 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
     # As in the office: the packet's sheet comes back and the mailing list is given to parse. An
     # e-mail typed on a fine fax reads at 0.90-0.92 alone, below OCR_OK; the list entry of the
     # person in the QR confirms it (formkit.scan.context).
-    listed = tmp_path / "liste.csv"
-    listed.write_text("ID;Vorname;Nachname;Institution;Straße;PLZ;Ort;E-Mail;Telefon\n"
-                      "R0005;Käthe;Groß;Landratsamt Gotha;Markt 1;99867;Gotha;anna.mueller@kreis-gth.de;036781 40001\n",
-                      encoding="utf-8")
     # The reference: what the unmutated sheet and fax read as (the readers' normalisation included).
     ref_db = tmp_path / "ref.sqlite"
     (tmp_path / "ref").mkdir()

@@ -213,13 +213,20 @@ class LayoutRegistry:
 
 
 @lru_cache(maxsize=32)
-def _load_data_cached(path: Path, model: type[BaseModel]) -> BaseModel:
+def _load_data_cached(path: Path, model: type[BaseModel], stamp: tuple[int, int]) -> BaseModel:
     return _validate(path, TypeAdapter(model), _read_yaml(path))  # type: ignore[no-any-return]
 
 
 def _load_data(base: Path, ref: str, model: type[T]) -> T:
     path = (base / ref).resolve()
-    return _load_data_cached(path, model)  # type: ignore[return-value]
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)  # _read_yaml reports the missing file
+    # Keyed by modification time too: an event file edited while a process runs (a test, the
+    # review server) is read again, not served from the cache with the old meetings.
+    return _load_data_cached(path, model, stamp)  # type: ignore[return-value]
 
 
 def load_layout(name_or_path: str, root: Path | None = None) -> LoadedLayout:

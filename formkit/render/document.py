@@ -139,7 +139,7 @@ def _identities(loaded: LoadedLayout, registry: LayoutRegistry, options: RenderO
     layout = loaded.layout
     forms = [loaded] if isinstance(layout, FormLayout) else [
         registry.form(p.form) for p in layout.pages if isinstance(p, FormPage)]
-    return [identity(f.layout, f.event, options.recipient_id).payload() for f in forms
+    return [identity(f.layout, f.event, options.recipient_id, options.values).payload() for f in forms
             if isinstance(f.layout, FormLayout)]
 
 

@@ -7,6 +7,7 @@ Writing areas stay white (a tinted background becomes a halftone pattern under a
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +16,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
+from formkit import fingerprint
 from formkit.errors import RenderError
 from formkit.geometry import Rect
 from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
-from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout, MeetingDatesBlock
+from formkit.layout.models import FieldSpec, FormLayout, MeetingDatesBlock
 from formkit.layout.rules import CHECKBOX_LABEL_PT, LABEL_GAP_MM, event_context
 from formkit.layout.text import plain, render_text
 from formkit.render import blocks
@@ -99,9 +101,14 @@ def template_context(event: Event | None, statements: Statements | None) -> dict
     return event_context(event, statements)
 
 
-def identity(form: FormLayout, event: Event | None, recipient_id: str | None = None) -> FormIdentity:
-    """The identity printed on *form*: the campaign is the id of the event it prints from."""
-    return FormIdentity(form.id, form.version, recipient_id, event.id if event is not None else "")
+def identity(form: FormLayout, event: Event | None, recipient_id: str | None = None,
+             values: Mapping[str, str] | None = None) -> FormIdentity:
+    """The identity printed on *form*: the campaign is the id of the event it prints from, with the
+    fingerprints of the form's geometry and, for a recipient's sheet, of the *values* prefilled."""
+    if event is None:
+        return FormIdentity(form.id, form.version, recipient_id)
+    return FormIdentity(form.id, form.version, recipient_id, event.id, geometry=fingerprint.geometry(form),
+                        prefill=fingerprint.prefill(form, values or {}) if recipient_id else "")
 
 
 def _draw_marks(c: Canvas, form: FormLayout) -> None:
@@ -138,7 +145,7 @@ def draw_form(
     values = values or {}
     outcome = FormOutcome()
     ctx = template_context(event, statements)
-    ident = identity(form, event, recipient_id)
+    ident = identity(form, event, recipient_id, values)
 
     _draw_marks(c, form)
     q = form.qr
@@ -168,8 +175,7 @@ def draw_form(
         c.setLineWidth(LINE_WIDTH if f.type == "text" else 1.2)
         c.rect(x, y, w, h, stroke=1, fill=0)
         inset = 0.8 * mm
-        # Values are given by field name, or by kind (a mailing list's "name" fills a field of kind name).
-        raw = values.get(f.name) or (values.get(f.kind, "") if f.kind in SEMANTIC_KINDS else "")
+        raw = fingerprint.raw_value(f, values)
         if f.type == "checkbox":
             checked = raw.strip().lower() in {"1", "x", "yes", "ja", "true", "on"}
             if fillable:
@@ -204,7 +210,9 @@ def draw_form(
 
     fx, fy = form.footer_at
     c.setFont(REGULAR, 7)
-    c.setFillColorRGB(0.2, 0.2, 0.2)
+    # Black, not grey: when the QR code is unreadable the scan reader reads the identity from
+    # here (formkit.scan.smallprint), and a fax driver dithers grey 7-pt letters apart.
+    c.setFillColorRGB(0, 0, 0)
     who = f" · Empfänger-Nr. {recipient_id}" if recipient_id else ""
     c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
     c.setFillColorRGB(0, 0, 0)

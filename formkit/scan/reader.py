@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 
 import cv2
 import numpy as np
 from PIL import Image
 
 from formkit import fields as kinds
+from formkit import fingerprint
 from formkit import thresholds as T
 from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
@@ -21,7 +23,7 @@ from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
-from formkit.scan import ocr, qr, register, ticks, verify
+from formkit.scan import ocr, qr, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.register import Registration
 
@@ -97,6 +99,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                  recognised=bool(ours)))
     problems: list[str] = []
     reg: Registration | None
+    list_ok = True  # may the mailing list verify and confirm this sheet's values
     if ours:
         code, ident = ours[0]
         assert ident is not None
@@ -111,18 +114,44 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             if codes:
                 return Analysis(NotAForm(page_no, f"fremder QR-Code ({codes[0].text[:40]!r}), kein Anmeldebogen",
                                          foreign=True))
+            if smallprint.looks_like_ours(page.flat, [f.id for _, f in forms]):
+                # Our footer is on the page, but neither QR code nor marks can place it: a person's job,
+                # not "no form".
+                return Analysis(NotAForm(page_no, "Anmeldebogen erkannt (Kleinschrift), aber weder QR-Code noch "
+                                                  "Passmarken lesbar: bitte von Hand erfassen", recognised=True))
             return Analysis(NotAForm(page_no, "kein Anmeldebogen: weder QR-Code noch Passmarken gefunden"))
-        # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
-        # sheet must never be read with 2018 geometry because its QR code was unreadable.
-        alike = [(c, f) for c, f in forms if _alike(f, reg.layout)]
-        if len(alike) > 1:
-            names = ", ".join(f"{c.id} / {f.id} v{f.version}" for c, f in alike)
-            return Analysis(NotAForm(page_no, f"QR-Code nicht lesbar und mehrere Formulare mit diesen Passmarken "
-                                              f"geladen ({names}): Veranstaltung unbekannt, bitte von Hand erfassen",
-                                     recognised=True))
-        campaign = next(c for c, f in forms if f is reg.layout)
-        ident = FormIdentity(reg.layout.id, reg.layout.version, campaign=campaign.id)
-        problems.append("QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt")
+        told = smallprint.read_identity(page.flat, reg.H, reg.layout, [(c.id, f) for c, f in forms])
+        if told is not None:
+            # The small print names the sheet: the one resolver decides, as for a QR code.
+            found = registry.resolve(told)
+            if isinstance(found, Unresolved):
+                return Analysis(NotAForm(page_no, f"QR-Code nicht lesbar; laut Kleinschrift: {found.reason}",
+                                         recognised=True))
+            if found is not reg.layout:
+                again = (dc_replace(reg, layout=found) if _alike(found, reg.layout)
+                         else register.register_marks_only(page, [found]))
+                if again is None:
+                    return Analysis(NotAForm(page_no, f"QR-Code nicht lesbar; laut Kleinschrift {told.describe()}, "
+                                                      f"aber die Passmarken passen nicht: bitte von Hand erfassen",
+                                             recognised=True))
+                reg = again
+            ident = told
+            # A recipient read from 7-pt print may be misread: the list vouches for nothing on this
+            # sheet unless the packet's prefill fingerprint (read with it) agrees.
+            list_ok = bool(ident.prefill)
+            problems.append("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen")
+        else:
+            # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
+            # sheet must never be read with 2018 geometry because its QR code was unreadable.
+            alike = [(c, f) for c, f in forms if _alike(f, reg.layout)]
+            if len(alike) > 1:
+                names = ", ".join(f"{c.id} / {f.id} v{f.version}" for c, f in alike)
+                return Analysis(NotAForm(page_no, f"QR-Code und Kleinschrift nicht lesbar, mehrere Formulare mit "
+                                                  f"diesen Passmarken geladen ({names}): Veranstaltung unbekannt, "
+                                                  f"bitte von Hand erfassen", recognised=True))
+            campaign = next(c for c, f in forms if f is reg.layout)
+            ident = FormIdentity(reg.layout.id, reg.layout.version, campaign=campaign.id)
+            problems.append("QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt")
     layout = reg.layout
     problems.extend(reg.problems)
     if reg.fit_error_mm > T.FIT_REJECT_MM:
@@ -142,7 +171,11 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
-    printed = context.printed_for(ident.recipient_id) if context and levers.verify else {}
+    printed = context.printed_for(ident.recipient_id) if context and levers.verify and list_ok else {}
+    if printed and ident.prefill and fingerprint.prefill(layout, printed) != ident.prefill:
+        # The list's entry for this person changed after the packet was printed: it no longer says
+        # what the paper says, so it neither verifies nor confirms anything on this sheet.
+        printed = {}
     words = context.words if context else frozenset()
     for spec in layout.fields:
         zone = spec.box.inset(-m)

@@ -232,9 +232,10 @@ def register_marks_only(page: Ink, layouts: list[FormLayout]) -> Registration | 
                     continue
                 h, _ = _fit(src, dst)
                 qr_ink = _qr_ink(page, h, layout)
-                if qr_ink < T.MARKS_ONLY_QR_INK:
-                    continue  # upside down (the QR corner is empty) or not our sheet
-                score = qr_ink + 2 * _border_ink(page, h, layout)
+                # An empty QR corner: upside down, or the code was covered or cut off. Such a fit
+                # counts only when no orientation shows the code; the printed boxes (border ink,
+                # not point-symmetric) then tell up from down, and must be there (checked below).
+                score = (2.0 if qr_ink >= T.MARKS_ONLY_QR_INK else 0.0) + qr_ink + 2 * _border_ink(page, h, layout)
                 if best is None or score > best[0]:
                     marks: list[tuple[float, float] | None] = [None] * 4
                     for k in range(4):
@@ -245,11 +246,51 @@ def register_marks_only(page: Ink, layouts: list[FormLayout]) -> Registration | 
                     best = (score, Registration(layout, h, float(res.mean()), float(res.max()),
                                                 marks, False, []))
     if best is None:
-        return None
+        return _three_marks(page, layouts)
     border = _border_ink(page, np.asarray(best[1].H), best[1].layout)
     if border < T.MARKS_ONLY_BORDER_INK:
         return None  # four squares in the corners, but not our printed boxes between them
     return best[1]
+
+
+def _three_marks(page: Ink, layouts: list[FormLayout]) -> Registration | None:
+    """No QR and only three marks (a smudge ran into the fourth, a corner torn off): three marks
+    fix an affine map exactly, so they prove nothing alone; the distances between them must be
+    the layout's at the file's resolution (THREE_MARKS_SCALE) and the printed field borders must
+    carry ink (MARKS_ONLY_BORDER_INK). The result is untrusted (a mark missing): values go to review."""
+    px_mm = page.px_per_mm
+    best: tuple[float, Registration] | None = None
+    for layout in layouts:
+        size = layout.marks.size * px_mm
+        lo, hi = T.MARK_SIZE_TOLERANCE
+        cands = mark_candidates(page.ink, size * lo * 0.9, size * hi * 1.1)
+        if len(cands) < 3 or len(cands) > 8:
+            continue
+        centers = np.array(layout.marks.centers(), dtype=np.float64)
+        for missing in range(4):
+            idx = [i for i in range(4) if i != missing]
+            want = centers[idx]
+            for combo in itertools.permutations(cands, 3):
+                src = np.array([c.center for c in combo])
+                ok = True
+                for a, b in ((0, 1), (1, 2), (0, 2)):
+                    d_img = float(np.linalg.norm(src[a] - src[b])) / px_mm
+                    d_mm = float(np.linalg.norm(want[a] - want[b]))
+                    if abs(d_img - d_mm) > T.THREE_MARKS_SCALE * d_mm:
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                h = _affine(src, want)
+                border = _border_ink(page, h, layout)
+                if border < T.MARKS_ONLY_BORDER_INK or (best is not None and border <= best[0]):
+                    continue
+                marks: list[tuple[float, float] | None] = [None] * 4
+                for k, i in enumerate(idx):
+                    marks[i] = combo[k].center
+                best = (border, Registration(layout, h, 0.0, 0.0, marks, False,
+                                             ["1 von 4 Passmarken nicht gefunden: Lage nur ungefähr bestimmt"]))
+    return best[1] if best else None
 
 
 def _sample_ink(page: Ink, h: np.ndarray, pts_mm: Points) -> np.ndarray:

@@ -1,0 +1,185 @@
+"""The sheet's identity from its small print, for a page whose QR code cannot be decoded.
+
+The footer line at ``footer_at`` ends with the same payload as the QR code
+(``… · FK3:lsz-2018:registration:1:c980e:R0042:dada6``). Once the marks have registered the page,
+the footer strip is cut out in layout space and read by Tesseract with a whitelist of the
+payload's alphabet; :func:`formkit.ident.parse_payload` finds the identity in what it read.
+The result is only a candidate: the caller resolves it through the one resolver and still sends
+the record to a person (the QR code was unreadable, and 7-pt print through a fax is weak).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from formkit import fingerprint
+from formkit import thresholds as T
+from formkit.geometry import Rect
+from formkit.ident import HASH_LEN, LEGACY_CAMPAIGN, RECIPIENT_ID, FormIdentity, parse_payload
+from formkit.layout.models import FormLayout
+from formkit.scan import register
+
+# Every character a payload can hold (ident.py): prefixes, ids, hashes, separators. The prose
+# before the payload is read with the same whitelist; its garbage is no payload.
+PAYLOAD_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:._-"
+# The strip around the footer's baseline (layout mm): 7-pt text sits ~2.5 mm above it.
+FOOTER_ABOVE_MM, FOOTER_BELOW_MM = 4.0, 1.8
+FOOTER_PX_PER_MM = 8.0  # as the field zones: upscaling 7-pt fax print read worse (tried 10 and 12)
+# Edits between a loaded form's printed head (":lsz-2018:registration:1") and the footer's
+# reading that still name that form; a closer second form makes the reading ambiguous.
+MAX_HEAD_DISTANCE = 1  # "2018" read for "2020" is two: a sheet of an unloaded campaign must not pass
+STRIP_SHARE = 0.15  # of the page height searched for the footer when nothing registers the page
+
+_api: Any = None
+_lock = threading.Lock()
+
+
+def _get_api() -> Any:
+    global _api
+    if _api is None:
+        import tesserocr
+
+        from formkit.scan.ocr import tessdata_path
+
+        _api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng", oem=tesserocr.OEM.LSTM_ONLY,
+                                       psm=tesserocr.PSM.SINGLE_LINE) if _has_eng() else \
+            tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="deu", oem=tesserocr.OEM.LSTM_ONLY,
+                                    psm=tesserocr.PSM.SINGLE_LINE)
+        _api.SetVariable("tessedit_char_whitelist", PAYLOAD_ALPHABET)
+        _api.SetVariable("load_system_dawg", "0")  # ids and hashes are no words
+        _api.SetVariable("load_freq_dawg", "0")
+    return _api
+
+
+def _has_eng() -> bool:
+    from pathlib import Path
+
+    from formkit.scan.ocr import tessdata_path
+
+    return Path(tessdata_path(), "eng.traineddata").exists()
+
+
+def footer_strip(flat: np.ndarray, h: np.ndarray, layout: FormLayout) -> np.ndarray:
+    """The footer line of a registered page (grey, layout space at FOOTER_PX_PER_MM)."""
+    fx, fy = layout.footer_at
+    rect = Rect(max(0.0, fx - 2.0), fy - FOOTER_ABOVE_MM, layout.width - max(0.0, fx - 2.0) - 2.0,
+                FOOTER_ABOVE_MM + FOOTER_BELOW_MM)
+    return register.warp_rect(flat, h, rect, FOOTER_PX_PER_MM)
+
+
+def read_text(strip: np.ndarray) -> str:
+    """Tesseract's reading of a footer strip, whitelisted to the payload's alphabet."""
+    pad = T.OCR_PAD_PX
+    img = np.full((strip.shape[0] + 2 * pad, strip.shape[1] + 2 * pad), 255, np.uint8)
+    img[pad:pad + strip.shape[0], pad:pad + strip.shape[1]] = strip
+    with _lock:
+        api = _get_api()
+        hgt, wid = img.shape
+        api.SetImageBytes(np.ascontiguousarray(img).tobytes(), wid, hgt, 1, wid)
+        api.SetSourceResolution(int(round(FOOTER_PX_PER_MM * 25.4)))
+        return str(api.GetUTF8Text() or "")
+
+
+def _hex_like(seg: str) -> str:
+    """A hash segment as printed: lower-case hex; OCR's usual confusions folded back."""
+    return seg.lower().translate(_HEX_FOLD)
+
+
+_HEX_FOLD = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "z": "2", "g": "9", "q": "0"})
+_SEP = re.compile(r"[:;.,]")
+
+
+def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity | None:
+    """The identity a footer reading names: exact when Tesseract got the payload right, else the
+    one loaded form (campaign, form id, version) whose printed head the reading is closest to.
+
+    None when no loaded form is close (MAX_HEAD_DISTANCE) or two are equally close (2018 and 2019
+    sheets differ in one digit): then the caller must not guess. A geometry fingerprint that does
+    not read as the loaded one's is returned as read, so that the resolver refuses the sheet.
+    """
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.fuzz import partial_ratio_alignment
+
+    flat = text.replace(" ", "").replace("\n", "")
+    exact = parse_payload(flat)
+    if exact is not None and any((c, f.id, f.version) == (exact.campaign, exact.layout_id, exact.version)
+                                 for c, f in forms):
+        return exact
+    # Campaign ids are lower case: Tesseract's "I" for "l" is no difference.
+    scored: list[tuple[int, str, FormLayout, str]] = []
+    for campaign, form in forms:
+        heads = [f":{campaign}:{form.id}:{form.version}"]
+        if campaign == LEGACY_CAMPAIGN:
+            heads.append(f"FK1:{form.id}:{form.version}")
+        best: tuple[int, str] | None = None
+        for head in heads:
+            al = partial_ratio_alignment(head, flat, processor=_fold)
+            if al is None:
+                continue
+            seen = flat[al.dest_start:al.dest_end]
+            dist = Levenshtein.distance(_fold(head), _fold(seen))
+            if best is None or dist < best[0]:
+                best = (dist, flat[al.dest_end:])
+        if best is not None:
+            scored.append((best[0], campaign, form, best[1]))
+    scored.sort(key=lambda t: t[0])
+    if not scored or scored[0][0] > MAX_HEAD_DISTANCE or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    _, campaign, form, rest = scored[0]
+    segs = [p for p in _SEP.split(rest) if p][:3]
+    geometry, recipient, prefill = "", None, ""
+    printed_geometry = fingerprint.geometry(form)
+    if len(segs) in (1, 3) and len(segs[0]) == HASH_LEN and (len(segs) == 3 or _hex_like(segs[0]) == segs[0]
+                                                              or Levenshtein.distance(_hex_like(segs[0]),
+                                                                                      printed_geometry) <= 1):
+        # FK3: geometry[:recipient:prefill]. One misread character of five is OCR; more is another layout.
+        g = _hex_like(segs[0])
+        geometry = printed_geometry if Levenshtein.distance(g, printed_geometry) <= 1 else g
+        if len(segs) == 3 and RECIPIENT_ID.match(segs[1]):
+            recipient, prefill = segs[1], _hex_like(segs[2][:HASH_LEN])
+    elif segs and RECIPIENT_ID.match(segs[0]):
+        recipient = segs[0]  # FK2/FK1: the recipient follows the version
+    return FormIdentity(form.id, form.version, recipient, campaign, geometry=geometry, prefill=prefill)
+
+
+def _fold(s: str) -> str:
+    return s.replace("I", "l").lower()
+
+
+def read_identity(flat: np.ndarray, h: np.ndarray, layout: FormLayout,
+                  forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity | None:
+    """The identity printed in the footer of the page registered by *h* as *layout*, among *forms*
+    (campaign id, layout) that could be this sheet; None when the footer does not tell."""
+    return identify(read_text(footer_strip(flat, h, layout)), forms)
+
+
+def looks_like_ours(flat: np.ndarray, form_ids: Sequence[str]) -> bool:
+    """Does an unregistered page carry our footer (bottom strip, or top strip when upside down)?
+
+    For a page that neither QR code nor marks can place: if the small print is ours, the page is a
+    sheet for a person, not "no form". Costs one Tesseract call per strip (pages with no form only).
+    """
+    import cv2
+    import tesserocr
+
+    hgt = flat.shape[0]
+    k = max(1, int(hgt * STRIP_SHARE))
+    strips = [flat[hgt - k:], cv2.rotate(flat[:k], cv2.ROTATE_180)]
+    ours = re.compile(r"FK[123SZ][:;]|Formular(?:" + "|".join(re.escape(i) for i in form_ids) + r")v\d")
+    with _lock:
+        api = _get_api()
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+        try:
+            for s in strips:
+                s = np.ascontiguousarray(s, dtype=np.uint8)
+                api.SetImageBytes(s.tobytes(), s.shape[1], s.shape[0], 1, s.shape[1])
+                if ours.search((api.GetUTF8Text() or "").replace(" ", "")):
+                    return True
+        finally:
+            api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+    return False

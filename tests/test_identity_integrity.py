@@ -1,0 +1,255 @@
+"""The sheet's identity keeps it with what it was printed with (QA defects after issue 9/11):
+
+- a sheet printed before the meetings of event.yaml were reordered, cancelled or added is refused,
+  never read with the new boxes (geometry fingerprint);
+- a mailing list changed after printing no longer verifies or confirms that sheet's values
+  (prefill fingerprint);
+- a fax whose QR code is covered or smudged names itself by its small print and reaches a person.
+
+Every case is a real round trip: render -> fill (pypdf) or pen marks -> Ghostscript tiffg3 -> parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from formkit import fingerprint
+from formkit.campaign import STALE_GEOMETRY, Campaigns, Unresolved
+from formkit.ident import FormIdentity, parse_payload
+from formkit.layout.loader import LayoutRegistry
+from formkit.layout.models import FormLayout
+from formkit.pipeline import Options, run
+from formkit.readings import PageReading
+from formkit.recipients import Recipient
+from formkit.records import Context, Matcher, Provenance, assemble
+from formkit.render.document import RenderOptions, render_to_bytes
+from formkit.scan import iter_image_pages, read_page
+from formkit.scan.context import ReadContext
+from formkit.scan.qr import find_qr
+from tests.campaign_kit import fax, fax_file, fill_pypdf, make_campaign, person
+from tests.prefilled import Pen, sheet
+from tests.prefilled import fax as fax_sheet
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _form(registry: LayoutRegistry) -> FormLayout:
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    return form
+
+
+def _overlay(pdf: bytes, form: FormLayout, draw) -> bytes:  # type: ignore[no-untyped-def]
+    """Something stuck or spilt onto the printed page (drawn in layout mm), before it is faxed."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
+    draw(c, lambda y: (form.height - y) * mm)
+    c.showPage()
+    c.save()
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    w.pages[0].merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def cover_qr(pdf: bytes, form: FormLayout) -> bytes:
+    """A white label over the whole QR code."""
+    q = form.qr
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(q.x * mm, y(q.y + q.size), q.size * mm, q.size * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+def smudge_qr(pdf: bytes, form: FormLayout, seed: int = 3) -> bytes:
+    """Ink blots over the QR code (a stamp, a coffee ring)."""
+    q = form.qr
+    rng = np.random.default_rng(seed)
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(0, 0, 0)
+        for _ in range(40):
+            cx, cy = q.x + 4 + rng.random() * (q.size - 8), q.y + 4 + rng.random() * (q.size - 8)
+            c.circle(cx * mm, y(cy), (0.6 + rng.random() * 1.6) * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+def cover_footer(pdf: bytes, form: FormLayout) -> bytes:
+    fx, fy = form.footer_at
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(1, 1, 1)
+        c.rect((fx - 1) * mm, y(fy + 1.5), (form.width - fx - 12) * mm, 5 * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+def _edit_meetings(folder: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["meetings"] = edit(data["meetings"])
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+# --- the identity itself ------------------------------------------------------------------------
+
+
+def test_qr_with_the_longest_payload_decodes_from_a_normal_mode_fax(tmp_path: Path) -> None:
+    """Campaign id and recipient id at their longest (ident.py): a 25 mm QR code still decodes at 204x98."""
+    folder = make_campaign(tmp_path, "a" * 40, 4)
+    reg = LayoutRegistry(folder)
+    pdf, _ = render_to_bytes("registration", reg, RenderOptions(values={"name": "Käthe Groß"},
+                                                                 recipient_id="R" * 32))
+    (code,) = find_qr(np.asarray(fax(pdf, mode="normal").convert("L")))
+    ident = parse_payload(code.text)
+    assert ident is not None and ident.campaign == "a" * 40 and ident.recipient_id == "R" * 32
+    assert ident.geometry == fingerprint.geometry(_form(reg))
+    assert ident.prefill == fingerprint.prefill(_form(reg), {"name": "Käthe Groß"})
+
+
+def test_geometry_fingerprint_ignores_texts_and_follows_the_boxes(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "lsz-2020", 4)
+    before = fingerprint.geometry(_form(LayoutRegistry(folder)))
+    _edit_meetings(folder, lambda ms: [{**m, "date": f"2020-05-0{i + 1}"} for i, m in enumerate(ms)])
+    assert fingerprint.geometry(_form(LayoutRegistry(folder))) == before  # a new date: labels only
+    _edit_meetings(folder, lambda ms: [ms[1], ms[0], *ms[2:]])
+    assert fingerprint.geometry(_form(LayoutRegistry(folder))) != before
+
+
+def test_resolver_refuses_other_geometry_and_reads_sheets_without_a_fingerprint(registry: LayoutRegistry) -> None:
+    campaigns = Campaigns.load(registry.root)
+    form = _form(registry)
+    own = FormIdentity("registration", 1, "R1", "lsz-2018", geometry=fingerprint.geometry(form))
+    assert campaigns.resolve(own) == form
+    assert campaigns.resolve(FormIdentity("registration", 1, "R1", "lsz-2018")) == form  # an FK2 sheet
+    assert campaigns.resolve(parse_payload("FK1:registration:1:R1")) == form  # type: ignore[arg-type]
+    stale = campaigns.resolve(FormIdentity("registration", 1, "R1", "lsz-2018", geometry="00000"))
+    assert isinstance(stale, Unresolved) and stale.reason.startswith(STALE_GEOMETRY)
+    assert "von Hand erfassen" in stale.reason
+
+
+# --- 1. meetings changed after the packets went out ---------------------------------------------
+
+EDITS = {
+    "umsortiert": lambda ms: [ms[2], ms[0], ms[1], ms[3]],
+    "ort-gestrichen": lambda ms: [ms[0], ms[2], ms[3]],
+    "ort-angehaengt": lambda ms: [*ms, {**ms[0], "id": "saalfeld", "city": "Saalfeld"}],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_sheet_printed_before_the_meetings_changed_is_never_read_with_the_new_boxes(edit: str,
+                                                                                    tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "lsz-2020", 4)
+    reg = LayoutRegistry(folder)
+    blank, _ = render_to_bytes("registration", reg, RenderOptions(recipient_id="R0001"))
+    filled = fill_pypdf(blank, person("venue_erfurt"))  # the second meeting
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "ausgefuellt.pdf").write_bytes(filled)
+    fax_file(filled, inbox / "fax-fein.tif")
+    fax_file(filled, inbox / "fax-normal.tif", mode="normal")
+    _edit_meetings(folder, EDITS[edit])
+    out = tmp_path / "a.csv"
+    run([inbox], Options(db=tmp_path / "a.sqlite", csv=out, layouts=folder))
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert set(rows) == {"ausgefuellt.pdf", "fax-fein.tif", "fax-normal.tif"}
+    for name, r in rows.items():
+        assert (r["status"], r["venue"]) == ("rejected", ""), (name, r)
+        assert r["reason"].startswith(STALE_GEOMETRY), (name, r["reason"])
+
+
+@pytest.mark.slow
+def test_a_changed_date_keeps_printed_sheets_readable(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "lsz-2020", 4)
+    blank, _ = render_to_bytes("registration", LayoutRegistry(folder), RenderOptions(recipient_id="R0001"))
+    filled = fill_pypdf(blank, person("venue_erfurt"))
+    _edit_meetings(folder, lambda ms: [ms[0], {**ms[1], "date": "2020-06-30"}, *ms[2:]])
+    campaigns = Campaigns.load(folder)
+    page = read_page(fax(filled), 1, campaigns)
+    assert isinstance(page, PageReading), page
+    assert [n for n, f in page.fields.items() if f.state == "ticked"] == ["venue_erfurt"]
+
+
+# --- 2. mailing list changed after printing ----------------------------------------------------
+
+KAI = Recipient(id="R0201", first_name="Kai", last_name="Schäfer", institution="Kreisjugendring Saalfeld",
+                street="Schloßstraße 2", postcode="07318", city="Saalfeld/Saale", email="kai@kjr-slf.de")
+# The office corrected the list after the packets were printed: "l" became "I".
+KAI_LATER = Recipient(id="R0201", first_name="Kai", last_name="Schäfer", institution="Kreisjugendring Saalfeld",
+                      street="Schloßstraße 2", postcode="07318", city="Saalfeld/Saale", email="kai@kjr-sIf.de")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_list_changed_after_printing_neither_verifies_nor_confirms(mode: str, tmp_path: Path,
+                                                                   registry: LayoutRegistry) -> None:
+    form = _form(registry)
+    pdf = Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False))
+    (im,) = list(iter_image_pages(fax_sheet(pdf, tmp_path / "fax.tif", mode)))
+    for who, same in ((KAI, True), (KAI_LATER, False)):
+        r = read_page(im, 1, registry, ReadContext.build([who], forms=[form]))
+        assert isinstance(r, PageReading), r
+        rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([who])))
+        if same:  # as before: the packet's own values, confirmed by the ink
+            assert r.fields["email"].printed == "untouched"
+            assert rec.status == "ok" and rec.values["email"] == "kai@kjr-slf.de", rec.reason
+        else:  # the list says what the paper does not: plain OCR, never the list's value as ok
+            assert all(f.printed is None for f in r.fields.values())
+            assert not (rec.status == "ok" and rec.values["email"] == "kai@kjr-sIf.de"), rec
+            assert rec.status == "review" or rec.values["email"] == "kai@kjr-slf.de", rec
+
+
+# --- 3. QR code covered or smudged ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage,mode", [("covered", "fine"), ("smudged", "fine"), ("covered", "normal")])
+def test_unreadable_qr_reads_the_small_print_and_goes_to_a_person(damage: str, mode: str, tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "lsz-2020", 4)
+    reg = LayoutRegistry(folder)
+    form = _form(reg)
+    blank, _ = render_to_bytes("registration", reg, RenderOptions(recipient_id="R0042"))
+    filled = fill_pypdf(blank, person("venue_gera"))
+    broken = cover_qr(filled, form) if damage == "covered" else smudge_qr(filled, form)
+    im = fax(broken, mode=mode)
+    assert not find_qr(np.asarray(im.convert("L")))
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    fax_file(broken, inbox / "fax.tif", mode=mode)
+    out = tmp_path / "a.csv"
+    run([inbox], Options(db=tmp_path / "a.sqlite", csv=out, layouts=folder))
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["status"], row["campaign"], row["venue"]) == ("review", "lsz-2020", "Gera"), row
+    assert "QR-Code nicht lesbar" in row["reason"] and "Kleinschrift" in row["reason"]
+    assert row["recipient_id"] in ("R0042", "")  # from 7-pt print: the right one, or none
+
+
+@pytest.mark.slow
+def test_qr_and_small_print_unreadable_is_still_a_sheet_for_a_person(tmp_path: Path) -> None:
+    """Two campaigns with the same marks loaded: neither QR code nor footer says which one."""
+    a = make_campaign(tmp_path, "lsz-2020", 4)
+    b = make_campaign(tmp_path, "lsz-2021", 4, year=2021)
+    reg = LayoutRegistry(a)
+    form = _form(reg)
+    blank, _ = render_to_bytes("registration", reg, RenderOptions(recipient_id="R0042"))
+    broken = cover_footer(cover_qr(fill_pypdf(blank, person("venue_gera")), form), form)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    fax_file(broken, inbox / "fax.tif")
+    out = tmp_path / "a.csv"
+    run([inbox], Options(db=tmp_path / "a.sqlite", csv=out, layouts=[a, b]))
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["status"] == "rejected" and row["venue"] == ""
+    assert "bitte von Hand erfassen" in row["reason"] and "kein Anmeldeformular" not in row["reason"], row
