@@ -8,7 +8,9 @@ import click
 
 from formkit.campaign import Campaign, Campaigns, copy_campaign
 from formkit.cli.options import layouts_option
+from formkit.layout.loader import EVENT_FILE
 from formkit.layout.models import FormLayout
+from formkit.layout.rules import event_warnings
 from formkit.layout.text import date_de
 
 
@@ -41,15 +43,19 @@ def new(source: Path, new_id: str, target: Path | None) -> None:
 @layouts_option
 def check(layouts_dirs: tuple[Path, ...]) -> None:
     campaigns = Campaigns.load(layouts_dirs)
-    for c in campaigns:
-        _check_one(c)
-    click.echo(f"{len(campaigns)} Veranstaltung(en) geprüft, keine Fehler.")
+    warnings = sum(_check_one(c) for c in campaigns)
+    tail = f", {warnings} Warnung(en)" if warnings else ""
+    click.echo(f"{len(campaigns)} Veranstaltung(en) geprüft, keine Fehler{tail}.")
 
 
-def _check_one(c: Campaign) -> None:
+def _check_one(c: Campaign) -> int:
+    """Print one campaign's summary; returns the number of warnings."""
     for name in c.registry.names():
         c.registry.get(name)  # loading checks it
     click.echo(f"{c.id}: {c.event.event_title} ({c.root})")
+    warnings = event_warnings(c.event)
+    for warning in warnings:
+        click.echo(f"  Warnung: {c.root / EVENT_FILE}: {warning}", err=True)
     reg = c.event.registration
     click.echo(f"  Anmeldeschluss {date_de(reg.deadline)}, danach: {reg.late_policy}")
     for m in c.event.meetings:
@@ -57,6 +63,7 @@ def _check_one(c: Campaign) -> None:
     for (form_id, version), loaded in sorted(c.forms().items()):
         assert isinstance(loaded.layout, FormLayout)
         click.echo(f"  Formular {form_id} v{version}: {len(loaded.layout.fields)} Felder ({loaded.path.name})")
+    return len(warnings)
 
 
 COMMANDS = [campaign]

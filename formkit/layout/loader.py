@@ -49,18 +49,90 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(Wurzel)"
 
 
+# German text per pydantic error type (pydantic's own messages are English). ``{x}`` is filled
+# from the error's ``ctx``; the hint says what form the file expects.
+_MESSAGES_DE: dict[str, str] = {
+    "missing": "Pflichtangabe fehlt",
+    "extra_forbidden": "unbekannter Schlüssel (Tippfehler?)",
+    "date_type": "erwartet ein Datum im Format JJJJ-MM-TT, z. B. 2020-04-23",
+    "date_parsing": "erwartet ein Datum im Format JJJJ-MM-TT, z. B. 2020-04-23",
+    "date_from_datetime_parsing": "erwartet ein Datum im Format JJJJ-MM-TT, z. B. 2020-04-23",
+    "date_from_datetime_inexact": "erwartet ein Datum ohne Uhrzeit im Format JJJJ-MM-TT, z. B. 2020-04-23",
+    "datetime_type": "erwartet Datum und Uhrzeit im Format JJJJ-MM-TT HH:MM, z. B. 2020-04-23 09:30",
+    "datetime_parsing": "erwartet Datum und Uhrzeit im Format JJJJ-MM-TT HH:MM, z. B. 2020-04-23 09:30",
+    "datetime_from_date_parsing": "erwartet Datum und Uhrzeit im Format JJJJ-MM-TT HH:MM, z. B. 2020-04-23 09:30",
+    "time_type": "erwartet eine Uhrzeit im Format HH:MM, z. B. 09:30",
+    "time_parsing": "erwartet eine Uhrzeit im Format HH:MM, z. B. 09:30",
+    "int_type": "erwartet eine ganze Zahl, z. B. 40",
+    "int_parsing": "erwartet eine ganze Zahl, z. B. 40",
+    "int_from_float": "erwartet eine ganze Zahl ohne Nachkommastellen, z. B. 40",
+    "float_type": "erwartet eine Zahl, z. B. 12.5 (Dezimalpunkt)",
+    "float_parsing": "erwartet eine Zahl, z. B. 12.5 (Dezimalpunkt)",
+    "bool_type": "erwartet true oder false",
+    "bool_parsing": "erwartet true oder false",
+    "string_type": "erwartet einen Text",
+    "string_pattern_mismatch": "hat nicht die erwartete Form (Muster {pattern})",
+    "string_too_short": "zu kurz (mindestens {min_length} Zeichen)",
+    "string_too_long": "zu lang (höchstens {max_length} Zeichen)",
+    "greater_than": "muss größer als {gt} sein",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "less_than": "muss kleiner als {lt} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "multiple_of": "muss ein Vielfaches von {multiple_of} sein",
+    "list_type": "erwartet eine Liste (Zeilen mit „- “)",
+    "tuple_type": "erwartet eine Liste (Zeilen mit „- “)",
+    "set_type": "erwartet eine Liste (Zeilen mit „- “)",
+    "dict_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "model_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "model_attributes_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "too_short": "zu wenige Einträge (mindestens {min_length})",
+    "too_long": "zu viele Einträge (höchstens {max_length})",
+    "union_tag_invalid": "unbekannter Typ „{tag}“ (erlaubt: {expected_tags})",
+    "union_tag_not_found": "Typangabe „{discriminator}“ fehlt",
+    "none_required": "erwartet keinen Wert",
+}
+
+# Hints for a key whose form the generic text does not say.
+_PATTERN_HINTS_DE: dict[str, str] = {
+    r"^[a-z][a-z0-9_-]*$": "erwartet eine Kennung aus Kleinbuchstaben, Ziffern, - und _, "
+                           "beginnend mit einem Buchstaben, z. B. poessneck",
+    r"^[a-z][a-z0-9-]{0,39}$": "erwartet eine Kennung aus Kleinbuchstaben, Ziffern und -, beginnend mit "
+                               "einem Buchstaben, höchstens 40 Zeichen, z. B. lsz-2020",
+    r"^\d{1,2}:\d{2}$": "erwartet eine Uhrzeit im Format HH:MM, z. B. 09:30",
+}
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return f"„{text[:40]}“" if text else "(leer)"
+
+
 def _describe(err: Any) -> str:
-    kind = err.get("type", "")
-    msg = str(err.get("msg", ""))
-    if kind == "missing":
-        return "Pflichtangabe fehlt"
-    if kind == "extra_forbidden":
-        return "unbekannter Schlüssel (Tippfehler?)"
+    """One pydantic error in German, with the expected form and the value found."""
+    kind = str(err.get("type", ""))
+    ctx = dict(err.get("ctx") or {})
+    given = err.get("input")
     if kind in ("too_short", "too_long") and "rect" in str(err.get("loc", ())):
         return "erwartet 4 Zahlen [x, y, Breite, Höhe] in mm"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return f"unbekannter Typ ({msg})"
-    return msg
+    if kind in ("literal_error", "enum"):
+        allowed = str(ctx.get("expected", "")).replace("' or '", "', '").replace("'", "")
+        return f"{_show(given)} ist nicht erlaubt; erlaubt: {allowed}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_HINTS_DE:
+        return f"{_show(given)}: {_PATTERN_HINTS_DE[ctx['pattern']]}"
+    if kind.startswith("date") and "outside expected range" in str(ctx.get("error", "")):
+        return f"{_show(given)}: diesen Tag gibt es nicht im Kalender (Format JJJJ-MM-TT, z. B. 2020-04-23)"
+    if kind == "value_error":  # a validator of ours: its message is German already
+        return str(ctx.get("error", err.get("msg", "")))
+    template = _MESSAGES_DE.get(kind)
+    if template is None:
+        return f"ungültiger Wert {_show(given)} ({kind})"
+    try:
+        text = template.format(**ctx)
+    except (KeyError, IndexError):
+        text = template
+    if kind in ("missing", "extra_forbidden") or given is None or isinstance(given, (dict, list)):
+        return text
+    return f"{_show(given)}: {text}"
 
 
 # libyaml's parser where PyYAML has it: ~10x faster than the pure-Python one (campaign folders are
@@ -213,13 +285,23 @@ class LayoutRegistry:
 
 
 @lru_cache(maxsize=32)
-def _load_data_cached(path: Path, model: type[BaseModel]) -> BaseModel:
-    return _validate(path, TypeAdapter(model), _read_yaml(path))  # type: ignore[no-any-return]
+def _load_data_cached(path: Path, model: type[BaseModel], stamp: tuple[int, int]) -> BaseModel:
+    """*stamp* (mtime, size) keys the cache too: a file edited while the process runs (the review
+    server, a test that edits an event) is read again."""
+    data = _validate(path, TypeAdapter(model), _read_yaml(path))
+    if isinstance(data, Event):
+        rules.check_event(data, path)
+    return data  # type: ignore[no-any-return]
 
 
 def _load_data(base: Path, ref: str, model: type[T]) -> T:
     path = (base / ref).resolve()
-    return _load_data_cached(path, model)  # type: ignore[return-value]
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)  # _read_yaml reports the missing file
+    return _load_data_cached(path, model, stamp)  # type: ignore[return-value]
 
 
 def load_layout(name_or_path: str, root: Path | None = None) -> LoadedLayout:
