@@ -21,8 +21,8 @@ def campaign() -> None:
 
 @campaign.command("new", help="Eine neue Veranstaltung als Kopie eines Veranstaltungsordners anlegen "
                               "(z. B. formkit campaign new layouts/lsz-2018 lsz-2019).")
-@click.argument("source", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("new_id")
+@click.argument("source", metavar="QUELLORDNER", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new_id", metavar="NEUE_ID")
 @click.option("-o", "--output", "target", type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner (Standard: neben der Quelle, benannt nach der neuen id).")
 def new(source: Path, new_id: str, target: Path | None) -> None:

@@ -19,7 +19,7 @@ _METHOD = {"acroform": "ausgefüllte Formularfelder", "textlayer": "Textebene (P
 
 @click.command(help="Zeigt, was die Erkennung auf jeder Seite gesehen hat (wie „parse“ sie liest); bei "
                     "Fax, Scan oder Foto ein Bild mit Passmarken, Zonen, Ankreuz-Werten und OCR-Text.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Bild mit der Einblendung (PNG); Standard: DATEI.debug.png")
 @click.option("--page", "page_no", type=int, default=None, help="Nur diese Seite (1-basiert).")
