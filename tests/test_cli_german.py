@@ -52,9 +52,10 @@ def test_help_of_every_command_is_german(command: tuple[str, ...]) -> None:
     assert "Optionen:" in result.output and "Diese Hilfe zeigen und beenden." in result.output
     found = ENGLISH.search(result.output)
     assert found is None, f"„{found.group(0)}“ in:\n{result.output}"
-    cmd = main
+    cmd: click.Command = main
     for name in command:
-        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[name]
     assert (cmd.help or "").strip(), f"formkit {' '.join(command)} hat keinen Hilfetext"
 
 
