@@ -80,6 +80,9 @@ def test_layout_file_errors_are_german(tmp_path: Path) -> None:
     folder = make_campaign(tmp_path, "c", 2)
     _edit(folder / "registration.yaml", "version: 1", "version: eins")
     assert re.search(r"registration\.yaml: version: „eins“: erwartet eine ganze Zahl", _error(folder))
+    _edit(folder / "registration.yaml", "version: eins", "version: 1")
+    _edit(folder / "registration.yaml", "{name: institution,", "{name: name,")
+    assert re.search(r"registration\.yaml: .*Feldnamen müssen eindeutig sein, doppelt: name", _error(folder))
 
 
 def test_template_error_names_the_unknown_key_in_german(tmp_path: Path) -> None:
