@@ -146,3 +146,15 @@ def test_date_warnings_do_not_fail_the_check(tmp_path: Path) -> None:
     assert "meetings[0].date: der Termin in Jena (2. April 2020) liegt vor dem Datum des Anschreibens" in result.output
     assert "meetings[1]" not in result.output
     assert "keine Fehler, 2 Warnung(en)" in result.output
+
+
+def test_broken_yaml_is_explained_in_german(tmp_path: Path) -> None:
+    folder = make_campaign(tmp_path, "c", 2)
+    event = folder / "event.yaml"
+    original = event.read_text(encoding="utf-8")
+    event.write_text(original.replace("meetings:\n- id: jena\n", "meetings:\n- id: jena\n city: [Jena\n", 1),
+                     encoding="utf-8")
+    msg = _error(folder)
+    assert "event.yaml: kein gültiges YAML (Zeile" in msg and "Einrückung prüfen" in msg, msg
+    event.write_text(original + "extra:\n\t- a\n", encoding="utf-8")
+    assert "ein Tabulator?" in _error(folder)

@@ -151,6 +151,26 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# PyYAML's most frequent problems in German; any other keeps the parser's words after a hint.
+_YAML_PROBLEMS_DE = {
+    "did not find expected '-' indicator": "ein Listeneintrag („- “) war erwartet; Einrückung prüfen",
+    "did not find expected key": "ein Schlüssel war erwartet; Einrückung prüfen",
+    "mapping values are not allowed here": "hier ist kein „Schlüssel: Wert“ möglich; Einrückung prüfen oder "
+                                           "den Text in Anführungszeichen setzen",
+    "found character that cannot start any token": "ein Zeichen, mit dem kein Wert beginnen kann (ein Tabulator? "
+                                                    "bitte mit Leerzeichen einrücken)",
+    "found unexpected end of stream": "die Datei endet mitten in einem Wert (Anführungszeichen oder Klammer "
+                                      "nicht geschlossen?)",
+    "did not find expected ',' or ']'": "eine Liste in [ ] ist nicht geschlossen",
+    "did not find expected ',' or '}'": "eine Zuordnung in { } ist nicht geschlossen",
+    "found duplicate anchor": "doppelter Anker (&)",
+}
+
+
+def _yaml_problem_de(problem: str) -> str:
+    return _YAML_PROBLEMS_DE.get(problem, f"Einrückung, Doppelpunkte und Anführungszeichen prüfen ({problem})")
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -163,7 +183,8 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (Zeile {mark.line + 1}, Spalte {mark.column + 1})" if mark else ""
-        raise LayoutError(f"{path}: kein gültiges YAML{where}: {getattr(e, 'problem', e)}") from None
+        raise LayoutError(f"{path}: kein gültiges YAML{where}: {_yaml_problem_de(str(getattr(e, 'problem', e)))}") \
+            from None
     if not isinstance(data, dict):
         raise LayoutError(f"{path}: erwartet eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
     return data
