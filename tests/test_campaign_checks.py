@@ -137,6 +137,7 @@ def test_date_warnings_do_not_fail_the_check(tmp_path: Path) -> None:
     folder = make_campaign(tmp_path, "c", 3)  # meetings from 2020-04-02, deadline 03-20, letter 03-01
     result = CliRunner().invoke(main, ["campaign", "check", "--layouts", str(folder)])
     assert result.exit_code == 0 and "Warnung" not in result.output, result.output
+    assert "danach: prüfen" in result.output  # the late policy in the office's words, not its key
     _event_edit(folder, lambda d: (d["registration"].__setitem__("deadline", "2020-04-05"),
                                    d["letter"].__setitem__("date", "2020-04-03")))
     result = CliRunner().invoke(main, ["campaign", "check", "--layouts", str(folder)])

@@ -8,6 +8,7 @@ import click
 
 from formkit.campaign import Campaign, Campaigns, copy_campaign
 from formkit.cli.options import layouts_option
+from formkit.layout.event import LATE_POLICY_DE
 from formkit.layout.loader import EVENT_FILE
 from formkit.layout.models import FormLayout
 from formkit.layout.rules import event_warnings
@@ -57,7 +58,7 @@ def _check_one(c: Campaign) -> int:
     for warning in warnings:
         click.echo(f"  Warnung: {c.root / EVENT_FILE}: {warning}", err=True)
     reg = c.event.registration
-    click.echo(f"  Anmeldeschluss {date_de(reg.deadline)}, danach: {reg.late_policy}")
+    click.echo(f"  Anmeldeschluss {date_de(reg.deadline)}, danach: {LATE_POLICY_DE[reg.late_policy]}")
     for m in c.event.meetings:
         click.echo(f"  {date_de(m.date):<20} {m.city:<18} {m.capacity:>4} Plätze")
     for (form_id, version), loaded in sorted(c.forms().items()):
