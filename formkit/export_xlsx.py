@@ -28,7 +28,8 @@ from formkit.records import OFFICE_TZ, Record
 
 RECORDS_SHEET = "Anmeldungen"
 DOOR_SHEET = "Teilnehmer"
-DOOR_COLUMNS = ("venue", "meeting_date", "no", "name", "institution")
+# The door list is read by people at the door, not by programs: German headers.
+DOOR_COLUMNS = ("Ort", "Datum", "Nr.", "Name", "Institution")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"

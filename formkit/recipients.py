@@ -25,6 +25,8 @@ Rows:
 * completely empty rows (``;;;;`` at the end of an Excel export) are skipped without a report;
 * a German postcode with four digits (Excel dropped the leading zero: ``7907``) is repaired to five
   (``07907``); the repair is kept in ``notes`` and shown as a warning in the packets' manifest;
+* so is a phone number of digits only without its leading zero (a column typed as number:
+  ``3661876`` -> ``03661876``; German numbers in national form start with 0);
 * a row without first name, last name *and* institution is rejected ("kein Name");
 * a given id must satisfy :func:`formkit.ident.is_valid_recipient_id`; otherwise the row is
   **rejected**, not sanitised: the id is printed in the QR code and must identify the returned
@@ -395,6 +397,14 @@ def _repair_postcode(value: str) -> tuple[str, str | None]:
     return value, None
 
 
+def _repair_phone(value: str) -> tuple[str, str | None]:
+    """A phone number typed as a number in a spreadsheet lost its leading zero: 3661876 -> 03661876.
+    Only a bare run of 6-12 digits: anything written with a space, slash, dash or + was text."""
+    if value.isdigit() and not value.startswith("0") and 6 <= len(value) <= 12:
+        return "0" + value, f"Telefon {value} ohne führende Null, zu 0{value} ergänzt"
+    return value, None
+
+
 def _recipients(rows: Iterable[tuple[int, list[str] | None, str | None]], source: str,
                 errors: list[RowError]) -> tuple[list[Recipient], list[RowError]]:
     """The rows of a CSV file or a sheet into recipients (the one place for header and row rules)."""
@@ -447,6 +457,10 @@ def _recipients(rows: Iterable[tuple[int, list[str] | None, str | None]], source
         notes: list[str] = []
         if "postcode" in values:
             values["postcode"], note = _repair_postcode(values["postcode"])
+            if note:
+                notes.append(note)
+        if "phone" in values:
+            values["phone"], note = _repair_phone(values["phone"])
             if note:
                 notes.append(note)
         extra = tuple((h, _norm(cells[i])) for i, h in extras.items() if i < len(cells) and _norm(cells[i]))

@@ -85,6 +85,17 @@ def _as_printed(spec: FieldSpec, form: FormLayout, printed: dict[str, str], valu
     return bool(want) and values.get(key) == collapse(want or "", spec.multiline)
 
 
+def field_label(spec: FieldSpec) -> str:
+    """The field's name as the sheet prints it („Telefon“ for ``label: "Telefon:"``): reasons name
+    fields by it, never by their key. A label that is a template falls back to its text before
+    the first ``{{`` (the key when nothing is left)."""
+    return spec.label.split("{{")[0].strip().rstrip(" :,") or spec.name
+
+
+def labels(form: FormLayout, names: Sequence[str]) -> str:
+    return ", ".join(field_label(form.field(n)) for n in names)
+
+
 def rejected(prov: Provenance, reason: str) -> Record:
     return Record(provenance=prov, status="rejected", reason=reason)
 
@@ -195,7 +206,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
     for spec in form.fields:
         r = reading.fields.get(spec.name)
         if r is None:
-            reasons.append(f"Feld {spec.name} nicht gelesen")
+            reasons.append(f"{field_label(spec)} nicht gelesen")
             continue
         # An empty value counts too: ink in the zone but nothing read (handwriting, a smudge)
         # comes back empty at confidence 0, and a person must look at it.
@@ -233,10 +244,10 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
                or not _as_printed(form.field(n), form, printed, values)]
     changed = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "changed"]
     if changed:
-        reasons.append("Vordruck von Hand geändert: " + ", ".join(changed))
+        reasons.append("Vordruck von Hand geändert: " + labels(form, changed))
         low = [n for n in low if n not in changed]
     if low:
-        reasons.append("unsicher gelesen: " + ", ".join(low))
+        reasons.append("unsicher gelesen: " + labels(form, low))
 
     if not any(values.get(value_key(s, form)) for s in form.fields if s.type == "text") and not any(groups.values()):
         reasons.insert(0, "Formular nicht ausgefüllt")

@@ -23,7 +23,7 @@ def test_every_command_and_option_has_help() -> None:
 
 def test_python_dash_m_and_version() -> None:
     out = subprocess.run([sys.executable, "-m", "formkit", "--version"], capture_output=True, text=True, check=True)
-    assert out.stdout.startswith("formkit, version")
+    assert out.stdout.startswith("formkit, Version")
 
 
 def test_user_mistake_gives_message_and_exit_code_not_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]

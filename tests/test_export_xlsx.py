@@ -61,6 +61,7 @@ def test_workbook_typed_frozen_filtered_and_formula_free(tmp_path: Path, registr
 
     # The door lists of every meeting on a second sheet, in the printed list's order.
     door = wb["Teilnehmer"]
+    assert [c.value for c in door[1]] == ["Ort", "Datum", "Nr.", "Name", "Institution"]  # read at the door: German
     people = [(r[0].value, r[2].value, r[3].value) for r in door.iter_rows(min_row=2)]
     assert [p[1:] for p in people if p[0] == "Gotha"] == [(1, '=HYPERLINK("http://evil","klick")'),
                                                           (2, "Müller, Anna")]

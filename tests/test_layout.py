@@ -120,5 +120,5 @@ def test_values_from_people_are_never_run_as_templates() -> None:
 def test_template_error_names_the_layout_file(registry: LayoutRegistry) -> None:
     from formkit.render.document import render_to_bytes
 
-    with pytest.raises(LayoutError, match=r"confirmation.yaml: pages\[0\]: Vorlage .*'meeting' is undefined"):
+    with pytest.raises(LayoutError, match=r"confirmation.yaml: pages\[0\]: Vorlage .*: unbekannter Name „meeting“"):
         render_to_bytes("confirmation", registry)

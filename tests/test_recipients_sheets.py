@@ -19,7 +19,7 @@ from formkit.cli import main
 from formkit.errors import InputError
 from formkit.layout.loader import LayoutRegistry
 from formkit.packets import make_packets
-from formkit.recipients import read_recipients
+from formkit.recipients import parse_recipients, read_recipients
 from tests.office import registration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,8 @@ def test_xlsx_below_a_title_line(tmp_path: Path) -> None:
     assert (anna.postcode, anna.phone) == ("07907", "03663 4880")
     assert anna.notes == ("PLZ 7907 ohne führende Null, zu 07907 ergänzt",)
     assert anna.address_lines[-1] == "07907 Schleiz"
-    assert joerg.phone == "36212140" and joerg.notes == ()
+    # A phone column typed as number lost its leading zero too: repaired, with a warning.
+    assert joerg.phone == "036212140" and joerg.notes == ("Telefon 36212140 ohne führende Null, zu 036212140 ergänzt",)
     assert [(e.line, e.reason.split(":")[0]) for e in errors] == [(7, "kein Name")]
     # A column without a known meaning prefills the form field of that name or label.
     assert dict(anna.extra) == {"Datum": "03.04.2018"}
@@ -132,7 +133,7 @@ def test_packets_from_xlsx_prefill_phone_and_warn_about_postcode(tmp_path: Path)
     path = write_xlsx(tmp_path / "verteiler.xlsx", [HEADER, *ROWS[:2]], sheet="Einladungen", first="Deckblatt")
     out = tmp_path / "pakete"
     summary = make_packets(path, out, layouts_dir=LAYOUTS, workers=1, sheet="Einladungen")
-    assert (summary.packets, summary.failed, summary.warned) == (2, 0, 1)
+    assert (summary.packets, summary.failed, summary.warned) == (2, 0, 2)
     with (out / "manifest.csv").open(encoding="utf-8", newline="") as f:
         rows = {r["id"]: r for r in csv.DictReader(f)}
     assert rows["R0001"]["status"] == "warnung"
@@ -142,7 +143,8 @@ def test_packets_from_xlsx_prefill_phone_and_warn_about_postcode(tmp_path: Path)
     assert fields["date"]["/V"] == "03.04.2018"  # a column named like a field's label
     assert "07907 Schleiz" in fields["address"]["/V"]
     fields = PdfReader(out / rows["R0002"]["file"]).get_fields() or {}
-    assert fields["phone"]["/V"] == "36212140"
+    assert fields["phone"]["/V"] == "036212140"
+    assert "Telefon 36212140 ohne führende Null, zu 036212140 ergänzt" in rows["R0002"]["reason"]
     assert PdfReader(out / "print.pdf").get_num_pages() > 0
 
 
@@ -179,3 +181,13 @@ def test_parse_matches_against_an_xlsx_list(tmp_path: Path, registry: LayoutRegi
     with out.open(encoding="utf-8", newline="") as f:
         (row,) = list(csv.DictReader(f))
     assert row["match_id"] == "R0002"
+
+
+def test_phone_without_leading_zero_is_repaired_only_when_digits_alone() -> None:
+    data = ("Vorname;Nachname;Telefon\nA;Eins;3661876\nB;Zwei;03661 876\nC;Drei;+49 3661 876\n"
+            "D;Vier;3661 876\nE;Fünf;110\n").encode()
+    rs, errors = parse_recipients(data)
+    assert errors == []
+    assert [(r.phone, r.notes) for r in rs] == [
+        ("03661876", ("Telefon 3661876 ohne führende Null, zu 03661876 ergänzt",)),
+        ("03661 876", ()), ("+49 3661 876", ()), ("3661 876", ()), ("110", ())]

@@ -44,21 +44,21 @@ def test_low_confidence_value_that_differs_still_goes_to_review(registry: Layout
     values = {"name": ("Dr. Anna Mül1er", 0.55), "institution": ("Landratsamt Gotha, Jugendamt", 0.61),
               "venue_gotha": ("1", 0.99)}
     rec = _assemble(registry, values, "R0042")
-    assert rec.status == "review" and "unsicher gelesen: name" in rec.reason
+    assert rec.status == "review" and "unsicher gelesen: Name/Vorname" in rec.reason
     assert rec.values["name"] == "Dr. Anna Mül1er"  # never replaced by the list's value
     assert rec.match is not None and rec.match.recipient_id == "R0042"
 
 
 def test_without_recipient_id_nothing_is_confirmed(registry: LayoutRegistry) -> None:
     rec = _assemble(registry, {"name": ("Dr. Anna Müller", 0.55), "venue_gotha": ("1", 0.99)}, None)
-    assert rec.status == "review" and "unsicher gelesen: name" in rec.reason
+    assert rec.status == "review" and "unsicher gelesen: Name/Vorname" in rec.reason
 
 
 def test_ink_but_nothing_read_goes_to_review(registry: LayoutRegistry) -> None:
     values = {"name": ("Dr. Anna Müller", 0.98), "institution": ("Landratsamt Gotha, Jugendamt", 0.97),
               "phone": ("", 0.0), "venue_gotha": ("1", 0.99)}
     rec = _assemble(registry, values, None)
-    assert rec.status == "review" and "unsicher gelesen: phone" in rec.reason
+    assert rec.status == "review" and "unsicher gelesen: Telefon" in rec.reason
     # A clean empty zone (the recogniser's empty confidence) is not a reason to look.
     values["phone"] = ("", 0.95)
     assert _assemble(registry, values, None).status == "ok"

@@ -73,7 +73,7 @@ def test_value_crossed_out_and_rewritten_goes_to_a_person(tmp_path: Path, regist
     assert r.fields["name"].printed == "untouched"  # the other fields stay confirmed
     rec = _record(r, registry)
     assert rec.status == "review"
-    assert "Vordruck von Hand geändert: institution" in rec.reason
+    assert "Vordruck von Hand geändert: Institution/Funktion" in rec.reason
 
 
 @pytest.mark.parametrize("fillable", [False, True], ids=["print-copy", "email-pdf"])
@@ -85,7 +85,7 @@ def test_a_character_added_is_a_change(fillable: bool, tmp_path: Path, registry:
     assert r.fields["name"].printed == "changed"
     assert r.fields["name"].confidence < OCR_OK
     rec = _record(r, registry)
-    assert rec.status == "review" and "Vordruck von Hand geändert: name" in rec.reason
+    assert rec.status == "review" and "Vordruck von Hand geändert: Name/Vorname" in rec.reason
 
 
 def test_another_persons_sheet_typed_over_is_read_not_verified(tmp_path: Path, registry: LayoutRegistry) -> None:
@@ -134,4 +134,4 @@ def test_parse_with_the_mailing_list_confirms_an_untouched_packet(tmp_path: Path
     assert rows["a.tif"]["status"] == "ok", rows["a.tif"]["reason"]
     assert rows["a.tif"]["name"] == who.prefill_values()["name"]
     assert rows["b.tif"]["status"] == "review"
-    assert "Vordruck von Hand geändert: name" in rows["b.tif"]["reason"]
+    assert "Vordruck von Hand geändert: Name/Vorname" in rows["b.tif"]["reason"]

@@ -13,14 +13,24 @@ from typing import Any
 import click
 
 from formkit import __version__
+from formkit.cli import german
 from formkit.errors import FormkitError
+
+# click evaluates some texts when an option is declared (the names of path types, the
+# --version help): the catalogue goes in before the command modules below declare theirs.
+german.install()
 
 # Debian's tesseract is built with OpenMP: without this limit it runs 4-5x slower on 2 cores.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 class FormkitGroup(click.Group):
-    """Turns library errors into a German message and the error's exit code (no traceback)."""
+    """Turns library errors into a German message and the error's exit code (no traceback);
+    click's own texts (help, usage errors) are German from the start of the command."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        german.install()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -31,7 +41,7 @@ class FormkitGroup(click.Group):
 
 
 @click.group(cls=FormkitGroup, help="formkit: Einladungen erzeugen und Anmeldungen auswerten.")
-@click.version_option(__version__, prog_name="formkit")
+@click.version_option(__version__, prog_name="formkit", help="Die Version zeigen und beenden.")
 def main() -> None:
     pass
 
@@ -49,6 +59,7 @@ def _register() -> None:
             continue
         for cmd in getattr(mod, "COMMANDS", []):
             main.add_command(cmd)
+    german.germanise(main)
 
 
 _register()

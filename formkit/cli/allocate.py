@@ -12,7 +12,7 @@ from formkit.campaign import Campaign, Campaigns
 from formkit.cli.options import campaign_option, layouts_option
 from formkit.confirm import addressees_from_store, render_letters
 from formkit.errors import InputError
-from formkit.layout.event import Event
+from formkit.layout.event import LATE_POLICY_DE, Event
 from formkit.recipients import Recipient, read_recipients
 from formkit.records import OFFICE_TZ
 from formkit.store import Store
@@ -71,7 +71,7 @@ def _allocate_one(db: Path, source_dirs: tuple[Path, ...], event: Event, quiet: 
             click.echo(f"{place[:14]:<14} {OUTCOME_DE[al.outcome]:<11} {al.position or '':>4}  {when:<20} "
                        f"{SOURCE_DE[al.received_source]:<26} {name}{note}")
         click.echo("")
-    policy = {"accept": "annehmen", "waitlist": "Warteliste", "review": "prüfen"}[event.registration.late_policy]
+    policy = LATE_POLICY_DE[event.registration.late_policy]
     click.echo(f"Platzvergabe {event.id} ({event.event_title}; Anmeldeschluss {event.registration.deadline:%d.%m.%Y}, "
                f"danach: {policy}):")
     for line in summary_lines(event, allocations):

@@ -17,9 +17,12 @@ _METHOD = {"acroform": "ausgefüllte Formularfelder", "textlayer": "Textebene (P
            "ocr": "Texterkennung"}
 
 
+NOT_A_SHEET = "kein Anmeldebogen"
+
+
 @click.command(help="Zeigt, was die Erkennung auf jeder Seite gesehen hat (wie „parse“ sie liest); bei "
                     "Fax, Scan oder Foto ein Bild mit Passmarken, Zonen, Ankreuz-Werten und OCR-Text.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Bild mit der Einblendung (PNG); Standard: DATEI.debug.png")
 @click.option("--page", "page_no", type=int, default=None, help="Nur diese Seite (1-basiert).")
@@ -39,7 +42,9 @@ def debug(file: Path, output: Path | None, page_no: int | None, layouts_dirs: tu
     for r in reading.pages:
         n = r.page
         if not isinstance(r, PageReading):
-            click.echo(f"Seite {n}: kein Anmeldebogen – {r.reason}")
+            # Some readers say „kein Anmeldebogen: …“ themselves; the prefix is not said twice.
+            what = r.reason if r.reason.startswith(NOT_A_SHEET) else f"{NOT_A_SHEET} – {r.reason}"
+            click.echo(f"Seite {n}: {what}")
             continue
         ident = r.identity
         who = f", Empfänger {ident.recipient_id}" if ident.recipient_id else ""

@@ -17,7 +17,7 @@ from formkit.packets import make_packets
                     "LibreOffice .ods) erzeugen: OUTDIR/print.pdf für den Duplexdruck, ein ausfüllbares PDF "
                     "je Empfänger und OUTDIR/manifest.csv. Exit-Status 2, wenn Zeilen der Liste fehlerhaft "
                     "waren; 4, wenn die Liste keinen Empfänger enthält.")
-@click.argument("recipients", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("recipients", metavar="LISTE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Zielordner.")
 @click.option("--layout", default="invitation", show_default=True, help="Layout des Pakets (Name oder Pfad).")

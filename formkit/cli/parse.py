@@ -38,7 +38,7 @@ def _summary_lines(s: Summary, db: Path) -> list[str]:
 
 
 @click.command(help="Zurückgesandte Anmeldungen (PDF, Bilder, E-Mails; Ordner rekursiv) auswerten und speichern.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", metavar="EINGÄNGE...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("formkit.sqlite"),
               show_default=True, help="SQLite-Datenbank der Datensätze.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),

@@ -16,7 +16,7 @@ from formkit.render.document import render_to_file
 
 @click.command(help="Ein Layout (Name oder Pfad) als PDF erzeugen. Briefe an Angemeldete (confirmation, "
                     "waitlist) werden als Muster für eine Beispielperson am ersten Termin erzeugt.")
-@click.argument("layout", required=False)
+@click.argument("layout", metavar="[LAYOUT]", required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ziel-PDF.")
 @click.option("--list", "list_", is_flag=True, help="Vorhandene Layouts auflisten.")
 @layouts_option

@@ -65,6 +65,10 @@ class Person(_Strict):
     organisation: str
 
 
+# What happens to a registration received after the deadline, in the office's words.
+LATE_POLICY_DE = {"accept": "annehmen", "waitlist": "Warteliste", "review": "prüfen"}
+
+
 class Registration(_Strict):
     deadline: dt.date
     fax: str

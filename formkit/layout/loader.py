@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from formkit.errors import LayoutError
 from formkit.layout import rules
 from formkit.layout.event import Event, Statements
+from formkit.layout.messages import describe, yaml_problem_de
 from formkit.layout.models import DocumentLayout, FormLayout, Layout
 
 T = TypeVar("T", bound=BaseModel)
@@ -49,20 +50,6 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(Wurzel)"
 
 
-def _describe(err: Any) -> str:
-    kind = err.get("type", "")
-    msg = str(err.get("msg", ""))
-    if kind == "missing":
-        return "Pflichtangabe fehlt"
-    if kind == "extra_forbidden":
-        return "unbekannter Schlüssel (Tippfehler?)"
-    if kind in ("too_short", "too_long") and "rect" in str(err.get("loc", ())):
-        return "erwartet 4 Zahlen [x, y, Breite, Höhe] in mm"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return f"unbekannter Typ ({msg})"
-    return msg
-
-
 # libyaml's parser where PyYAML has it: ~10x faster than the pure-Python one (campaign folders are
 # loaded and checked at every command start), same safe constructor and resolvers.
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -91,7 +78,8 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (Zeile {mark.line + 1}, Spalte {mark.column + 1})" if mark else ""
-        raise LayoutError(f"{path}: kein gültiges YAML{where}: {getattr(e, 'problem', e)}") from None
+        raise LayoutError(f"{path}: kein gültiges YAML{where}: {yaml_problem_de(str(getattr(e, 'problem', e)))}") \
+            from None
     if not isinstance(data, dict):
         raise LayoutError(f"{path}: erwartet eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
     return data
@@ -104,7 +92,7 @@ def _validate(path: Path, adapter: TypeAdapter[Any], data: Any) -> Any:
         lines = []
         for err in e.errors()[:5]:
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
-            lines.append(f"{path}: {_loc(loc)}: {_describe(err)}")
+            lines.append(f"{path}: {_loc(loc)}: {describe(err)}")
         more = len(e.errors()) - 5
         if more > 0:
             lines.append(f"… und {more} weitere Fehler")
@@ -214,7 +202,12 @@ class LayoutRegistry:
 
 @lru_cache(maxsize=32)
 def _load_data_cached(path: Path, model: type[BaseModel], stamp: tuple[int, int]) -> BaseModel:
-    return _validate(path, TypeAdapter(model), _read_yaml(path))  # type: ignore[no-any-return]
+    """*stamp* (mtime, size) keys the cache too: a file edited while the process runs (the review
+    server, a test that edits an event) is read again."""
+    data = _validate(path, TypeAdapter(model), _read_yaml(path))
+    if isinstance(data, Event):
+        rules.check_event(data, path)
+    return data  # type: ignore[no-any-return]
 
 
 def _load_data(base: Path, ref: str, model: type[T]) -> T:

@@ -149,7 +149,7 @@ class FieldSpec(_Strict):
     @classmethod
     def _positive(cls, v: list[float]) -> list[float]:
         if v[2] <= 0 or v[3] <= 0:
-            raise ValueError("width and height must be positive")
+            raise ValueError("Breite und Höhe müssen größer als 0 sein")
         return v
 
     @property
@@ -179,7 +179,7 @@ class MarkSpec(_Strict):
     @classmethod
     def _four(cls, v: list[list[float]]) -> list[list[float]]:
         if len(v) != 4:
-            raise ValueError("expected exactly 4 marks: top-left, top-right, bottom-left, bottom-right")
+            raise ValueError("erwartet genau 4 Passmarken: oben links, oben rechts, unten links, unten rechts")
         return v
 
     def rects(self) -> list[Rect]:
@@ -260,7 +260,7 @@ class FormLayout(_LayoutHead):
         names = [f.name for f in v]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"field names must be unique, repeated: {', '.join(dupes)}")
+            raise ValueError(f"Feldnamen müssen eindeutig sein, doppelt: {', '.join(dupes)}")
         return v
 
     @property

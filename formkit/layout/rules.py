@@ -33,7 +33,7 @@ from formkit.layout.models import (
     ParagraphBlock,
     StatementBlock,
 )
-from formkit.layout.text import mark_templates, plain, render_text
+from formkit.layout.text import date_de, mark_templates, plain, render_text
 
 FAX_HEADER_MM = 12.0  # fax machines print their header line into the top 12 mm of the page
 CHECKBOX_LABEL_PT = 11.0  # the check box label's font size (render/form.py draws it so)
@@ -73,6 +73,59 @@ SAMPLE_ADDRESS = ("Musterstadt / Jugendamt", "Erika Mustermann", "Musterstraße 
 def sample_letter_context(event: Event, outcome: str = "seat") -> dict[str, Any]:
     """A sample recipient at the first meeting: for `render confirmation` and for the checks."""
     return letter_context(SAMPLE_RECIPIENT, event.meetings[0], outcome, 1, event.letter.date)
+
+
+# What ``formkit send`` gives a mail text about its recipient (formkit/mail/compose.py); a mail
+# template is checked with these keys only, so that it cannot pass here and fail at send time.
+MAIL_RECIPIENT_KEYS = ("id", "name", "display_name", "institution", "email", "salutation")
+
+
+def check_event(event: Event, path: Path) -> None:
+    """What the model alone cannot see: every meeting needs its own id (it names the check box)
+    and its own city (the box's value, and what a returned sheet's venue is matched by)."""
+    seen: dict[str, int] = {}
+    cities: dict[str, int] = {}
+    for i, m in enumerate(event.meetings):
+        suffix = _field_suffix(m.id)
+        if suffix in seen:
+            raise LayoutError(f"{path}: meetings[{i}].id: „{m.id}“ gibt es schon (meetings[{seen[suffix]}]); "
+                              f"jeder Termin braucht eine eigene id")
+        seen[suffix] = i
+        city = m.city.strip().casefold()
+        if city in cities:
+            raise LayoutError(f"{path}: meetings[{i}].city: „{m.city}“ gibt es schon (meetings[{cities[city]}]); "
+                              f"die Ankreuzfelder des Anmeldebogens unterscheiden die Termine nach Ort")
+        cities[city] = i
+
+
+def event_warnings(event: Event) -> list[str]:
+    """Dates that are allowed but most likely a typo (shown by ``formkit campaign check``)."""
+    out = []
+    first = min(event.meetings, key=lambda m: m.date)
+    deadline = event.registration.deadline
+    if deadline > first.date:
+        out.append(f"registration.deadline: der Anmeldeschluss ({date_de(deadline)}) liegt nach dem ersten "
+                   f"Termin ({first.city}, {date_de(first.date)})")
+    for i, m in enumerate(event.meetings):
+        if m.date < event.letter.date:
+            out.append(f"meetings[{i}].date: der Termin in {m.city} ({date_de(m.date)}) liegt vor dem Datum des "
+                       f"Anschreibens (letter.date: {date_de(event.letter.date)})")
+    return out
+
+
+def _check_mail(layout: DocumentLayout, event: Event | None, ctx: Mapping[str, Any], path: Path) -> None:
+    """The ``mail:`` texts render as ``formkit send`` will render them, and the sender has an address."""
+    if layout.mail is None:
+        return
+    if event is not None and not event.sender.email:
+        raise LayoutError(f"{path}: mail: die Absenderadresse fehlt (sender.email in den Veranstaltungsdaten "
+                          f"event.yaml)")
+    mail_ctx = {k: v for k, v in ctx.items() if k != "today"}  # send gives no `today`
+    mail_ctx["document"] = {"title": layout.title}
+    if "recipient" not in mail_ctx:
+        mail_ctx["recipient"] = {k: SAMPLE_RECIPIENT[k] for k in MAIL_RECIPIENT_KEYS}
+    _render(path, "mail.subject", layout.mail.subject, mail_ctx)
+    _render(path, "mail.body", layout.mail.body, mail_ctx)
 
 
 def is_personal_letter(layout: DocumentLayout) -> bool:
@@ -260,6 +313,7 @@ def check_document(layout: DocumentLayout, event: Event | None, statements: Stat
     ctx = event_context(event, statements)
     if event is not None and is_personal_letter(layout):
         ctx = {**ctx, **sample_letter_context(event)}
+    _check_mail(layout, event, ctx, path)
     for i, page in enumerate(layout.pages):
         if not isinstance(page, FlowPage):
             continue

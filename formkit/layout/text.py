@@ -107,9 +107,30 @@ def _render_markup(source: str, context: dict[str, Any]) -> str:
     try:
         return _template(safe).render(**context)
     except jinja2.TemplateError as e:
-        raise LayoutError(f"Vorlage „{source[:60]}“: {e}") from None
+        raise LayoutError(f"Vorlage „{source[:60]}“: {template_error_de(e)}") from None
     finally:
         _CONTEXT.pop()
+
+
+_NO_ATTR = re.compile(r"has no attribute '([^']*)'")
+_UNDEFINED = re.compile(r"^'([^']*)' is undefined$")
+_NO_ELEMENT = re.compile(r"object has no element (\S+)")
+
+
+def template_error_de(e: jinja2.TemplateError) -> str:
+    """Jinja's English error in German, naming the key the template asked for."""
+    msg = str(e.message or e)
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        return f"Vorlage fehlerhaft geschrieben (Zeile {e.lineno}): {msg}"
+    if m := _NO_ATTR.search(msg):
+        return f"unbekannter Schlüssel „{m.group(1)}“"
+    if m := _UNDEFINED.match(msg):
+        return f"unbekannter Name „{m.group(1)}“"
+    if m := _NO_ELEMENT.search(msg):
+        return f"Eintrag {m.group(1)} gibt es nicht (die Liste ist kürzer)"
+    if isinstance(e, jinja2.UndefinedError):
+        return f"unbekannter Schlüssel ({msg})"
+    return f"Vorlage nicht auswertbar ({msg})"
 
 
 def render_text(source: str, context: dict[str, Any]) -> str:

@@ -70,7 +70,8 @@ class Sender:
 def sender_of(event: Event | None, where: Path) -> Sender:
     """The campaign's sender (the event's ``sender``): organisation and e-mail address."""
     if event is None or not event.sender.email:
-        raise LayoutError(f"{where}: Absenderadresse fehlt (sender.email in den Veranstaltungsdaten)")
+        raise LayoutError(f"{where / 'event.yaml' if where.is_dir() else where}: sender.email: Absenderadresse "
+                          f"fehlt (wird für den Versand gebraucht)")
     return Sender(event.sender.organisation, event.sender.email)
 
 

@@ -1,8 +1,9 @@
 """Why a record is in review, in the words a clerk uses: field labels from the layout, no keys.
 
-Record assembly writes its reasons for the CSV (``unsicher gelesen: phone, email``); the page
-turns them into sentences (``Telefon unsicher gelesen (90 %)``) and gives every flagged field its
-own reason, so no field is marked without a word why.
+Record assembly writes its reasons for the CSV with the fields' labels (``unsicher gelesen:
+Telefon, E-Mail``); the page turns them into sentences (``Telefon unsicher gelesen (90 %)``) and
+gives every flagged field its own reason, so no field is marked without a word why. Records
+stored before the labels were written name fields by key (``unsicher gelesen: phone``): both read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from formkit.layout.models import FieldSpec, FormLayout
-from formkit.records import REVIEW_CONFIDENCE
+from formkit.records import REVIEW_CONFIDENCE, field_label
 from formkit.review.checks import problem
 
 
@@ -27,7 +28,7 @@ class FieldView:
 
 
 def label(spec: FieldSpec) -> str:
-    return spec.label.split("{{")[0].rstrip(" :,") or spec.name
+    return field_label(spec)
 
 
 def pct(x: float) -> str:
@@ -57,7 +58,8 @@ def field_reasons(form: FormLayout, spec: FieldSpec, reading: FieldView | None, 
 
 
 _UNSURE = re.compile(r"^unsicher gelesen: (.+)$")
-_NOT_READ = re.compile(r"^Feld (\S+) nicht gelesen$")
+_CHANGED = re.compile(r"^Vordruck von Hand geändert: (.+)$")
+_NOT_READ = re.compile(r"^(?:Feld )?(.+) nicht gelesen$")
 _TICK_UNSURE = re.compile(r"^Ankreuzfeld unsicher: (.+)$")
 _FIXED = {
     "kein Ort angekreuzt": "Kein Veranstaltungsort angekreuzt",
@@ -69,23 +71,50 @@ _FIXED = {
 }
 
 
+def _named(form: FormLayout) -> dict[str, FieldSpec]:
+    """A field by its label (as reasons name it now) or its key (as older stored reasons did);
+    a text field wins over a check box of the same label."""
+    out: dict[str, FieldSpec] = {}
+    for f in sorted(form.fields, key=lambda f: f.type != "text"):
+        out.setdefault(label(f), f)
+    for f in form.fields:
+        out.setdefault(f.name, f)
+    return out
+
+
+def split_fields(text: str, named: Mapping[str, FieldSpec]) -> list[tuple[str, FieldSpec | None]]:
+    """``Name, Telefon`` back into fields: the longest known label at each place, so a label
+    holding a comma („Name, Vorname“) stays whole; an unknown part up to the next comma."""
+    out: list[tuple[str, FieldSpec | None]] = []
+    rest = text.strip()
+    keys = sorted(named, key=len, reverse=True)
+    while rest:
+        hit = next((k for k in keys if rest == k or rest.startswith(k + ", ")), None)
+        part = hit if hit is not None else rest.split(", ", 1)[0]
+        out.append((part, named.get(part)))
+        rest = rest[len(part):].removeprefix(", ").strip()
+    return out
+
+
 def record_reasons(form: FormLayout, reason: str, readings: Mapping[str, FieldView]) -> list[str]:
     """The stored reason (``a; b: x, y``) as sentences with the layout's labels and the confidences."""
-    specs = {f.name: f for f in form.fields}
+    named = _named(form)
     out: list[str] = []
     for part in (p.strip() for p in reason.split("; ") if p.strip()):
         if m := _UNSURE.match(part):
-            for n in (x.strip() for x in m.group(1).split(",")):
-                spec, r = specs.get(n), readings.get(n)
+            for text, spec in split_fields(m.group(1), named):
+                r = readings.get(spec.name) if spec is not None else None
                 if spec is None:
-                    out.append(f"{n} unsicher gelesen")
+                    out.append(f"{text} unsicher gelesen")
                 elif r is not None and r.confidence is not None and r.value:
                     out.append(f"{label(spec)} unsicher gelesen ({pct(r.confidence)})")
                 else:
                     out.append(f"{label(spec)}: etwas geschrieben, aber nicht lesbar")
-        elif m := _NOT_READ.match(part):
-            spec = specs.get(m.group(1))
-            out.append(f"{label(spec) if spec else m.group(1)}: nicht gelesen")
+        elif m := _CHANGED.match(part):
+            out.extend(f"{label(spec) if spec else text}: Vordruck von Hand geändert"
+                       for text, spec in split_fields(m.group(1), named))
+        elif (m := _NOT_READ.match(part)) and m.group(1) in named:
+            out.append(f"{label(named[m.group(1)])}: nicht gelesen")
         elif m := _TICK_UNSURE.match(part):
             out.extend(f"Kreuz bei „{o.strip()}“ unsicher" for o in m.group(1).split(","))
         else:
