@@ -304,6 +304,7 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
     out: list[Record] = []
     without = 0
     foreign: list[str] = []
+    damaged: list[str] = []
     for page in res.pages:
         if isinstance(page, PageReading):
             prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
@@ -320,8 +321,10 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
             without += 1
             if page.kind is NotFormKind.FOREIGN:
                 foreign.append(page.reason)
+            elif page.kind is NotFormKind.DAMAGED:
+                damaged.append(page.reason)
     if not out:
-        out.append(rejected(base, foreign[0] if foreign else NO_FORM))
+        out.append(rejected(base, (foreign or damaged or [NO_FORM])[0]))
     return out, without
 
 

@@ -63,6 +63,7 @@ class NotFormKind(Enum):
 
     NO_FORM = "no_form"  # cover letter, enclosure, blank page: no sheet of ours
     FOREIGN = "foreign"  # some other organisation's form
+    DAMAGED = "damaged"  # no sheet found on a page of a damaged (truncated, repaired) file
     UNREADABLE = "unreadable"  # one of our sheets that cannot be read (unknown version, marks not fitting)
     OCR_UNAVAILABLE = "ocr_unavailable"  # an image page, and the OCR stages are not installed
 

@@ -133,3 +133,19 @@ def test_debug_draws_a_fax_even_under_a_pdf_name(tmp_path: Path, registration_pd
     assert "Texterkennung" in res.output and "Passgenauigkeit" in res.output
     assert "venue_sonneberg" in res.output and "ticked" in res.output
     assert (tmp_path / "fax.debug.png").is_file()
+
+
+def test_a_cut_off_file_says_it_is_damaged_not_that_it_holds_no_form(tmp_path: Path, registry: LayoutRegistry) -> None:
+    """A PDF cut off in transit (QA): not 'kein Anmeldeformular gefunden' as for a cover letter."""
+    pdf = returns.blank_pages(3)  # the sheet would have come after these pages: it is cut off
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "abgeschnitten.pdf").write_bytes(pdf[: len(pdf) * 8 // 10])
+    reading = read_input((inbox / "abgeschnitten.pdf").read_bytes(), registry)
+    assert {p.kind for p in reading.pages if isinstance(p, NotAForm)} == {NotFormKind.DAMAGED}
+    db = tmp_path / "s.sqlite"
+    run([inbox], Options(db=db, layouts=LAYOUTS))
+    (reason,) = sqlite3.connect(db).execute("SELECT reason FROM records").fetchone()
+    assert reason.startswith("PDF-Datei beschädigt oder unvollständig")
+    # An intact file without a sheet keeps the cover-letter reason.
+    assert {p.kind for p in read_input(pdf, registry).pages if isinstance(p, NotAForm)} == {NotFormKind.NO_FORM}

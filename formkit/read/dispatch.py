@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 OCR_UNAVAILABLE = "Texterkennung nicht verfügbar"
 DAMAGED_NOTE = "PDF-Datei beschädigt und repariert: Werte bitte prüfen"
+# A damaged file without a readable sheet may be a sheet cut off in transit, not a cover letter.
+DAMAGED_NO_FORM = "PDF-Datei beschädigt oder unvollständig: kein Anmeldeformular lesbar, bitte Original anfordern"
 TEMP_PREFIX = "formkit-"  # temporary copies of attachments (rasterisers read files), named so
 TEMP_SUFFIXES = (".pdf", ".img")  # that a reason mentioning one can be given the input's name
 
@@ -78,7 +80,9 @@ def read_pdf(data: bytes, registry: Campaigns | LayoutRegistry) -> PdfResult:
         if any("damaged" in w or "reconstruct" in w for w in warnings):
             # pypdf rejected most of these; qpdf rebuilds the cross-reference table. What it read is
             # kept, but a person looks at it: an object lost to the damage reads as an empty field.
-            pages = tuple(replace(p, problems=(*p.problems, DAMAGED_NOTE)) if isinstance(p, PageReading) else p
+            pages = tuple(replace(p, problems=(*p.problems, DAMAGED_NOTE)) if isinstance(p, PageReading)
+                          else NotAForm(p.page, DAMAGED_NO_FORM, NotFormKind.DAMAGED)
+                          if isinstance(p, NotAForm) and p.kind is NotFormKind.NO_FORM else p
                           for p in pages)
         return PdfResult(len(pages), pages)
     except StreamLimitError as e:
