@@ -323,6 +323,15 @@ def read_recipients(path: Path, sheet: str | None = None) -> tuple[list[Recipien
         raise InputError(f"{path}: nicht lesbar ({e.strerror})") from None
     if is_spreadsheet(data):
         return parse_sheet(data, str(path), sheet)
+    from formkit.read.sniff import sniff
+
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # Excel's "Unicode text": NUL bytes
+    if (kind := sniff(data)) is not None or (b"\x00" in data[:4096] and not utf16):
+        # A returned sheet or a scan given as the list (or a list saved under the wrong name):
+        # say what the file is rather than 'no delimiter in the header'.
+        what = "ein PDF-Dokument" if kind is not None and not kind.is_image else "ein Bild" if kind else "keine Textdatei"
+        raise InputError(f"{path}: ist {what}, keine Empfängerliste (erwartet CSV, Excel .xlsx/.xls oder "
+                         "LibreOffice .ods)")
     if sheet is not None:
         raise InputError(f"{path}: --sheet gilt nur für Excel- oder LibreOffice-Tabellen, dies ist eine CSV-Datei")
     return parse_recipients(data, str(path))

@@ -139,3 +139,19 @@ def test_sample_lists_read_cleanly() -> None:
     assert de_err == [] and en_err == [] and len(de) >= 20 and len(en) >= 5
     assert any(not r.salutation for r in de)
     assert [r.full_name for r in en] == [r.full_name for r in de[: len(en)]]
+
+
+def test_a_pdf_or_binary_given_as_the_list_says_what_it_is(tmp_path: Path) -> None:
+    """QA: a PDF saved as .xlsx gave 'Kopfzeile ohne Trennzeichen'."""
+    pdf = tmp_path / "verteiler.xlsx"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
+    with pytest.raises(InputError, match="ist ein PDF-Dokument, keine Empfängerliste"):
+        read_recipients(pdf)
+    blob = tmp_path / "verteiler.csv"
+    blob.write_bytes(b"ID;Name\x00\x01\x02" * 10)
+    with pytest.raises(InputError, match="keine Textdatei"):
+        read_recipients(blob)
+    utf16 = tmp_path / "unicode.txt"  # Excel's "Unicode text" export: UTF-16 with BOM, tab-separated
+    utf16.write_bytes("ID\tVorname\tNachname\tE-Mail\nR1\tAnna\tMüller\ta@b.de\n".encode("utf-16"))
+    people, errors = read_recipients(utf16)
+    assert [p.last_name for p in people] == ["Müller"] and not errors
