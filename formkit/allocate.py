@@ -160,9 +160,10 @@ def summarize(event: Event, allocations: Sequence[Allocation]) -> list[VenueSumm
 
 def summary_lines(event: Event, allocations: Sequence[Allocation]) -> list[str]:
     """The German per-venue summary printed by ``formkit allocate``."""
-    lines = [f"{'Veranstaltungsort':<16} {'Plätze':>6} {'vergeben':>8} {'Warteliste':>10} {'offen':>5} {'frei':>5}"]
+    w = max([len("Veranstaltungsort"), *(len(m.city) for m in event.meetings)])  # long towns keep the columns
+    lines = [f"{'Veranstaltungsort':<{w}} {'Plätze':>6} {'vergeben':>8} {'Warteliste':>10} {'offen':>5} {'frei':>5}"]
     for s in summarize(event, allocations):
-        lines.append(f"{s.meeting.city:<16} {s.seats:>6} {s.seated:>8} {s.waitlist:>10} {s.pending:>5} {s.free:>5}")
+        lines.append(f"{s.meeting.city:<{w}} {s.seats:>6} {s.seated:>8} {s.waitlist:>10} {s.pending:>5} {s.free:>5}")
     unplaced = sum(1 for a in allocations if a.meeting_id is None and a.outcome == "pending")
     if unplaced:
         lines.append(f"ohne eindeutigen Ort (offen): {unplaced}")

@@ -19,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from formkit import fingerprint
+from formkit.allocate import summary_lines
 from formkit.campaign import OTHER_CAMPAIGN, Campaigns, Unresolved
 from formkit.cli import main
 from formkit.errors import LayoutError, StoreError
@@ -455,3 +456,7 @@ def test_eight_meetings_with_long_town_names_fit_the_sheet(tmp_path: Path) -> No
     assert result.pages == 1
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     assert "Heilbad Heiligenstadt" in text.decode("utf-8")
+    # The allocation summary keeps the whole town name and its columns (QA: 'Bad Klösterlau').
+    lines = summary_lines(c.event, [])
+    assert any(line.startswith("Heilbad Heiligenstadt ") for line in lines)
+    assert len({len(line) for line in lines[: 1 + len(long_names)]}) == 1

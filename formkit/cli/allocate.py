@@ -60,15 +60,17 @@ def _allocate_one(db: Path, source_dirs: tuple[Path, ...], event: Event, quiet: 
         applicants, allocations, changed = run_allocation(store, event, [*source_dirs, Path.cwd(), db.parent])
     by_key = {a.key: a for a in applicants}
     if not quiet:
-        click.echo(f"{'Ort':<14} {'Ergebnis':<11} {'Nr.':>4}  {'Eingang':<20} {'Zeitquelle':<26} Name")
-        for al in sorted(allocations, key=lambda a: (a.meeting_id or "~", a.outcome, a.position or 0, a.key)):
-            if al.outcome == "none":
-                continue
+        shown = [al for al in sorted(allocations, key=lambda a: (a.meeting_id or "~", a.outcome, a.position or 0, a.key))
+                 if al.outcome != "none"]
+        # The place column as wide as the longest town ("Heilbad Heiligenstadt"), never cut.
+        width = max([len("Ort"), *(len(al.venue.replace("|", "/") or "–") for al in shown)])
+        click.echo(f"{'Ort':<{width}} {'Ergebnis':<11} {'Nr.':>4}  {'Eingang':<20} {'Zeitquelle':<26} Name")
+        for al in shown:
             when = _local(al.received).strftime("%d.%m.%Y %H:%M") if al.received else "–"
             name = by_key[al.key].name or "(ohne Namen)"
             place = al.venue.replace("|", "/") or "–"
             note = f"  [{al.note}]" if al.note else ""
-            click.echo(f"{place[:14]:<14} {OUTCOME_DE[al.outcome]:<11} {al.position or '':>4}  {when:<20} "
+            click.echo(f"{place:<{width}} {OUTCOME_DE[al.outcome]:<11} {al.position or '':>4}  {when:<20} "
                        f"{SOURCE_DE[al.received_source]:<26} {name}{note}")
         click.echo("")
     policy = LATE_POLICY_DE[event.registration.late_policy]
