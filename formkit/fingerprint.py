@@ -31,7 +31,12 @@ def _mm(v: float) -> float:
 
 
 def _field(f: FieldSpec) -> list[object]:
-    return [f.name, f.type, f.kind, f.group or "", f.value or "", [_mm(v) for v in f.rect], f.multiline]
+    # A venue box's name carries its meeting's id (venue_<id>), which stays when the office
+    # corrects the town's spelling ("Mühlhausen" -> "Mühlhausen/Thür."): its value (the town as
+    # written) is not part of the geometry, so printed sheets stay readable and tick the same
+    # meeting. Reordering, cancelling or adding meetings still changes names or rectangles.
+    value = "" if f.kind == "venue" else f.value or ""
+    return [f.name, f.type, f.kind, f.group or "", value, [_mm(v) for v in f.rect], f.multiline]
 
 
 @lru_cache(maxsize=256)

@@ -241,3 +241,11 @@ AGREE_CONFLICT_CONFIDENCE = 0.5
 # (formkit.fields.same_words) is confirmed at this confidence, above OCR_OK: OCR does not make a
 # person's exact words by chance. Never for snapped values, never against another person's entry.
 LIST_AGREEMENT_CONFIDENCE = 0.97
+
+# Ink between two recognised words that no word holds (formkit.scan.ocr.unread_ink_between): OCR
+# left a mark out. The bench's confident errors at OCR_OK 0.95 were all of this kind ('Zöllner
+# Ines' for 'Zöllner, Ines', 0.95-0.96), so such a value is capped below OCR_OK. A comma at 10 pt
+# through a fine fax is about 0.3 mm² of ink (about 20 px at 8 px/mm); fax specks left after
+# clean_zone are a few pixels.
+UNREAD_INK_MIN_MM2 = 0.12
+UNREAD_INK_CONFIDENCE = 0.9

@@ -35,6 +35,7 @@ from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.context import ReadContext
 from formkit.scan.qr import find_qr
+from formkit.store import Store
 from tests.campaign_kit import fax, fax_file, fill_pypdf, make_campaign, person
 from tests.prefilled import Pen, sheet
 from tests.prefilled import fax as fax_sheet
@@ -122,6 +123,9 @@ def test_geometry_fingerprint_ignores_texts_and_follows_the_boxes(tmp_path: Path
     before = fingerprint.geometry(_form(LayoutRegistry(folder)))
     _edit_meetings(folder, lambda ms: [{**m, "date": f"2020-05-0{i + 1}"} for i, m in enumerate(ms)])
     assert fingerprint.geometry(_form(LayoutRegistry(folder))) == before  # a new date: labels only
+    # The town's spelling corrected, same meeting id (QA): the box still ticks that meeting.
+    _edit_meetings(folder, lambda ms: [{**ms[0], "city": ms[0]["city"] + "/Thür."}, *ms[1:]])
+    assert fingerprint.geometry(_form(LayoutRegistry(folder))) == before
     _edit_meetings(folder, lambda ms: [ms[1], ms[0], *ms[2:]])
     assert fingerprint.geometry(_form(LayoutRegistry(folder))) != before
 
@@ -180,6 +184,15 @@ def test_a_changed_date_keeps_printed_sheets_readable(tmp_path: Path) -> None:
     page = read_page(fax(filled), 1, campaigns)
     assert isinstance(page, PageReading), page
     assert [n for n, f in page.fields.items() if f.state == "ticked"] == ["venue_erfurt"]
+    # A corrected spelling of the town (same meeting id) keeps the sheet readable too, with the new name.
+    _edit_meetings(folder, lambda ms: [ms[0], {**ms[1], "city": "Erfurt-Mitte"}, *ms[2:]])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(filled)
+    run([inbox], Options(db=tmp_path / "s.sqlite", layouts=folder))
+    with Store(tmp_path / "s.sqlite") as store:
+        (rec,) = list(store.records())
+    assert rec.values.get("venue") == "Erfurt-Mitte", (rec.status, rec.reason)
 
 
 # --- 2. mailing list changed after printing ----------------------------------------------------

@@ -191,3 +191,21 @@ def test_embedded_image_errors_fall_back_to_rendering(monkeypatch: pytest.Monkey
     assert raster._embedded_image(pdf, 0) is None
     image = rasterize_pdf_page(pdf, 0)  # rendered by pdftoppm instead
     assert image.info["dpi"][0] == image.info["dpi"][1]
+
+
+def test_ink_between_words_that_ocr_left_out_is_noticed() -> None:
+    """'Zöllner, Ines' read as 'Zöllner Ines' with sure words: the comma is ink in the gap (issue 11)."""
+    from formkit.scan.ocr import unread_ink_between
+
+    px = 8.0
+    ink = np.zeros((40, 200), dtype=bool)
+    words = [(10, 10, 80, 30), (100, 10, 180, 30)]  # x1, y1, x2, y2 of two words on one line
+    ink[10:31, 10:81] = ink[10:31, 100:181] = True
+    assert not unread_ink_between(words, ink, px)
+    speck = ink.copy()
+    speck[20:22, 90] = True  # a fax speck: two pixels
+    assert not unread_ink_between(words, speck, px)
+    comma = ink.copy()
+    comma[26:34, 84:87] = True  # a comma: 3 x 8 px, hanging below the line
+    assert unread_ink_between(words, comma, px)
+    assert not unread_ink_between(words[:1], comma, px)  # one word: no gap to look at

@@ -194,6 +194,21 @@ def _fix_capital_i(word: str) -> str:
     return _II.sub(r"\1Il", word)
 
 
+def unread_ink_between(boxes: list[tuple[int, int, int, int]], ink: np.ndarray, px_per_mm: float) -> bool:
+    """Is there a mark (at least UNREAD_INK_MIN_MM2 of ink) in a gap between two consecutive word
+    boxes (x1, y1, x2, y2) of one line, inside the line's height? Fax specks are smaller."""
+    min_px = T.UNREAD_INK_MIN_MM2 * px_per_mm * px_per_mm
+    ordered = sorted(boxes)
+    for (_, ay1, ax2, ay2), (bx1, by1, _, by2) in zip(ordered, ordered[1:], strict=False):
+        left, right = ax2 + 1, bx1 - 1
+        top, bottom = min(ay1, by1), max(ay2, by2) + int(0.4 * px_per_mm)  # a comma hangs below the line
+        if right - left < 1 or bottom <= top:
+            continue
+        if int(ink[max(0, top):bottom, left:right].sum()) >= min_px:
+            return True
+    return False
+
+
 def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float,
               kind: str = "text", words: frozenset[str] = frozenset(), bilevel: bool = True,
               levers: Levers = ALL, inner: np.ndarray | None = None) -> OcrResult:
@@ -240,16 +255,24 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         sym, word_level, line_level = tesserocr.RIL.SYMBOL, tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
         cur: list[tuple[str, float, float]] = []
         text, wconf, smin = "", 0.0, 100.0
+        line_boxes: list[list[tuple[int, int, int, int]]] = []
+        cur_boxes: list[tuple[int, int, int, int]] = []
         if it is not None:
             while True:
                 if it.IsAtBeginningOf(word_level) and text:
                     cur.append((text, wconf, smin))
                     text, smin = "", 100.0
+                if it.IsAtBeginningOf(line_level) and cur_boxes:
+                    line_boxes.append(cur_boxes)
+                    cur_boxes = []
                 if it.IsAtBeginningOf(line_level) and cur:
                     lines.append(cur)
                     cur = []
                 if it.IsAtBeginningOf(word_level):
                     wconf = it.Confidence(word_level)
+                    box = it.BoundingBox(word_level)
+                    if box is not None:
+                        cur_boxes.append(box)
                 try:
                     ch = it.GetUTF8Text(sym)
                 except RuntimeError:  # an empty box: tesserocr raises instead of returning ""
@@ -263,6 +286,11 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             cur.append((text, wconf, smin))
         if cur:
             lines.append(cur)
+        if cur_boxes:
+            line_boxes.append(cur_boxes)
+    # Ink between two words that no word's box holds is a sign OCR left out (a comma in
+    # "Zöllner, Ines", a hyphen, a dropped letter): the words may each be sure, the value is not.
+    unread = any(unread_ink_between(boxes, padded < 128, px_per_mm) for boxes in line_boxes)
     lines2 = [[(_fix_capital_i(w.strip()), c, sc) for w, c, sc in ws] for ws in _drop_junk(lines)]
     snapped = False
     if vocab and levers.snap:
@@ -281,4 +309,6 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     syms = [sc for ws in lines2 for _, _, sc in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
+    if unread:
+        conf = min(conf, T.UNREAD_INK_CONFIDENCE)
     return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0, snapped)
