@@ -160,10 +160,22 @@ def plausible(kind: str, value: str) -> bool:
     return not value or rules(kind).check(value)
 
 
+# A letter a filler could not encode, replaced by "?" or U+FFFD (qpdf's generated appearances
+# write "J?rgen Wei?" for "Jürgen Weiß"; a text layer then reads exactly that): never a real value.
+# In a name any "?" is one; in other text only inside a word or before a letter ("Was nun? e. V."
+# is a real question mark).
+_LOST_LETTER = re.compile(r"[^\W\d_]\?[^\W\d_]|(?<!\w)\?[^\W\d_]|\ufffd")
+_LOST_IN_NAME = re.compile(r"\?|\ufffd")
+_TEXT_KIND_DE = {"name": "Name", "institution": "Institution", "address": "Anschrift", "text": "Text"}
+
+
 def problem(kind: str, value: str) -> str | None:
     """The German reason a record gives for *value*, or None when it passes (or a failed check
     of this kind is no reason of its own)."""
     r = rules(kind)
     if value and r.invalid and not r.check(value):
         return r.invalid
+    if value and kind in _TEXT_KIND_DE and (m := (_LOST_IN_NAME if kind == "name" else _LOST_LETTER).search(value)):
+        word = next((w for w in value.split() if m.group(0) in w), m.group(0))
+        return f"{_TEXT_KIND_DE[kind]}: Zeichen nicht lesbar („{word}“, vom ausfüllenden Programm ersetzt)"
     return None

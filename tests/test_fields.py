@@ -79,3 +79,13 @@ def test_normalise() -> None:
 ])
 def test_same_words(read: str, known: str, same: bool) -> None:
     assert fields.same_words(read, known) is same
+
+
+def test_letters_a_filler_replaced_by_question_marks_are_a_reason() -> None:
+    """QA: qpdf's appearances print 'J?rgen Wei?' for 'Jürgen Weiß'; the text layer read it and it was ok."""
+    assert fields.problem("name", "J?rgen Wei?-?hler") == \
+        "Name: Zeichen nicht lesbar („J?rgen“, vom ausfüllenden Programm ersetzt)"
+    assert fields.problem("institution", "Diakonie M?hlhausen") is not None
+    assert fields.problem("address", "Felchtaer Str. 3\n99974 M\ufffdhlhausen") is not None
+    assert fields.problem("name", "Jürgen Weiß") is None
+    assert fields.problem("institution", "Was nun? Beratung e. V.") is None  # a question mark after a word
