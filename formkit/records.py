@@ -31,6 +31,10 @@ Status = Literal["ok", "review", "rejected"]
 REVIEW_CONFIDENCE = OCR_OK
 MATCH_MIN_SCORE = 70.0  # rapidfuzz 0-100; below this no mailing-list match is recorded
 MATCH_NAME_WEIGHT = 0.7  # name counts more than institution when both were written
+# A name on a packet's sheet at most this similar (rapidfuzz token_sort_ratio, 0-100) to the name the
+# packet printed is another person's: 'Björn Weiß' -> 'Sabine Kaiser' is about 30, a corrected
+# spelling ('Schafer' -> 'Schäfer') about 93, an order turned ('Weiß, Björn') 100.
+OTHER_PERSON_MAX_SIMILARITY = 80
 OFFICE_TZ = ZoneInfo("Europe/Berlin")  # the deadline is a calendar day at the office
 
 # Re-exported for the review page (one definition, in formkit.fields).
@@ -94,6 +98,32 @@ def field_label(spec: FieldSpec) -> str:
 
 def labels(form: FormLayout, names: Sequence[str]) -> str:
     return ", ".join(field_label(form.field(n)) for n in names)
+
+
+def _printed(reading: PageReading, form: FormLayout, ctx: Context) -> dict[str, str]:
+    """What the packet printed on the sheet of the recipient in its identity, from the mailing
+    list; empty without a list or id, or when the list changed after printing (prefill hash)."""
+    rid = reading.identity.recipient_id
+    if not (ctx.matcher and rid):
+        return {}
+    printed = ctx.matcher.prefill(rid, [(f.name, f.label) for f in form.fields if f.type == "text"])
+    if reading.identity.prefill and fingerprint.prefill(form, printed) != reading.identity.prefill:
+        return {}  # the list changed after printing: it no longer says what the paper says
+    return printed
+
+
+def _other_person(reading: PageReading, form: FormLayout, values: dict[str, str], ctx: Context) -> str | None:
+    """A packet that came back with another person's name on it (a colleague registering in the
+    invitee's place): the recipient id in its QR no longer names who registers, so a person
+    decides. A corrected spelling of the printed name is no other person."""
+    want = _printed(reading, form, ctx).get("name", "") if values.get("name") else ""
+    if not want or fields.same_words(values["name"], want):
+        return None
+    from rapidfuzz import fuzz
+
+    if fuzz.token_sort_ratio(_fold(values["name"]), _fold(want)) >= OTHER_PERSON_MAX_SIMILARITY:
+        return None
+    return f"anderer Name als im Vordruck (Paket für „{want}“): andere Person? Bitte prüfen"
 
 
 def rejected(prov: Provenance, reason: str) -> Record:
@@ -235,10 +265,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # produce the exact expected string by chance. Not when the scan reader saw ink added to
         # the printed value (formkit.scan.verify) or snapped a word to the vocabulary: then the
         # string is no independent reading, and a person reads it.
-        printed = ctx.matcher.prefill(reading.identity.recipient_id,
-                                      [(f.name, f.label) for f in form.fields if f.type == "text"])
-        if reading.identity.prefill and fingerprint.prefill(form, printed) != reading.identity.prefill:
-            printed = {}  # the list changed after printing: it no longer says what the paper says
+        printed = _printed(reading, form, ctx)
         low = [n for n in low
                if reading.fields[n].printed == "changed" or reading.fields[n].snapped
                or not _as_printed(form.field(n), form, printed, values)]
@@ -253,6 +280,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         reasons.insert(0, "Formular nicht ausgefüllt")
     elif not values.get("name"):
         reasons.append("Name fehlt")
+    if (other := _other_person(reading, form, values, ctx)) is not None:
+        reasons.append(other)
     for spec in form.fields:
         bad = fields.problem(spec.kind, values.get(value_key(spec, form), "")) if spec.type == "text" else None
         if bad:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from formkit.ident import FormIdentity
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
+from formkit.read.dispatch import read_pdf
 from formkit.readings import FieldReading, PageReading
-from formkit.recipients import Recipient
-from formkit.records import Context, Matcher, Provenance, assemble
+from formkit.recipients import Recipient, sheet_prefill
+from formkit.records import Context, Matcher, Provenance, Record, assemble
+from formkit.render.document import RenderOptions, render_to_bytes
+from tests.fill import fill_pypdf
 
 ANNA = Recipient(id="R0042", title="Dr.", first_name="Anna", last_name="Müller", institution="Landratsamt Gotha",
                  function="Jugendamt", street="18.-März-Str. 50", postcode="99867", city="Gotha",
@@ -62,3 +65,25 @@ def test_ink_but_nothing_read_goes_to_review(registry: LayoutRegistry) -> None:
     # A clean empty zone (the recogniser's empty confidence) is not a reason to look.
     values["phone"] = ("", 0.95)
     assert _assemble(registry, values, None).status == "ok"
+
+
+def test_a_packet_back_with_another_persons_name_goes_to_a_person(registry: LayoutRegistry) -> None:
+    """QA: a colleague filled in Björn Weiß's packet with her own name; it was ok under his id."""
+    bjoern = Recipient(id="A002", first_name="Björn", last_name="Weiß", institution="Landratsamt Sonneberg",
+                       street="Bahnhofstraße 66", postcode="96515", city="Sonneberg", email="b.weiss@lkson.de")
+    form = registry.form("registration").layout
+    printed = sheet_prefill(bjoern, [form])
+    blank, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="A002", values=printed))
+    ctx = Context(form=form, matcher=Matcher([bjoern]))
+
+    def record(**changes: str) -> Record:
+        page = read_pdf(fill_pypdf(blank, {**printed, "venue_gotha": "1", "date": "10.04.2018", **changes}),
+                        registry).pages[0]
+        assert isinstance(page, PageReading)
+        return assemble(page, Provenance("x.pdf", "0" * 64, 1, "acroform"), ctx)
+
+    assert record().status == "ok"
+    assert record(name="Weiß, Björn").status == "ok"  # the order turned: the same person
+    assert record(email="bjoern.weiss@lkson.de").status == "ok"  # an updated address is no other person
+    other = record(name="Sabine Kaiser", email="s.kaiser@lkson.de")
+    assert other.status == "review" and "anderer Name als im Vordruck (Paket für „Björn Weiß“)" in other.reason
