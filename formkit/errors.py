@@ -5,6 +5,7 @@ The CLI maps these to exit codes in one place; no traceback is shown for a user'
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -75,3 +76,23 @@ class MailServerError(FormkitError):
     """The mail server (SMTP or IMAP) cannot be reached, refuses the login or the encryption."""
 
     exit_code = ExitCode.MAIL_SERVER
+
+
+_OS_REASONS_DE = {
+    errno.ENOENT: "gibt es nicht",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.ENOTDIR: "ein Teil des Pfads ist eine Datei, kein Ordner",
+    errno.EISDIR: "ist ein Ordner",
+    errno.EEXIST: "gibt es schon",
+    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
+    errno.EROFS: "Datenträger ist schreibgeschützt",
+    errno.ELOOP: "Verknüpfungen im Kreis",
+    errno.ENAMETOOLONG: "Name zu lang",
+    errno.EIO: "Ein-/Ausgabefehler",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """An operating-system error in German words (its English strerror reaches no user)."""
+    return _OS_REASONS_DE.get(e.errno or -1) or e.strerror or type(e).__name__

@@ -9,6 +9,7 @@ recipient_id, name, institution, address, phone, email, venue``; further columns
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import unicodedata
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
 from formkit.records import Record
 from formkit.safefile import write_bytes
 
@@ -116,17 +117,22 @@ def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Di
     return n
 
 
-def check_writable(target: Path) -> None:
+def check_writable(target: Path, what: str = "CSV-Datei") -> None:
     """Create the folder of *target*; an :class:`InputError` naming the path if it cannot be written there."""
     try:
+        for parent in target.parents:  # a file where a folder should be: say so (mkdir says 'exists')
+            if parent.exists():
+                if not parent.is_dir():
+                    raise NotADirectoryError(errno.ENOTDIR, "kein Ordner")
+                break
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir():
-            raise IsADirectoryError(21, "ist ein Ordner")
+            raise IsADirectoryError(errno.EISDIR, "ist ein Ordner")
         if not os.access(target.parent, os.W_OK):
-            raise PermissionError(13, "keine Schreibberechtigung")
+            raise PermissionError(errno.EACCES, "keine Schreibberechtigung")
     except OSError as e:
-        raise _not_writable(target, e) from None
+        raise _not_writable(target, e, what) from None
 
 
-def _not_writable(target: Path, e: OSError) -> InputError:
-    return InputError(f"{target}: CSV-Datei lässt sich nicht schreiben ({e.strerror or type(e).__name__})")
+def _not_writable(target: Path, e: OSError, what: str = "CSV-Datei") -> InputError:
+    return InputError(f"{target}: {what} lässt sich nicht schreiben ({os_reason(e)})")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from formkit.attendees import Attendee, sort_key, surname_first
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
 from formkit.export import ALL_COLUMNS, check_writable, row, unsafe_cell
 from formkit.layout.event import Meeting
 from formkit.records import OFFICE_TZ, Record
@@ -123,7 +123,7 @@ def write_xlsx(records: Iterable[Record], target: Path,
     """Write the workbook to *target* (replaced atomically); returns the number of record rows."""
     from openpyxl import Workbook  # imported here: only this export needs it
 
-    check_writable(target)
+    check_writable(target, "Excel-Datei")
     wb = Workbook(write_only=True)
 
     def record_rows() -> Iterable[list[Any]]:
@@ -150,7 +150,7 @@ def write_xlsx(records: Iterable[Record], target: Path,
     except OSError as e:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        raise InputError(f"{target}: Excel-Datei lässt sich nicht schreiben ({e.strerror or type(e).__name__})") from None
+        raise InputError(f"{target}: Excel-Datei lässt sich nicht schreiben ({os_reason(e)})") from None
     return n
 
 

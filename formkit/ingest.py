@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
 
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
 from formkit.read.limits import MAX_FILE_BYTES
 from formkit.read.sniff import InputKind, sniff
 
@@ -143,7 +143,7 @@ def _folder(root: Path) -> Iterator[Source]:
         while errors:
             e = errors.pop(0)
             where = rel(e.filename) if e.filename else str(root)
-            yield _error_source(where, f"Ordner nicht lesbar ({e.strerror or type(e).__name__})")
+            yield _error_source(where, f"Ordner nicht lesbar ({os_reason(e)})")
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
         yield from unreadable()
@@ -199,7 +199,7 @@ def _file(path: Path, label: str) -> Iterator[Source]:
         digest, size = sha256_file(path)
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError as e:
-        yield _error_source(label, f"Datei nicht lesbar ({e.strerror or type(e).__name__})")
+        yield _error_source(label, f"Datei nicht lesbar ({os_reason(e)})")
         return
     yield Source(label=escape_label(label), sha256=digest, size=size, path=path, file_time=mtime)
 
@@ -219,7 +219,7 @@ def _parsed(raw: bytes, label: str) -> Iterator[Source]:
 
 
 def _unreadable_message(label: str, e: Exception) -> Source:
-    reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+    reason = os_reason(e) if isinstance(e, OSError) else type(e).__name__
     return _error_source(label, f"E-Mail nicht lesbar ({reason})")
 
 

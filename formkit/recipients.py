@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
 from formkit.ident import is_valid_recipient_id
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def read_recipients(path: Path, sheet: str | None = None) -> tuple[list[Recipien
     except FileNotFoundError:
         raise InputError(f"{path}: Datei nicht gefunden") from None
     except OSError as e:
-        raise InputError(f"{path}: nicht lesbar ({e.strerror})") from None
+        raise InputError(f"{path}: nicht lesbar ({os_reason(e)})") from None
     if is_spreadsheet(data):
         return parse_sheet(data, str(path), sheet)
     from formkit.read.sniff import sniff

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from formkit.errors import StoreError
+from formkit.errors import StoreError, os_reason
 from formkit.ident import LEGACY_CAMPAIGN
 from formkit.records import Match, Provenance, Record
 from formkit.seating import Allocation
@@ -257,7 +257,7 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(f"Datenbank {path} lässt sich nicht öffnen: {e}") from None
         except OSError as e:  # the folder cannot be created (no such place, no permission)
-            raise StoreError(f"Datenbank {path} lässt sich nicht anlegen: {e.strerror or type(e).__name__}") from None
+            raise StoreError(f"Datenbank {path} lässt sich nicht anlegen: {os_reason(e)}") from None
 
     def schema_version(self) -> int:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from click.testing import CliRunner
 
 from formkit.cli import main
+from formkit.errors import ExitCode
+from tests.conftest import ROOT
 
 
 def test_every_command_and_option_has_help() -> None:
@@ -42,3 +45,22 @@ def test_one_exit_code_per_error_class_from_the_one_enum() -> None:
     assert all(isinstance(code, E.ExitCode) for code in codes)
     assert len(set(codes)) == len(codes)  # each cause its own status
     assert E.ExitCode.OK not in codes and E.ExitCode.USAGE not in codes
+
+
+def test_outputs_under_a_file_say_so_in_german_without_a_traceback(tmp_path: Path) -> None:
+    """QA: 'export -o datei/a.xlsx' said 'CSV-Datei … (File exists)'; 'debug -o datei/o.png' ended in a traceback."""
+    from formkit.store import Store
+
+    blocker = tmp_path / "datei"
+    blocker.write_text("kein Ordner", encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    Store(db).close()
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "xlsx", "-o", str(blocker / "a.xlsx")])
+    assert res.exit_code == ExitCode.INPUT, res.output
+    assert "Excel-Datei lässt sich nicht schreiben (ein Teil des Pfads ist eine Datei, kein Ordner)" in res.output
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--csv", str(blocker / "a.csv")])
+    assert res.exit_code == ExitCode.INPUT and "CSV-Datei lässt sich nicht schreiben" in res.output
+    fax = sorted((ROOT / "samples" / "returns" / "fax").glob("*.tif"))[0]
+    res = CliRunner().invoke(main, ["debug", str(fax), "-o", str(blocker / "o.png")])
+    assert res.exit_code == ExitCode.INPUT, res.output
+    assert "Bilddatei lässt sich nicht schreiben" in res.output and "Traceback" not in res.output

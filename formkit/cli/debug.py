@@ -9,7 +9,8 @@ import click
 
 from formkit.campaign import Campaigns
 from formkit.cli.options import layouts_option
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
+from formkit.export import check_writable
 from formkit.read.dispatch import read_bytes, read_input
 from formkit.readings import PageReading
 
@@ -66,7 +67,11 @@ def debug(file: Path, output: Path | None, page_no: int | None, layouts_dirs: tu
             target = output.with_name(f"{output.stem}-s{n}{output.suffix}")
         elif len(images) > 1:
             target = file.with_name(f"{file.stem}.s{n}.debug.png")
-        draw_overlay(reading.analyses[n]).save(target)
+        check_writable(target, "Bilddatei")
+        try:
+            draw_overlay(reading.analyses[n]).save(target)
+        except OSError as e:
+            raise InputError(f"{target}: Bilddatei lässt sich nicht schreiben ({os_reason(e)})") from None
         click.echo(f"  Einblendung: {target}")
 
 

@@ -9,7 +9,7 @@ import click
 
 from formkit.campaign import Campaigns
 from formkit.cli.options import layouts_option
-from formkit.errors import InputError
+from formkit.errors import InputError, os_reason
 from formkit.recipients import read_recipients
 from formkit.review.server import ReviewServer
 
@@ -34,7 +34,7 @@ def review(db: Path, port: int, no_browser: bool, recipients: Path | None, layou
     try:
         server = ReviewServer(db, Campaigns.load(layouts_dirs), port=port, recipients=listed)
     except OSError as e:
-        raise InputError(f"Port {port} nicht verfügbar: {e.strerror}") from None
+        raise InputError(f"Port {port} nicht verfügbar: {os_reason(e)}") from None
     click.echo(f"{server.pending()} Datensatz/Datensätze zu prüfen.")
     click.echo(f"Prüfseite: {server.url}")
     click.echo("Beenden mit Strg+C.")

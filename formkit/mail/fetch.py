@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit.errors import InputError, MailServerError
+from formkit.errors import InputError, MailServerError, os_reason
 from formkit.ingest import message_date
 from formkit.mail.settings import Server
 
@@ -129,7 +129,7 @@ def fetch_messages(server: Server, folder: str, done_folder: str, into: Path,
     try:
         into.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"{into}: Ordner lässt sich nicht anlegen ({e.strerror})") from None
+        raise InputError(f"{into}: Ordner lässt sich nicht anlegen ({os_reason(e)})") from None
     summary = FetchSummary()
     conn = connect(server)
     try:

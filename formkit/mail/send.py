@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from formkit.errors import InputError, MailServerError
+from formkit.errors import InputError, MailServerError, os_reason
 from formkit.filenames import slugify
 from formkit.mail.compose import Outgoing, Sender, Skipped, build_message
 from formkit.mail.settings import Server
@@ -90,7 +90,7 @@ def _attachment(item: Outgoing) -> bytes:
     try:
         return item.attachment.read_bytes()
     except OSError as e:
-        raise InputError(f"{item.attachment}: Anhang nicht lesbar ({e.strerror or type(e).__name__})") from None
+        raise InputError(f"{item.attachment}: Anhang nicht lesbar ({os_reason(e)})") from None
 
 
 def send_all(items: Sequence[Outgoing], sender: Sender, store: Store | None, server: Server | None = None,
