@@ -46,9 +46,11 @@ def render(registry: LayoutRegistry):  # type: ignore[no-untyped-def]
 
 # --- the inner loop: `pytest -m "not slow"` (< 30 s); `make test` runs everything -------------
 # Long round trips are marked here, in one place, besides the tests marked where they stand:
-# OCR and registration of faxes and scans, pdftk (a JVM start a call), the browser, and the
-# pipeline tests over the mixed inbox (faxes included).
-SLOW_MODULES = {"test_scan_register", "test_scan_ocr", "test_scan_ticks", "test_scan_samples", "test_fuzz"}
+# OCR and registration of faxes and scans, pdftk (a JVM start a call), the browser, the real
+# IMAP and SMTP servers (a dovecot and an aiosmtpd a test), and the pipeline tests over the mixed
+# inbox (faxes included).
+SLOW_MODULES = {"test_scan_register", "test_scan_ocr", "test_scan_ticks", "test_scan_samples", "test_fuzz",
+                "test_fetch", "test_send"}
 SLOW_TESTS = {"test_image_page_with_text_goes_to_ocr", "test_corpus_every_file_accounted_for_none_ours",
               "test_kill_9_midway_then_rerun_gives_the_same_records", "test_python_dash_m_and_version",
               "test_qr_on_rendered_pages_gives_the_id", "test_a_large_page_is_rendered_within_the_pixel_bound",

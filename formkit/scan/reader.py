@@ -136,10 +136,18 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                              recognised=True))
                 reg = again
             ident = told
-            # A recipient read from 7-pt print may be misread: the list vouches for nothing on this
-            # sheet unless the packet's prefill fingerprint (read with it) agrees.
-            list_ok = bool(ident.prefill)
-            problems.append("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen")
+            # A recipient read from 7-pt print may be misread ('R-00009' came back '2-00009'): it is
+            # kept only where the mailing list knows the id and the packet's prefill fingerprint
+            # (read with it) agrees with what the list says was printed; else the sheet has none.
+            vouched = bool(ident.recipient_id and ident.prefill and context is not None
+                           and context.printed.get(ident.recipient_id) is not None
+                           and fingerprint.prefill(found, context.printed_for(ident.recipient_id)) == ident.prefill)
+            if not vouched:
+                ident = dc_replace(ident, recipient_id=None, prefill="")
+            list_ok = vouched
+            problems.append("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen"
+                            if vouched else "QR-Code nicht lesbar: Formular aus der Kleinschrift gelesen, "
+                            "Empfänger unbekannt, bitte prüfen")
         else:
             # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
             # sheet must never be read with 2018 geometry because its QR code was unreadable.
