@@ -21,11 +21,14 @@ from formkit.render.document import RenderOptions, render_to_bytes  # noqa: E402
 
 OUT = ROOT / "samples" / "returns" / "2019"
 
+# Blank sheets of the 2019 invitation (no recipient id): the 2019 invitees are not on the sample
+# mailing list (samples/recipients.csv is the 2018 round's), and a sheet naming a recipient is a
+# packet printed with that person's values, which these are not.
 PEOPLE = [
-    ("pypdf", "R0003", {"name": "Ronny Vogt", "institution": "Stadt Jena / Jugendhilfeplanung",
+    ("pypdf", None, {"name": "Ronny Vogt", "institution": "Stadt Jena / Jugendhilfeplanung",
                         "address": "Am Anger 26\n07743 Jena", "phone": "03641 49-0",
                         "email": "r.vogt@jena.de", "date": "12.03.2019", "venue_jena": "1"}),
-    ("pymupdf", "R0004", {"name": "Ines Wolf", "institution": "Landratsamt Nordhausen / Sozialamt",
+    ("pymupdf", None, {"name": "Ines Wolf", "institution": "Landratsamt Nordhausen / Sozialamt",
                           "address": "Behringstraße 3\n99734 Nordhausen", "phone": "03631 911-0",
                           "email": "i.wolf@lrandh.thueringen.de", "date": "18.03.2019", "venue_nordhausen": "1"}),
 ]
@@ -38,7 +41,7 @@ def main() -> None:
         sheet, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id=rid))
         pdf = fill_pypdf(sheet, values) if how == "pypdf" else fill_pymupdf(sheet, values)
         (OUT / f"anmeldung-2019-{how}.pdf").write_bytes(pdf)
-    sheet, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id="R0010"))
+    sheet, _ = render_to_bytes("registration", registry, RenderOptions(recipient_id=None))
     values = {"name": "Sabine Krause", "institution": "Diakonie Altenburger Land", "address": "Markt 5\n04600 Altenburg",
               "phone": "03447 3120", "email": "s.krause@diakonie-abg.de", "date": "20.03.2019", "venue_altenburg": "1"}
     arr, res = C.fax_page(fill_pypdf(sheet, values), random.Random(2019), "fine", angle=0.9, noise=0.001, darker=0)
