@@ -73,3 +73,10 @@ def printed_values(form: FormLayout, values: Mapping[str, str]) -> dict[str, str
 def prefill(form: FormLayout, values: Mapping[str, str]) -> str:
     """The fingerprint of what a packet with *values* prints into *form* (HASH_LEN hex characters)."""
     return _digest(sorted(printed_values(form, values).items()))
+
+
+def printed_agrees(form: FormLayout, listed: Mapping[str, str], printed_fp: str) -> bool:
+    """Whether *listed* (what the mailing list says a packet printed into *form*) is what the sheet
+    printed: its fingerprint must be the one the sheet carries. A sheet without one (FK1/FK2,
+    printed before fingerprints) cannot tell, and the list is taken as it stands."""
+    return not printed_fp or prefill(form, listed) == printed_fp

@@ -18,6 +18,7 @@ from formkit import fields, fingerprint
 from formkit.fields import collapse, valid_email, valid_phone
 from formkit.layout.models import SEMANTIC_KINDS, FieldSpec, FormLayout
 from formkit.readings import FieldReading, PageReading
+from formkit.recipients import sheet_prefill
 from formkit.thresholds import OCR_OK
 
 if TYPE_CHECKING:
@@ -106,10 +107,9 @@ def _printed(reading: PageReading, form: FormLayout, ctx: Context) -> dict[str, 
     rid = reading.identity.recipient_id
     if not (ctx.matcher and rid):
         return {}
-    printed = ctx.matcher.prefill(rid, [(f.name, f.label) for f in form.fields if f.type == "text"])
-    if reading.identity.prefill and fingerprint.prefill(form, printed) != reading.identity.prefill:
-        return {}  # the list changed after printing: it no longer says what the paper says
-    return printed
+    printed = ctx.matcher.prefill(rid, form)
+    # A list changed after printing no longer says what the paper says.
+    return printed if fingerprint.printed_agrees(form, printed, reading.identity.prefill) else {}
 
 
 def _other_person(reading: PageReading, form: FormLayout, values: dict[str, str], ctx: Context) -> str | None:
@@ -164,12 +164,12 @@ class Matcher:
         self._names = [_fold(r.full_name or f"{r.first_name} {r.last_name}") for r in self.recipients]
         self._insts = [_fold(r.institution) for r in self.recipients]
 
-    def prefill(self, recipient_id: str, fields: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
-        """What the packet printed on this recipient's sheet (empty for an unknown id); *fields*
-        as for :meth:`Recipient.prefill_values` (the sheet's text fields)."""
+    def prefill(self, recipient_id: str, form: FormLayout) -> dict[str, str]:
+        """What the packet prefilled on this recipient's *form* (empty for an unknown id): the
+        packets' own rule, :func:`formkit.recipients.sheet_prefill`."""
         for r in self.recipients:
             if r.id == recipient_id:
-                return r.prefill_values(fields)
+                return sheet_prefill(r, [form])
         return {}
 
     def match(self, name: str, institution: str) -> Match | None:

@@ -141,7 +141,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             # (read with it) agrees with what the list says was printed; else the sheet has none.
             vouched = bool(ident.recipient_id and ident.prefill and context is not None
                            and context.printed.get(ident.recipient_id) is not None
-                           and fingerprint.prefill(found, context.printed_for(ident.recipient_id)) == ident.prefill)
+                           and fingerprint.printed_agrees(found, context.printed_for(ident.recipient_id), ident.prefill))
             if not vouched:
                 ident = dc_replace(ident, recipient_id=None, prefill="")
             list_ok = vouched
@@ -180,7 +180,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
     printed = context.printed_for(ident.recipient_id) if context and levers.verify and list_ok else {}
-    if printed and ident.prefill and fingerprint.prefill(layout, printed) != ident.prefill:
+    if printed and not fingerprint.printed_agrees(layout, printed, ident.prefill):
         # The list's entry for this person changed after the packet was printed: it no longer says
         # what the paper says, so it neither verifies nor confirms anything on this sheet.
         printed = {}
