@@ -66,8 +66,14 @@ def unsafe_cell(value: str) -> str:
 
 
 def row(rec: Record) -> dict[str, str]:
+    """The CSV contract's row of *rec*: every cell neutralised against formulas."""
+    return {k: safe_cell(val) for k, val in plain_row(rec).items()}
+
+
+def plain_row(rec: Record) -> dict[str, str]:
+    """The row's values as read, for outputs that type their cells (the Excel workbook)."""
     p, v = rec.provenance, rec.values
-    out = {
+    return {
         "source": p.source,
         "page": str(p.page) if p.page else "",
         "status": rec.status,
@@ -90,7 +96,6 @@ def row(rec: Record) -> dict[str, str]:
         "layout": f"{p.layout_id} v{p.layout_version}" if p.layout_id else "",
         "campaign": p.campaign,
     }
-    return {k: safe_cell(val) for k, val in out.items()}
 
 
 def write_csv(records: Iterable[Record], target: Path | io.StringIO, dialect: Dialect = "rfc4180") -> int:

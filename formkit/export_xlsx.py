@@ -22,7 +22,7 @@ from typing import Any
 
 from formkit.attendees import Attendee, sort_key, surname_first
 from formkit.errors import InputError, os_reason
-from formkit.export import ALL_COLUMNS, check_writable, row, unsafe_cell
+from formkit.export import ALL_COLUMNS, check_writable, plain_row
 from formkit.layout.event import Meeting
 from formkit.records import OFFICE_TZ, Record
 
@@ -64,9 +64,6 @@ def _typed(column: str, rec: Record, text: str) -> Any:
     if column == "received" and p.received:
         t = p.received.astimezone(OFFICE_TZ) if p.received.tzinfo else p.received
         return t.replace(tzinfo=None)
-    # A workbook's text cells are typed strings (see _cell), which no spreadsheet evaluates: the
-    # CSV's apostrophe before a formula sign is not needed here and would alter '+49 …' numbers.
-    text = unsafe_cell(text)
     if column == "date":
         return parse_date(text) or text
     return text
@@ -128,7 +125,9 @@ def write_xlsx(records: Iterable[Record], target: Path,
 
     def record_rows() -> Iterable[list[Any]]:
         for rec in records:
-            texts = row(rec)
+            # Typed string cells (see _cell) are never evaluated: the values go in as read, without
+            # the CSV's apostrophe before a formula sign, which would alter '+49 …' numbers.
+            texts = plain_row(rec)
             yield [_typed(col, rec, texts[col]) for col in ALL_COLUMNS]
 
     n = _sheet(wb, RECORDS_SHEET, ALL_COLUMNS, record_rows())
