@@ -196,11 +196,15 @@ def register_with_qr(page: Ink, layout: FormLayout, qr_corners: Points, modules:
     dst = [centers_mm[i] for i, f in enumerate(found) if f is not None]
     missing = sum(f is None for f in found)
     if missing:
-        problems.append(f"{missing} von 4 Passmarken nicht gefunden: Lage nur ungefähr bestimmt")
+        problems.append(_missing_marks(missing))
     src_a = np.vstack([np.array(src).reshape(-1, 2), qr_corners])
     dst_a = np.vstack([np.array(dst).reshape(-1, 2), q_mm])
     h, res = _fit(src_a, dst_a)
     return Registration(layout, h, float(res.mean()), float(res.max()), found, True, problems)
+
+
+def _missing_marks(n: int) -> str:
+    return f"{n} von 4 Passmarken nicht gefunden: Lage nur ungefähr bestimmt"
 
 
 def _cyclic(points: list[Candidate]) -> list[Candidate]:
@@ -208,14 +212,18 @@ def _cyclic(points: list[Candidate]) -> list[Candidate]:
     return sorted(points, key=lambda p: np.arctan2(p.center[1] - c[1], p.center[0] - c[0]))
 
 
+def _layout_mark_candidates(page: Ink, layout: FormLayout) -> list[Candidate]:
+    """Squares of *layout*'s mark size on the page (a little wider tolerance than with a QR code)."""
+    size = layout.marks.size * page.px_per_mm
+    lo, hi = T.MARK_SIZE_TOLERANCE
+    return mark_candidates(page.ink, size * lo * 0.9, size * hi * 1.1)
+
+
 def register_marks_only(page: Ink, layouts: list[FormLayout]) -> Registration | None:
     """No readable QR: find four candidates forming a layout's mark rectangle; up/down from the QR area."""
-    px_mm = page.px_per_mm
     best: tuple[float, Registration] | None = None
     for layout in layouts:
-        size = layout.marks.size * px_mm
-        lo, hi = T.MARK_SIZE_TOLERANCE
-        cands = mark_candidates(page.ink, size * lo * 0.9, size * hi * 1.1)
+        cands = _layout_mark_candidates(page, layout)
         if len(cands) < 4 or len(cands) > 16:
             continue
         # Layout order TL, TR, BR, BL is cyclic around the centre like the sorted candidates.
@@ -261,9 +269,7 @@ def _three_marks(page: Ink, layouts: list[FormLayout]) -> Registration | None:
     px_mm = page.px_per_mm
     best: tuple[float, Registration] | None = None
     for layout in layouts:
-        size = layout.marks.size * px_mm
-        lo, hi = T.MARK_SIZE_TOLERANCE
-        cands = mark_candidates(page.ink, size * lo * 0.9, size * hi * 1.1)
+        cands = _layout_mark_candidates(page, layout)
         if len(cands) < 3 or len(cands) > 8:
             continue
         centers = np.array(layout.marks.centers(), dtype=np.float64)
@@ -289,7 +295,7 @@ def _three_marks(page: Ink, layouts: list[FormLayout]) -> Registration | None:
                 for k, i in enumerate(idx):
                     marks[i] = combo[k].center
                 best = (border, Registration(layout, h, 0.0, 0.0, marks, False,
-                                             ["1 von 4 Passmarken nicht gefunden: Lage nur ungefähr bestimmt"]))
+                                             [_missing_marks(1)]))
     return best[1] if best else None
 
 
