@@ -148,7 +148,7 @@ def test_browser_keyboard_correction_flow(store_db: Path, registry: LayoutRegist
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = _launch(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.set_default_timeout(10_000)
