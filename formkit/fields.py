@@ -8,6 +8,7 @@ the check. Nothing else in formkit tests a field's *name* to decide what its val
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -36,6 +37,27 @@ def valid_phone(value: str) -> bool:
 def valid_date(value: str) -> bool:
     m = DATE.match(value)
     return bool(m) and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12  # type: ignore[union-attr]
+
+
+# A whole date as a clerk types it in the review: 5.4.2018, 05.04.18 or 2018-04-05, a real day of
+# the calendar. Stricter than valid_date, which judges OCR output (the year may be missing there).
+FULL_DATE = re.compile(r"^(?:(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{2}|\d{4})|(\d{4})-(\d{2})-(\d{2}))$")
+
+
+def valid_full_date(value: str) -> bool:
+    m = FULL_DATE.match(value.strip())
+    if not m:
+        return False
+    if m.group(4):
+        y, mo, d = int(m.group(4)), int(m.group(5)), int(m.group(6))
+    else:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y += 2000 if y < 100 else 0
+    try:
+        dt.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
 
 
 def valid_name(value: str) -> bool:
