@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from formkit import fingerprint
 from formkit.errors import LayoutError
 from formkit.ident import CAMPAIGN_ID, FormIdentity
 from formkit.layout.event import Event, Meeting
@@ -162,7 +161,7 @@ class Campaigns:
             return Unresolved(f"unbekannte Formularversion {ident.layout_id} v{ident.version} "
                               f"der Veranstaltung {c.id} (vorhanden: {have})")
         assert isinstance(loaded.layout, FormLayout)
-        if ident.geometry and ident.geometry != fingerprint.geometry(loaded.layout):
+        if ident.geometry and ident.geometry != loaded.geometry:
             # The boxes of this sheet are not where the loaded layout says (a meeting reordered,
             # cancelled or added after printing): reading it would give a shifted venue.
             return Unresolved(f"{STALE_GEOMETRY}: {ident.describe()}, Layout {loaded.path.name} – bitte von "

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from formkit import fingerprint
 from formkit.errors import LayoutError
 from formkit.layout import rules
 from formkit.layout.event import Event, Statements
@@ -114,6 +115,13 @@ class LoadedLayout:
     path: Path
     event: Event | None
     statements: Statements | None
+
+    @cached_property
+    def geometry(self) -> str:
+        """The fingerprint of a form's read geometry, computed once per load: the resolver checks
+        it for every page read (about 0.1 ms a call, 5 % of reading a filled PDF)."""
+        assert isinstance(self.layout, FormLayout)
+        return fingerprint.geometry(self.layout)
 
 
 class LayoutRegistry:
