@@ -14,6 +14,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.readings import NotAForm, PageReading
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.qr import find_qr
+from formkit.scan.reader import analyse_page
 
 
 def _read(sample: C.Sample, tmp_path: Path, registry: LayoutRegistry) -> list[PageReading | NotAForm]:
@@ -107,6 +108,41 @@ def test_unreadable_qr_falls_back_to_marks_and_asks_for_review(tmp_path: Path, r
     assert r.identity.layout_id == "registration" and r.identity.recipient_id is None
     assert any("QR" in p for p in r.problems)
     assert _venues(r) == s.venue
+
+
+def _one_mark_gone(registry: LayoutRegistry, tmp_path: Path, cut: bool) -> PageReading | NotAForm:
+    """A skewed fine fax whose rightmost mark is cut off by the page edge (*cut*: the image ends
+    through the mark's centre) or painted over where it lies on the page."""
+    s = C.typed_fax(11, random.Random(11), "fine", angle=3.0, noise=0.0, darker=0)
+    (im,) = list(iter_image_pages(s.write(tmp_path)))
+    arr = np.asarray(im).copy()
+    seen = analyse_page(im, 1, registry)
+    assert isinstance(seen.result, PageReading) and not seen.result.problems and seen.registration
+    found = sorted((m for m in seen.registration.marks_px if m is not None), key=lambda m: -m[0])
+    (bx, by), (nx, _) = found[0], found[1]
+    half = C.form_layout().marks.size * im.info["dpi"][0] / 25.4 / 2
+    assert nx + half < bx - 2  # the skew puts the other right-hand mark wholly left of the cut
+    if cut:
+        arr = np.ascontiguousarray(arr[:, :int(bx)])
+    else:
+        arr[int(by - half - 2):int(by + half + 3), int(bx - half - 2):int(bx + half + 3)] = 255
+    page = Image.fromarray(arr)
+    page.info["dpi"] = im.info["dpi"]
+    return read_page(page, 1, registry)
+
+
+def test_one_mark_cut_off_by_the_page_edge_is_explained_and_trusted(tmp_path: Path,
+                                                                    registry: LayoutRegistry) -> None:
+    r = _one_mark_gone(registry, tmp_path, cut=True)
+    assert isinstance(r, PageReading), r
+    assert not r.problems  # three marks and the QR fit: the cut is no reason to doubt the page
+
+
+def test_one_mark_missing_on_the_page_stays_a_problem(tmp_path: Path, registry: LayoutRegistry) -> None:
+    r = _one_mark_gone(registry, tmp_path, cut=False)
+    assert isinstance(r, PageReading), r
+    assert any("1 von 4 Passmarken nicht gefunden" in p for p in r.problems)
+    assert not any("Ausrichtung ungenau" in p for p in r.problems)  # the fit itself is good: no second, misleading line
 
 
 def test_decompression_bomb_is_refused(tmp_path: Path) -> None:

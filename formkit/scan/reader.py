@@ -167,7 +167,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                           f"zusammen (Abweichung {reg.fit_error_mm:.1f} mm)", recognised=True), reg)
     # A good fit through fewer than all marks proves less: missing marks make every value untrusted.
     trusted = reg.fit_error_mm <= T.FIT_REVIEW_MM and not reg.problems
-    if not trusted:
+    if reg.fit_error_mm > T.FIT_REVIEW_MM:  # (missing marks are reported by the registration itself)
         problems.append(f"Ausrichtung ungenau (mittlere Abweichung {reg.fit_error_mm:.1f} mm): bitte prüfen")
 
     px = T.REG_PX_PER_MM
