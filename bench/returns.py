@@ -47,7 +47,7 @@ HAND = "Hand"
 FAMILIES = ("Helvetica", "Courier", "Times")
 SIZES = (9.0, 10.0, 11.0, 12.0)
 MIN_SIZE = 7.0
-FILLERS = ("pypdf", "pymupdf", "pdftk")
+FILLERS = ("pypdf", "pymupdf", "pdftk", "pypdf", "pymupdf")  # pdftk (a JVM start, 1 s) one time in five
 STORIES = ("Paket-PDF", "Paket-PDF korrigiert", "Druck", "Druck geändert", "leerer Bogen", "Paket weitergeleitet",
            "Bogen mit Nr.", "Handschrift")
 # Of the members who return the e-mail PDF, every CORRECT_EVERY-th overtypes a printed value; of the
