@@ -30,6 +30,7 @@ that the bench reports by font too.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
@@ -275,8 +276,9 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
                      stranger_share: float = 0.5, n_blank_id: int = 0) -> tuple[list[C.Sample], list[Recipient]]:
     """A campaign's returns and the mailing list it was sent to (see the module docstring).
 
-    Typed returns (*n_fine*, *n_normal*, *n_scan*, *n_photo*, *n_cover*) alternate between members
-    and strangers so that *stranger_share* of them are strangers; a member returns the e-mail PDF
+    Typed and handwritten returns (*n_fine*, *n_normal*, *n_scan*, *n_photo*, *n_cover*, *n_hand*)
+    alternate between members and strangers so that at least *stranger_share* of all returners are
+    strangers (the packets and sheets with an id below are members'); a member returns the e-mail PDF
     (every CORRECT_EVERY-th with a printed value overtyped), a stranger a blank sheet (every
     FORWARD_EVERY-th a member's forwarded packet). Every tenth typed fax is upside down, a few are
     sideways. *n_packet*: printed packets with handwritten phone/date, a third untouched, a third
@@ -285,6 +287,10 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
     """
     rng = random.Random(seed)
     n_members = n_fine + n_normal + n_scan + n_hand + n_photo + n_cover + n_packet + n_blank_id + 10
+    # Printed packets and sheets with an id come from members only: strangers take a larger share
+    # of the other returns, so that *stranger_share* holds for all returners.
+    turns = n_fine + n_normal + n_scan + n_hand + n_photo + n_cover
+    share = min(1.0, math.ceil(stranger_share * (turns + n_packet + n_blank_id)) / max(1, turns)) + 1e-9
     members = [C.person(rng, f"R-{k:05d}") for k in range(n_members)]
     # Some lists carry a phone number: the packet prints it, and the person types only the date.
     members = [replace(m, phone=_phone(rng)) if rng.random() < 0.3 else m for m in members]
@@ -293,7 +299,7 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
 
     def stranger_turn() -> bool:
         count["who"] += 1
-        return (count["who"] * stranger_share) % 1.0 + stranger_share >= 1.0
+        return (count["who"] * share) % 1.0 + share >= 1.0
 
     def typed(i: int, mode: str, quarter: int = 0) -> C.Sample:
         host = next(used)

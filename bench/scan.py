@@ -53,6 +53,7 @@ SEED = 2018
 SIZES = dict(n_fine=60, n_normal=30, n_scan=16, n_hand=18, n_photo=4, n_cover=4, n_packet=24, n_blank_id=4)
 MODES = {"fine": "fein", "normal": "normal", "scan": "Scan", "photo": "Foto"}
 HAND = "Hand"  # bench.returns.HAND: a value written by hand
+PRINTED = "Vordruck"  # bench.returns.PRINTED: a value the packet printed
 NAIVE_PAGES = 12
 TEXT_FIELDS = ["name", "institution", "address", "phone", "email", "date"]
 PIPELINES = {"heute": BASELINE, "neu": ALL}  # today's reading (no list, no levers) and this one
@@ -102,6 +103,14 @@ def _who(s: C.Sample) -> str:
     return "Liste" if s.member else "fremd"
 
 
+def _typeface(s: C.Sample) -> str:
+    """The font the returner typed in ("Hand" for handwriting, "Vordruck" when nothing was typed)."""
+    typed = [f for f in s.fonts.values() if f not in (HAND, PRINTED)]
+    if typed:
+        return typed[0]
+    return HAND if s.kind.startswith("hand") or HAND in s.fonts.values() else PRINTED if s.fonts else "?"
+
+
 def _typed(s: C.Sample, k: str) -> bool:
     """Is field *k* of *s* typed or printed (not handwriting)?"""
     return s.fonts.get(k, HAND if s.kind.startswith("hand") else "") != HAND
@@ -141,6 +150,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
     not_found: list[str] = []
     fine_paths: list[tuple[C.Sample, Path]] = []
     ok_wrong: dict[str, list[str]] = defaultdict(list)
+    changed_ok: dict[str, list[str]] = defaultdict(list)  # packets with a printed value changed, yet "ok"
     fine_exact: list[bool] = []
     fine_venue: list[bool] = []
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
@@ -167,6 +177,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
             r = results[s.sheet_page - 1]
             group = f"{s.story or s.kind}, {MODES.get(s.mode, s.mode)}"
             who = group if s.member is None else f"{group} {_who(s)}"
+            typeface = f"{_typeface(s)}, {MODES.get(s.mode, s.mode)}"
             if s.kind == "fax-fine":
                 times[pipe].append(dt)
                 if pipe == "neu":
@@ -177,11 +188,14 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                 tally.add(pipe, "venue", group, False)
                 tally.add(pipe, "ni", who, False)
                 tally.add(pipe, "person", who, True)
+                tally.add(pipe, "ni-font", typeface, False)
+                tally.add(pipe, "person-font", typeface, True)
                 continue
             ticked, unsure = _venues(r)
             tally.add(pipe, "venue", group, ticked == s.venue and not unsure)
             ni = all(_norm(r.fields[k].value) == _norm(s.truth[k]) for k in ("name", "institution"))
             tally.add(pipe, "ni", who, ni)
+            tally.add(pipe, "ni-font", typeface, ni)
             if pipe == "neu" and s.kind == "fax-fine":
                 fine_exact.append(ni)
                 fine_venue.append(ticked == s.venue and not unsure)
@@ -210,11 +224,14 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
             rec = assemble(r, Provenance(path.name, "0" * 64, s.sheet_page, "ocr"),
                            Context(form=form, matcher=matcher))
             tally.add(pipe, "person", who, rec.status != "ok")
+            tally.add(pipe, "person-font", typeface, rec.status != "ok")
             if s.kind == "fax-fine":
                 for reason in filter(None, rec.reason.split("; ")):
                     head, _, tail = reason.partition(": ")
                     for part in (tail.split(", ") if head == "unsicher gelesen" else [""]):
                         reasons[pipe][f"{head}: {part}" if part else head[:60]] += 1
+            if rec.status == "ok" and s.changed:
+                changed_ok[pipe].append(f"{s.name}: {', '.join(s.changed)} geändert")
             if rec.status == "ok":
                 wrong = [k for k in ("name", "institution") if _norm(rec.values.get(k, "")) != _norm(s.truth[k])]
                 if rec.values.get("venue", "") != "|".join(form.field(v).value or v for v in C.VENUES
@@ -229,9 +246,12 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
         tally.table(f"exact-{k}", f"Feld {k} exakt richtig (getippt oder Vordruck, ohne Handschrift):")
     tally.table("font", "Textfelder exakt richtig nach Schrift, in der der Wert auf dem Blatt steht (Vordruck: "
                         "vom Paket gedruckt):")
+    tally.table("ni-font", "Name und Institution exakt richtig nach der Schrift, in der getippt wurde (Vordruck: "
+                          "nur Telefon/Datum von Hand oder nichts getippt):")
     tally.table("review", "Anteil Textfelder zur Prüfung (Konfidenz < OCR_OK):")
     tally.table("person", "Datensätze, die ein Mensch ansehen muss (Ziel: getippt Fax fein ≤ 25 %, normal ≤ 60 %; "
                           "Paket-PDF unverändert 0 %; korrigiert, weitergeleitet, Druck geändert 100 %):")
+    tally.table("person-font", "Datensätze, die ein Mensch ansehen muss, nach der Schrift, in der getippt wurde:")
     for pipe in PIPELINES:
         top = ", ".join(f"{r} {n}" for r, n in reasons[pipe].most_common(8))
         print(f"  Gründe Fax fein ({pipe}): {top}")
@@ -246,6 +266,9 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
             print(f"  {line}")
         print(f"Datensatz „ok“ mit falschem Name/Institution/Ort ({pipe}): {len(ok_wrong[pipe])} (Ziel 0)")
         for line in ok_wrong[pipe][:8]:
+            print(f"  {line}")
+        print(f"Paket mit geändertem Vordruck „ok“ ({pipe}): {len(changed_ok[pipe])} (Ziel 0)")
+        for line in changed_ok[pipe][:8]:
             print(f"  {line}")
     print("\nKalibrierung (neu, getippte Textfelder): angegebene Konfidenz → tatsächlich richtig")
     for j in range(len(CONF_BINS) - 1):
