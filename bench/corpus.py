@@ -6,7 +6,9 @@ Deterministic: the same seed gives the same files. Typed sheets are filled by ot
 shift, fit-to-page scale, fax noise, a fax header line, darker/lighter print, JPEG, upside
 down or sideways, a phone photo's perspective and shadow, a cover sheet in front. Handwritten
 sheets are the blank print copy with text in handwriting fonts and ticks drawn as strokes.
-Bad pages (blank, unrelated, unreadable) come with the reason they must produce.
+Bad pages (blank, unrelated, unreadable) come with the reason they must produce. Who returns
+which sheet (list members their prefilled packet, strangers a sheet without id, in which font)
+is :mod:`bench.returns`; :func:`campaign_corpus` is its entry point.
 
 ``python -m bench.corpus OUTDIR [N]`` writes a corpus to look at.
 """
