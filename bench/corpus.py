@@ -6,7 +6,9 @@ Deterministic: the same seed gives the same files. Typed sheets are filled by ot
 shift, fit-to-page scale, fax noise, a fax header line, darker/lighter print, JPEG, upside
 down or sideways, a phone photo's perspective and shadow, a cover sheet in front. Handwritten
 sheets are the blank print copy with text in handwriting fonts and ticks drawn as strokes.
-Bad pages (blank, unrelated, unreadable) come with the reason they must produce.
+Bad pages (blank, unrelated, unreadable) come with the reason they must produce. Who returns
+which sheet (list members their prefilled packet, strangers a sheet without id, in which font)
+is :mod:`bench.returns`; :func:`campaign_corpus` is its entry point.
 
 ``python -m bench.corpus OUTDIR [N]`` writes a corpus to look at.
 """
@@ -105,6 +107,11 @@ class Sample:
     # A prefilled packet: the fields whose printed value was changed by hand (empty: tick only).
     packet: bool = False
     changed: tuple[str, ...] = ()
+    # Which return this is (bench.returns.STORIES; empty for the building blocks below).
+    story: str = ""
+    # Field -> the font its value is on the page in: Helvetica/Courier/Times (typed), "Vordruck"
+    # (printed by the packet), "Hand" (handwriting); empty for the building blocks below.
+    fonts: dict[str, str] = field(default_factory=dict)
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -514,7 +521,7 @@ def photo(i: int, rng: random.Random) -> Sample:
 def handwritten(i: int, rng: random.Random, fax: bool = True, mode: str = "fine", stray: bool = False,
                 quarter: int = 0, values: dict[str, str] | None = None, rid: str | None = None) -> Sample:
     values = values or random_values(rng)
-    rid = rid or f"H-{i:05d}"
+    rid = f"H-{i:05d}" if rid is None else (rid or None)  # "": the sheet without a recipient id
     sheet = handwritten_sheet(values, rid, rng, stray=stray)
     if fax:
         arr, res = to_fax(sheet, 300, rng, mode, angle=rng.uniform(-3, 3), quarter=quarter)
@@ -529,14 +536,14 @@ def handwritten(i: int, rng: random.Random, fax: bool = True, mode: str = "fine"
 
 def with_cover(i: int, rng: random.Random, mode: str = "fine") -> Sample:
     s = typed_fax(i, rng, mode)
-    frames = list(_frames(s.data))
+    frames = frames_of(s.data)
     res = FINE if mode == "fine" else NORMAL
     cover = cover_sheet(rng, res)
     return Sample(f"cover-{s.name}", "cover", tiff_bytes([cover] + frames, res), ".tif", s.truth, s.recipient_id,
                   sheet_page=2, pages=2, mode=mode)
 
 
-def _frames(tiff: bytes) -> list[np.ndarray]:
+def frames_of(tiff: bytes) -> list[np.ndarray]:
     im = Image.open(io.BytesIO(tiff))
     out = []
     for k in range(getattr(im, "n_frames", 1)):
@@ -562,44 +569,10 @@ def bad_pages(rng: random.Random) -> list[Sample]:
     ]
 
 
-def packet(i: int, rng: random.Random, who: Recipient, mode: str, change: str = "") -> Sample:
-    """A prefilled packet's sheet sent back by fax: the print copy or the e-mail PDF printed from a
-    viewer, a venue ticked by hand, and with *change* ("strike": a printed value crossed out and
-    rewritten; "add": letters written after a printed value) the printed values altered by hand."""
-    fillable = i % 2 == 1
-    pdf, _ = render_to_bytes("registration", registry(), RenderOptions(values=who.prefill_values(),
-                                                                       recipient_id=who.id, fillable=fillable))
-    truth = {k: "" for k in ("name", "institution", "address", "phone", "email", "date")}
-    truth.update(who.prefill_values())
-    pick = rng.randrange(4)
-    for j, name in enumerate(VENUES):
-        truth[name] = "1" if j == pick else ""
-    lay = form_layout()
-    marks: list[tuple[str, object]] = [("tick", lay.field(VENUES[pick]).box)]
-    changed: tuple[str, ...] = ()
-    if change == "strike":
-        f = rng.choice(["name", "institution", "email"])
-        new = {"name": f"{rng.choice(S_FIRST)} {rng.choice(S_LAST)}",
-               "institution": f"Gemeinde {rng.choice(S_PLACES)}",
-               "email": f"info@{rng.choice(S_PLACES).lower().replace(' ', '-')}.de"}[f]
-        marks.append(("strike", (lay.field(f).box, new)))
-        truth[f] = new
-        changed = (f,)
-    elif change == "add":
-        f = rng.choice(["name", "institution"])
-        extra = rng.choice([" jun.", "-Schulz", " (Vertretung)", " e.V."])
-        marks.append(("add", (lay.field(f).box, truth[f], extra)))
-        truth[f] = truth[f] + extra
-        changed = (f,)
-    marked = _hand_marks(pdf, marks, rng)
-    arr, res = fax_page(marked, rng, mode, angle=rng.uniform(-3, 3))
-    name = f"packet-{mode}-{i:03d}-{'pdf' if fillable else 'print'}" + (f"-{change}" if change else "")
-    return Sample(name, "packet", tiff_bytes([arr], res), ".tif", truth, who.id, mode=mode, member=True,
-                  packet=True, changed=changed)
-
-
-def _hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random) -> bytes:
-    """Pen marks drawn over the sheet's first page (reportlab overlay, merged with pypdf)."""
+def hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random) -> bytes:
+    """Pen marks drawn over the sheet's first page (reportlab overlay, merged with pypdf): "tick"
+    (a box), "write" (box, text: written into the box), "strike" (box, new value), "add" (box,
+    printed value, letters written after it)."""
     from pypdf import PdfReader, PdfWriter
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
@@ -609,9 +582,15 @@ def _hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random)
     from formkit.geometry import Rect
     from formkit.render.form import FIELD_FONT, prepared_value, value_lines
 
-    font = "Hand-" + Path(HAND_FONTS[0]).stem
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(font, HAND_FONTS[0]))
+    def hand(path: str) -> str:
+        name = "Hand-" + Path(path).stem
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, path))
+        return name
+
+    font = hand(HAND_FONTS[0])
+    # femkeklaver's overlapping contours come out hollow from Ghostscript (PIL fills them): not for PDFs.
+    writing = hand(rng.choice(HAND_FONTS[:2])) if any(k == "write" for k, _ in marks) else font
     lay = form_layout()
     ph = lay.height
     buf = io.BytesIO()
@@ -623,6 +602,10 @@ def _hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random)
             b = arg
             c.line((b.x + 1.2) * mm, (ph - b.y - 1.5) * mm, (b.x2 - 1) * mm, (ph - b.y2 + 1.2) * mm)
             c.line((b.x + 1.2) * mm, (ph - b.y2 + 1.2) * mm, (b.x2 - 1.3) * mm, (ph - b.y - 1.2) * mm)
+        elif kind == "write":
+            b, text = arg  # type: ignore[misc]
+            c.setFont(writing, rng.uniform(13, 16))
+            c.drawString((b.x + rng.uniform(2, 6)) * mm, (ph - b.y2 + rng.uniform(2.5, 4)) * mm, text)
         elif kind == "strike":
             b, new = arg  # type: ignore[misc]
             c.line((b.x + 1) * mm, (ph - b.y - b.h * 0.55) * mm, (b.x + 70) * mm, (ph - b.y - b.h * 0.45) * mm)
@@ -649,63 +632,13 @@ def _hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random)
 
 def campaign_corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
                     n_photo: int = 3, n_cover: int = 3, n_packet: int = 0, bad: bool = True,
-                    stranger_share: float = 0.5) -> tuple[list[Sample], list[Recipient]]:
-    """A mixed corpus and the mailing list it was sent to. Returners alternate between list members
-    (their own data) and strangers (disjoint pools, on a sheet forwarded by a member) so that at
-    least *stranger_share* of the typed and handwritten returns are not on the list. Every tenth
-    typed fax is upside down, a few are sideways. Packets: prefilled sheets back with a tick only,
-    with a value crossed out and rewritten, or with letters added (a third each)."""
-    rng = random.Random(seed)
-    n_members = n_fine + n_normal + n_scan + n_hand + n_photo + n_cover + n_packet + 10
-    members = [person(rng, f"R-{k:05d}") for k in range(n_members)]
-    out: list[Sample] = []
-    used = iter(range(n_members))
-    counter = [0]
+                    stranger_share: float = 0.5, n_blank_id: int = 0) -> tuple[list[Sample], list[Recipient]]:
+    """A campaign's returns and its mailing list: members return their prefilled packet, strangers
+    a blank sheet without id or a member's forwarded packet (:func:`bench.returns.campaign_returns`)."""
+    from bench.returns import campaign_returns
 
-    def who() -> tuple[dict[str, str], str, bool]:
-        counter[0] += 1
-        stranger = (counter[0] * stranger_share) % 1.0 + stranger_share >= 1.0
-        host = members[next(used)]
-        if stranger:  # a colleague's or a stranger's data on a member's forwarded sheet
-            p = person(rng, host.id, STRANGERS)
-            return values_of(p, rng), host.id, False
-        return values_of(host, rng), host.id, True
-
-    def typed(i: int, mode: str, **kw: float | int) -> Sample:
-        v, rid, member = who()
-        smp = typed_fax(i, rng, mode, values=v, rid=rid, **kw)
-        smp.member = member
-        return smp
-
-    for i in range(n_fine):
-        q = 2 if i % 10 == 3 else (1 if i % 10 == 7 else (3 if i % 20 == 9 else 0))
-        out.append(typed(i, "fine", quarter=q))
-    for i in range(n_normal):
-        out.append(typed(1000 + i, "normal", quarter=2 if i % 10 == 5 else 0))
-    for i in range(n_scan):
-        v, rid, member = who()
-        smp = typed_scan(i, rng, values=v, rid=rid, quarter=2 if i % 6 == 1 else 0)
-        smp.member = member
-        out.append(smp)
-    for i in range(n_hand):
-        v, rid, member = who()
-        if i % 3 == 2:
-            smp = handwritten(i, rng, fax=False, values=v, rid=rid)
-        else:
-            smp = handwritten(i, rng, fax=True, mode="normal" if i % 3 == 1 else "fine",
-                              stray=i % 4 == 0, quarter=2 if i % 5 == 4 else 0, values=v, rid=rid)
-        smp.member = member
-        out.append(smp)
-    for i in range(n_photo):
-        out.append(photo(i, rng))
-    for i in range(n_cover):
-        out.append(with_cover(2000 + i, rng))
-    for i in range(n_packet):
-        out.append(packet(3000 + i, rng, members[next(used)], "normal" if i % 4 == 3 else "fine",
-                          change=["", "strike", "add"][i % 3]))
-    if bad:
-        out.extend(bad_pages(rng))
-    return out, members
+    return campaign_returns(seed, n_fine, n_normal, n_scan, n_hand, n_photo, n_cover, n_packet, bad,
+                            stranger_share, n_blank_id)
 
 
 def corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,

@@ -3,6 +3,11 @@
 Every filler takes the PDF bytes and ``values`` (field name -> text; check boxes "1" ticked, ""
 not ticked) and returns the filled PDF bytes. Fields not named in ``values`` are left alone.
 Used by the tests, the benchmarks and the scan corpus generator; PyMuPDF is test-only (AGPL).
+
+A :class:`Font` makes the filler type in another appearance font and size, the way each tool
+allows it: pypdf and pdftk draw with the field's default appearance (``/DA``, the font added to
+the form's ``/DR``), PyMuPDF with ``widget.text_font``/``text_fontsize``. Only the fields named in
+``values`` are typed in it; fields left alone keep the appearance they had.
 """
 
 from __future__ import annotations
@@ -10,13 +15,59 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 TRUTHY = {"1", "x", "yes", "ja", "true", "on"}
+# The PDF base fonts a viewer offers for form fields: (resource name in /DR, PostScript name, PyMuPDF name).
+BASE_FONTS = {"Helvetica": ("/Helv", "Helvetica", "Helv"), "Courier": ("/Cour", "Courier", "Cour"),
+              "Times": ("/TiRo", "Times-Roman", "TiRo")}
+
+
+@dataclass(frozen=True)
+class Font:
+    """The appearance font a person chose in the filling tool: a base font family and a size in pt."""
+
+    family: str = "Helvetica"  # a key of BASE_FONTS
+    size: float = 10.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.family} {self.size:g}"
+
+    @property
+    def postscript(self) -> str:
+        return BASE_FONTS[self.family][1]
+
+
+def with_font(pdf: bytes, font: Font, names: set[str]) -> bytes:
+    """The form with *font* as the default appearance of the text fields *names* (``/DA``), the
+    font added to the form's resources (``/DR``) if missing: what pypdf and pdftk draw with."""
+    key, ps, _ = BASE_FONTS[font.family]
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    af = writer._root_object["/AcroForm"]
+    dr = af.setdefault(NameObject("/DR"), DictionaryObject())
+    fonts = dr.setdefault(NameObject("/Font"), DictionaryObject())
+    if key not in fonts:
+        fonts[NameObject(key)] = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/" + ps), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    for page in writer.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            parent = annot.get("/Parent")
+            field = parent.get_object() if parent is not None and "/T" not in annot else annot
+            if field.get("/T") in names and field.get("/FT", annot.get("/FT")) == "/Tx":
+                da = TextStringObject(f"{key} {font.size:g} Tf 0 g")
+                annot[NameObject("/DA")] = da
+                field[NameObject("/DA")] = da
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def is_ticked(value: str) -> bool:
@@ -42,9 +93,12 @@ def checkbox_on_states(pdf: bytes) -> dict[str, str]:
     return out
 
 
-def fill_pypdf(pdf: bytes, values: dict[str, str], need_appearances: bool | None = None) -> bytes:
+def fill_pypdf(pdf: bytes, values: dict[str, str], need_appearances: bool | None = None,
+               font: Font | None = None) -> bytes:
     """Fill with pypdf; ``need_appearances`` True/False sets the flag, None leaves pypdf's default."""
     on_states = checkbox_on_states(pdf)
+    if font is not None:
+        pdf = with_font(pdf, font, {k for k in values if k not in on_states})
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     texts = {k: v for k, v in values.items() if k not in on_states}
     boxes = {k: NameObject("/" + on_states[k]) if is_ticked(v) else NameObject("/Off")
@@ -60,7 +114,7 @@ def fill_pypdf(pdf: bytes, values: dict[str, str], need_appearances: bool | None
     return buf.getvalue()
 
 
-def fill_pymupdf(pdf: bytes, values: dict[str, str]) -> bytes:
+def fill_pymupdf(pdf: bytes, values: dict[str, str], font: Font | None = None) -> bytes:
     """Fill with PyMuPDF (``fitz``, pymupdf<2): widgets get MuPDF's own appearance streams."""
     import pymupdf as fitz
 
@@ -75,6 +129,9 @@ def fill_pymupdf(pdf: bytes, values: dict[str, str]) -> bytes:
                     w.field_value = w.on_state() if is_ticked(v) else "Off"
                 else:
                     w.field_value = v
+                    if font is not None:
+                        w.text_font = BASE_FONTS[font.family][2]
+                        w.text_fontsize = font.size
                 w.update()
         return bytes(doc.tobytes(garbage=1, deflate=True))
     finally:
@@ -93,8 +150,10 @@ def xfdf(values: dict[str, str], on_states: dict[str, str]) -> bytes:
     return "\n".join(parts).encode("utf-8")
 
 
-def fill_pdftk(pdf: bytes, values: dict[str, str], flatten: bool = False) -> bytes:
+def fill_pdftk(pdf: bytes, values: dict[str, str], flatten: bool = False, font: Font | None = None) -> bytes:
     """Fill with pdftk (Java) from UTF-8 XFDF; ``flatten`` bakes the values and removes the fields."""
+    if font is not None:
+        pdf = with_font(pdf, font, {k for k in values if k not in checkbox_on_states(pdf)})
     with tempfile.TemporaryDirectory(prefix="fk-pdftk-") as tmp:
         src, data, out = Path(tmp, "in.pdf"), Path(tmp, "data.xfdf"), Path(tmp, "out.pdf")
         src.write_bytes(pdf)
