@@ -16,7 +16,7 @@ from formkit.ident import FormIdentity
 
 Method = Literal["acroform", "textlayer", "ocr"]
 TickState = Literal["ticked", "empty", "uncertain"]
-PrintedState = Literal["untouched", "changed"]
+PrintedState = Literal["untouched", "changed", "differs"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ class FieldReading:
     crop: bytes | None = None
     # A prefilled field of a packet's sheet compared with what the packet printed there
     # (formkit.scan.verify): "untouched" (value = the printed one), "changed" (ink added: the
-    # value is what OCR read and a person must look), None (nothing printed, or not compared).
+    # value is what OCR read and a person must look), "differs" (the print not found as printed
+    # and OCR reads other words: retyped, deleted or misread; a person looks), None (nothing
+    # printed, or not compared).
     printed: PrintedState | None = None
     # A word of the value is the campaign vocabulary's proposal for what OCR read unsure, not a
     # reading: the field goes to a person and is never confirmed by the mailing list.

@@ -267,12 +267,16 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # string is no independent reading, and a person reads it.
         printed = _printed(reading, form, ctx)
         low = [n for n in low
-               if reading.fields[n].printed == "changed" or reading.fields[n].snapped
+               if reading.fields[n].printed in ("changed", "differs") or reading.fields[n].snapped
                or not _as_printed(form.field(n), form, printed, values)]
     changed = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "changed"]
     if changed:
         reasons.append("Vordruck von Hand geändert: " + labels(form, changed))
         low = [n for n in low if n not in changed]
+    differs = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "differs"]
+    if differs:
+        reasons.append("anders gelesen als vorgedruckt: " + labels(form, differs))
+        low = [n for n in low if n not in differs]
     if low:
         reasons.append("unsicher gelesen: " + labels(form, low))
 

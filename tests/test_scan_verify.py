@@ -15,6 +15,7 @@ from formkit.render.document import RenderOptions, render_to_bytes
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.context import ReadContext
 from formkit.thresholds import OCR_OK, VERIFIED_CONFIDENCE
+from tests.fill import fill_pdftk, flatten_pdftk
 from tests.prefilled import Pen, fax, sheet
 
 # Umlauts, ß, a title, a function and a long institution: what the packets print.
@@ -86,6 +87,23 @@ def test_a_character_added_is_a_change(fillable: bool, tmp_path: Path, registry:
     assert r.fields["name"].confidence < OCR_OK
     rec = _record(r, registry)
     assert rec.status == "review" and "Vordruck von Hand geändert: Name/Vorname" in rec.reason
+
+
+@pytest.mark.parametrize("field,new", [("institution", "Landratsamt Sömmerda"), ("email", "")],
+                         ids=["retyped", "deleted"])
+def test_a_printed_value_retyped_or_deleted_in_a_viewer_goes_to_a_person(field: str, new: str, tmp_path: Path,
+                                                                         registry: LayoutRegistry) -> None:
+    """The e-mail PDF filled in another program: a prefilled value overtyped (or emptied) there
+    leaves no extra ink beside the print, the print is simply gone. OCR may read the new value
+    well; it is still not the packet's value, and a person decides (seen by the bench corpus)."""
+    pdf = flatten_pdftk(fill_pdftk(sheet(registry, KAETHE, fillable=True), {field: new, "venue_gotha": "1"}))
+    r = _read(fax(pdf, tmp_path / "fax.tif"), registry)
+    f = r.fields[field]
+    assert f.printed == "differs" and f.confidence < OCR_OK, f
+    assert r.fields["name"].printed == "untouched"
+    rec = _record(r, registry)
+    assert rec.status == "review"
+    assert "anders gelesen als vorgedruckt: " in rec.reason
 
 
 def test_another_persons_sheet_typed_over_is_read_not_verified(tmp_path: Path, registry: LayoutRegistry) -> None:

@@ -234,15 +234,22 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         if r.snapped:
             conf = min(conf, T.SNAPPED_CONFIDENCE)
         changed = verdict is not None and verdict.state == "changed"
+        # The print not found as printed and OCR reading other words (or none): retyped in a viewer,
+        # deleted, or misread — either way not the packet's value, and not OCR's to decide.
+        differs = (verdict is not None and verdict.state == "unclear"
+                   and not kinds.same_words(r.text, printed[spec.name]))
         if verdict is not None and verdict.state == "untouched":
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
+        if differs:
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
         if changed:
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
-                                         printed="changed" if changed else None, snapped=r.snapped)
+                                         printed="changed" if changed else ("differs" if differs else None),
+                                         snapped=r.snapped)
 
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
