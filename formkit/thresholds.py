@@ -59,9 +59,11 @@ EDGE_MARK_MAX_RESIDUAL_MM = 0.5
 
 # --- QR --------------------------------------------------------------------------------------
 
-# Median filter size (px) for the second decoding attempt on noisy faxes (PITFALLS: 3x3 restores
-# decoding under salt-and-pepper noise; it blurs 204-dpi strokes, so only a copy is filtered).
-QR_MEDIAN = 3
+# Median filter sizes (px) for further decoding attempts on noisy faxes, in turn until one decodes
+# (PITFALLS: 3x3 restores decoding under salt-and-pepper noise; it blurs 204-dpi strokes, so only a
+# copy is filtered). 5x5 decoded a fine fax with heavy noise stretched to square pixels where 3x3,
+# a blur or a reduction did not (bench corpus, leer-fine-012); it costs only on pages without a code.
+QR_MEDIANS = (3, 5)
 # The QR is decoded from a copy no wider than this (px): zxing is linear in pixels, the 28 mm
 # code still has >= 5 px per module at this width (A4 at ~300 dpi).
 QR_MAX_WIDTH_PX = 2600

@@ -239,3 +239,14 @@ def test_sheet_whose_marks_do_not_fit_is_recognised(monkeypatch: pytest.MonkeyPa
     r = read_page(im, 1, registry)
     assert isinstance(r, NotAForm) and "Passmarken passen nicht" in r.reason
     assert r.recognised
+
+
+def test_qr_under_heavy_fax_noise_decodes_after_a_stronger_median(registry: LayoutRegistry) -> None:
+    """A fine fax from the bench corpus (typed in Times 9 pt, heavy noise) whose QR code neither
+    decoded as it was nor after the 3x3 median, once stretched to square pixels."""
+    (im,) = list(iter_image_pages(Path(__file__).parent / "data" / "noisy-fine-fax-qr.tif"))
+    (code,) = find_qr(np.asarray(im.convert("L")))
+    assert code.text.startswith("FK3:lsz-2018:registration:1:")
+    r = read_page(im, 1, registry)
+    assert isinstance(r, PageReading), r
+    assert _venues(r) == "venue_sonneberg"

@@ -41,15 +41,17 @@ def _decode(grey: np.ndarray) -> list[QRFound]:
 
 
 def find_qr(grey: np.ndarray) -> list[QRFound]:
-    """All QR codes on a grey page; a median-filtered copy is tried when none decodes (fax noise)."""
+    """All QR codes on a grey page; median-filtered copies are tried when none decodes (fax noise)."""
     scale = 1.0
     img = grey
     if grey.shape[1] > T.QR_MAX_WIDTH_PX:
         scale = T.QR_MAX_WIDTH_PX / grey.shape[1]
         img = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     found = _decode(img)
-    if not found:
-        found = _decode(cv2.medianBlur(img, T.QR_MEDIAN))
+    for size in T.QR_MEDIANS:
+        if found:
+            break
+        found = _decode(cv2.medianBlur(img, size))
     if scale != 1.0:
         found = [QRFound(f.text, f.corners / scale, f.modules, f.orientation) for f in found]
     return found
