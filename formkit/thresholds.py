@@ -249,3 +249,16 @@ LIST_AGREEMENT_CONFIDENCE = 0.97
 # clean_zone are a few pixels.
 UNREAD_INK_MIN_MM2 = 0.12
 UNREAD_INK_CONFIDENCE = 0.9
+
+# --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
+# Two reads of one word (the place in institution, address and e-mail domain; the surname in name
+# and e-mail) count as the same word misread when at most 1 letter apart (2 from
+# AGREE_LONG_LETTERS letters); words shorter than AGREE_MIN_LETTERS must agree exactly ("Jena" and
+# "Gera" are two towns, not a misread), as the vocabulary's snapping does.
+AGREE_MIN_LETTERS = 5
+AGREE_LONG_LETTERS = 9
+# An e-mail address whose every part another field states (local part from the name, domain from
+# the address or institution, a common top-level domain) is raised to this confidence when OCR
+# gave it at least AGREE_RAISE_FROM. Chosen on the bench corpus (see AGREE figures in the README).
+AGREE_RAISE_FROM = 0.0
+AGREE_CONFIRMED_CONFIDENCE = 0.96

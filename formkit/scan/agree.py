@@ -1,0 +1,452 @@
+"""Cross-field agreement: facts a sheet states twice, read independently, confirm or question each other.
+
+A registration sheet names some things in more than one field, each read from another part of the
+page: the place in the institution ("Jugendamt Kölleda"), in the address ("… 99625 Kölleda") and
+in the e-mail domain ("koelleda.de"); the surname in the name field and in the e-mail's local part
+("Drößler, Olaf" / "o.droessler@…"). OCR does not make the same mistake in two differently spelled
+reads by chance, so:
+
+- **agreement** (the reads equal modulo German transliteration and case) confirms the word; a
+  field every part of which is confirmed so is raised (today only the e-mail address: its local
+  part from the name, its domain from the place, nothing of it unconfirmed);
+- **disagreement** at a small edit distance ('droessier' / 'Drößler', 'schmoeiln' / 'Schmölln')
+  gives the weaker read a proposal, the other read in its spelling, marked ``snapped`` and capped
+  below OCR_OK as the vocabulary's proposals are: a person confirms it beside the crop;
+- **no relation** (an e-mail such as info@verein.de, an institution that names another place)
+  changes nothing.
+
+Only the fields of one page are compared, all written by the one person filling it: nothing here
+looks at the mailing list or another person's values. Pure functions over values and confidences.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import replace as dc_replace
+
+from rapidfuzz.distance import Levenshtein
+
+from formkit import thresholds as T
+from formkit.readings import FieldReading
+
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+# Titles and particles that an e-mail address leaves out.
+_TITLES = {"dr", "prof", "med", "phil", "rer", "nat", "dipl", "ing", "herr", "frau"}
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_TOWN_LINE = re.compile(r"^\s*(?:D\s*-\s*)?\d{5}\s+(?P<town>\S.*?)\s*$")
+_EMAIL = re.compile(r"^(?P<local>[^@\s]+)@(?P<domain>[^@\s]+)\.(?P<tld>[A-Za-z]{2,})$")
+# Top-level domains an address confirmed by its other fields may end in (the TLD itself is
+# confirmed by nothing else on the page, so only common ones count).
+_SIGN = re.compile(r"[^a-z0-9._-]")
+_TLDS = {"de", "com", "org", "net", "eu", "info", "at", "ch"}
+
+
+def _letter(ch: str, umlauts: bool) -> str:
+    c = ch.lower()
+    if c in _UMLAUTS:
+        return _UMLAUTS[c] if umlauts or c == "ß" else unicodedata.normalize("NFD", c)[0]
+    if c.isascii():
+        return c
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if base.isascii() else c
+
+
+def spell(text: str, sep: str = "-", umlauts: bool = True) -> tuple[str, list[int]]:
+    """*text* as an address would spell it: lower case, ä→ae, ö→oe, ü→ue, ß→ss (or ä→a,
+    *umlauts* False), other accents dropped, spaces and hyphens → *sep*; with, for each output
+    character, the index of the input character it came from."""
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        piece = sep if ch in " -" else _letter(ch, umlauts)
+        out.append(piece)
+        src.extend([i] * len(piece))
+    return "".join(out), src
+
+
+def spelled(text: str, sep: str = "-", umlauts: bool = True) -> str:
+    return spell(text, sep, umlauts)[0]
+
+
+def respell(word: str, target: str, sep: str = "-") -> str | None:
+    """*word* (as read, with its umlauts and case) edited so that it spells *target* (another
+    field's read of the same word, as an address spells it), or None when that would need a
+    change inside a transliterated letter ('oe' of 'ö': ö or oe? the page does not say)."""
+    have, src = spell(word, sep)
+    if have == target:
+        return word
+    chars: list[str | None] = list(word)
+    inserts: dict[int, str] = {}
+
+    def single(k: int) -> bool:  # one input character that spells one output character
+        i = src[k]
+        return src.count(i) == 1 and (spell(word[i], sep)[0] == have[k])
+
+    for op, i, j in Levenshtein.editops(have, target):
+        if op == "insert":
+            at = src[i] if i < len(src) else len(word)
+            inserts[at] = inserts.get(at, "") + target[j]
+            continue
+        if not single(i):
+            return None
+        if op == "delete":
+            chars[src[i]] = None
+        else:
+            new = target[j]
+            if new == sep and sep:
+                new = " " if word[src[i]] != "-" else "-"
+            chars[src[i]] = new.upper() if word[src[i]].isupper() else new
+    out = []
+    for i, ch in enumerate(chars):
+        out.append(inserts.get(i, ""))
+        if ch is not None:
+            out.append(ch)
+    out.append(inserts.get(len(word), ""))
+    result = "".join(out)
+    return result if spelled(result, sep) == target else None
+
+
+def near(a: str, b: str) -> int | None:
+    """Edit distance of two reads of one word when they may be the same word misread (at most 1,
+    2 from T.AGREE_LONG_LETTERS letters; words shorter than T.AGREE_MIN_LETTERS never), else None."""
+    n = min(len(a), len(b))
+    if n < T.AGREE_MIN_LETTERS:
+        return 0 if a == b else None
+    limit = 2 if n >= T.AGREE_LONG_LETTERS else 1
+    d = Levenshtein.distance(a, b, score_cutoff=limit)
+    return d if d <= limit else None
+
+
+# --- the facts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read:
+    """One field's read of a shared fact: its text, where it sits in the field's value, and how
+    it is spelled there (``addr``: as an address spells it, ``word``: as written)."""
+
+    field: str
+    text: str
+    start: int
+    end: int
+    confidence: float
+    addr: bool = False
+
+    def key(self, umlauts: bool = True) -> str:
+        return self.text.lower() if self.addr else spelled(self.text, "-", umlauts)
+
+
+def town_read(name: str, value: str, conf: float) -> Read | None:
+    """The town of an address: its last line after a five-digit postcode."""
+    lines = value.splitlines()
+    if not lines:
+        return None
+    m = _TOWN_LINE.match(lines[-1])
+    if not m:
+        return None
+    start = len(value) - len(lines[-1]) + m.start("town")
+    return Read(name, m.group("town"), start, start + len(m.group("town")), conf)
+
+
+def place_in(name: str, value: str, conf: float, town: str) -> Read | None:
+    """The words of *value* (an institution) nearest to *town*, when near enough to be it."""
+    want = spelled(town)
+    n = len(_WORD.findall(town))
+    words = list(_WORD.finditer(value))
+    best: tuple[int, Read] | None = None
+    for k in range(len(words) - n + 1):
+        s, e = words[k].start(), words[k + n - 1].end()
+        text = value[s:e]
+        d = near(spelled(text), want)
+        if d is not None and (best is None or d < best[0]):
+            best = (d, Read(name, text, s, e, conf))
+    return best[1] if best else None
+
+
+def domain_read(name: str, value: str, conf: float) -> Read | None:
+    m = _EMAIL.match(value.strip())
+    if not m:
+        return None
+    label = m.group("domain").rsplit(".", 1)[-1]
+    s = m.start("domain") + len(m.group("domain")) - len(label) + (len(value) - len(value.lstrip()))
+    return Read(name, label, s, s + len(label), conf, addr=True)
+
+
+def _equal(a: Read, b: Read) -> bool:
+    return a.key() == b.key() or a.key(False) == b.key(False)
+
+
+def _same(a: Read, b: Read) -> bool:
+    """Equal, or a domain that holds the place as one of its parts ("jugendamt-koelleda")."""
+    return _equal(a, b) or (a.addr and b.key() in a.text.lower().split("-")) or \
+        (b.addr and a.key() in b.text.lower().split("-"))
+
+
+def _distance(a: Read, b: Read) -> int | None:
+    if _same(a, b):
+        return 0
+    return near(a.key(), b.key())
+
+
+def _rewrite(loser: Read, winner: Read) -> str | None:
+    """The loser's text as the winner reads it, in the loser's spelling."""
+    if loser.addr:
+        return winner.key()
+    if not winner.addr:
+        return winner.text
+    return respell(loser.text, winner.text.lower())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What agreement says of a field: parts confirmed, or a proposal for the whole value."""
+
+    confirmed: tuple[str, ...] = ()  # the facts of the field another field confirmed
+    proposal: str | None = None  # the value with other reads put in where this one was weaker
+
+
+def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
+    """Reads of one fact: those that agree with the winner, and (loser, replacement) pairs.
+
+    The winner is the read nearest to all others (two reads that agree outvote a third); between
+    two, or in a tie, the field read with the higher confidence."""
+    if len(reads) < 2:
+        return [], []
+    dist = {(i, j): _distance(a, b) for i, a in enumerate(reads) for j, b in enumerate(reads) if i != j}
+    related = [i for i in range(len(reads)) if any(dist[(i, j)] is not None for j in range(len(reads)) if j != i)]
+    if not related:
+        return [], []
+
+    def cost(i: int) -> tuple[float, float]:
+        return (sum(dist[(i, j)] or 0 for j in related if j != i and dist[(i, j)] is not None)
+                - 0.5 * sum(dist[(i, j)] is not None for j in related if j != i), -reads[i].confidence)
+
+    w = min(related, key=cost)
+    agree = [reads[w]] + [reads[j] for j in related if j != w and _equal(reads[w], reads[j])]
+    losers = []
+    for j in related:
+        if j != w and dist[(w, j)]:
+            new = _rewrite(reads[j], reads[w])
+            if new is not None:
+                losers.append((reads[j], new))
+    return (agree if len(agree) > 1 else []), losers
+
+
+def _domain_stated(label: str, texts: list[str]) -> bool:
+    """Is the domain label, whole, some run of words of another field, as an address spells them
+    ("jugendamt-koelleda" from "Jugendamt Kölleda / Leiterin")?"""
+    for text in texts:
+        for line in text.splitlines():
+            words = _WORD.findall(line)
+            for k in range(len(words)):
+                for n in range(1, min(5, len(words) - k) + 1):
+                    for sep in ("-", ""):
+                        for uml in (True, False):
+                            if sep.join(spelled(w, sep, uml) for w in words[k:k + n]) == label:
+                                return True
+    return False
+
+
+# --- the person: name and e-mail local part ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Local:
+    """A way an address spells a name: the local part, and (role, spelled part, span in the name)."""
+
+    text: str
+    sep: str
+    parts: tuple[tuple[str, str, int, int], ...]
+
+
+def _name_splits(value: str) -> list[tuple[list[re.Match[str]], list[re.Match[str]]]]:
+    words = [m for m in _WORD.finditer(value) if m.group(0).lower().rstrip(".") not in _TITLES]
+    if not words:
+        return []
+    comma = value.find(",")
+    if comma >= 0:
+        last = [m for m in words if m.start() < comma]
+        first = [m for m in words if m.start() > comma]
+        return [(first, last)] if last else []
+    out: list[tuple[list[re.Match[str]], list[re.Match[str]]]] = [(words[:-1], words[-1:])]
+    if len(words) > 1:
+        out.append((words[1:], words[:1]))  # "Zöllner Ines": surname first, its comma lost
+    return out
+
+
+def locals_of(name: str) -> list[Local]:
+    """Local parts an address of this person may have: f.last, first.last, last.first, flast,
+    first_last, last … (each with the umlauts spelled out or dropped)."""
+    out: dict[str, Local] = {}
+    for first, last in _name_splits(name):
+        for uml in (True, False):
+            forms: dict[str, list[tuple[str, str, int, int]]] = {}
+            if last:
+                s, e = last[0].start(), last[-1].end()
+                for joint in ("", "-"):
+                    forms.setdefault("L" + joint, []).append(("last", spelled(name[s:e], joint, uml), s, e))
+            if first:
+                s, e = first[0].start(), first[-1].end()
+                full = spelled(name[s:e], "", uml)
+                forms["F"] = [("first", full, s, e)]
+                initial = spelled(name[s], "", uml)
+                forms["f"] = [("initial", initial, s, s + 1)]
+                if initial != full[:1]:
+                    forms["f1"] = [("initial", full[:1], s, s + 1)]
+            lasts = [p for k, v in forms.items() if k.startswith("L") for p in v]
+            firsts = [p for k, v in forms.items() if k.startswith(("F", "f")) for p in v]
+            for L in lasts:
+                out.setdefault(L[1], Local(L[1], "", (L,)))
+                for F in firsts:
+                    for sep in (".", "_", "-", ""):
+                        for pair in ((F, L), (L, F)):
+                            text = sep.join(p[1] for p in pair)
+                            out.setdefault(text, Local(text, sep, pair))
+            for F in firsts:
+                if F[0] == "first":
+                    out.setdefault(F[1], Local(F[1], "", (F,)))
+    return list(out.values())
+
+
+def person_finding(name: str, name_conf: float, email: str, email_conf: float
+                   ) -> tuple[Local | None, str | None, str | None]:
+    """(the spelling of the name the local part is exactly, proposed local part, proposed name)."""
+    m = _EMAIL.match(email.strip())
+    local = (m.group("local") if m else email.split("@", 1)[0] if "@" in email else "").lower()
+    if not local or not name:
+        return None, None, None
+    cands = locals_of(name)
+    exact = [c for c in cands if c.text == local]
+    if exact:
+        return exact[0], None, None
+    scored = [(d, c) for c in cands if (d := near(local, c.text)) is not None]
+    if not scored:
+        return None, None, None
+    best = min(d for d, _ in scored)
+    top = {c.text: c for d, c in scored if d == best}
+    if len(top) > 1:
+        # 'j‚baecker' is as near to 'jbaecker' as to 'j.baecker': a sign OCR read is a separator.
+        signs = _SIGN.sub(".", local)
+        again = min(Levenshtein.distance(signs, t) for t in top)
+        top = {t: c for t, c in top.items() if Levenshtein.distance(signs, t) == again}
+    if len(top) != 1:
+        return None, None, None  # two spellings of the name equally near: no proposal
+    cand = next(iter(top.values()))
+    if email_conf <= name_conf:
+        return None, cand.text, None
+    # The address is the surer read: its spelling of a whole name part goes back into the name.
+    got = local.split(cand.sep) if cand.sep else [local] if len(cand.parts) == 1 else None
+    if got is None or len(got) != len(cand.parts):
+        return None, None, None
+    new = name
+    for (role, text, s, e), read in sorted(zip(cand.parts, got, strict=True), key=lambda p: -p[0][2]):
+        if role == "initial" or read == text:
+            continue
+        fixed = respell(name[s:e], read, "")
+        if fixed is None:
+            return None, None, None
+        new = new[:s] + fixed + new[e:]
+    return None, None, (new if new != name else None)
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def _put(value: str, read: Read, text: str) -> str:
+    return value[:read.start] + text + value[read.end:]
+
+
+def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]:
+    """*values*: field name -> (kind, value, confidence) for the text fields of one page.
+    Returns the fields agreement has something to say about."""
+    by_kind: dict[str, tuple[str, str, float]] = {}
+    for fname, (kind, value, conf) in values.items():
+        if value and kind not in by_kind:
+            by_kind[kind] = (fname, value, conf)
+    confirmed: dict[str, list[str]] = {}
+    new_values: dict[str, str] = {}
+
+    def value_of(f: str) -> str:
+        return new_values.get(f, values[f][1])
+
+    # The place: the address's town, the institution's words nearest to it, the e-mail domain.
+    reads: list[Read] = []
+    town = town_read(*by_kind["address"]) if "address" in by_kind else None
+    if town is not None:
+        reads.append(town)
+        if "institution" in by_kind and (inst := place_in(*by_kind["institution"], town.text)) is not None:
+            reads.append(inst)
+    dom = domain_read(*by_kind["email"]) if "email" in by_kind else None
+    if dom is not None:
+        reads.append(dom)
+        if town is None and "institution" in by_kind:
+            # No town line: the institution's words nearest to the domain, read the other way.
+            fname, value, conf = by_kind["institution"]
+            cands = [Read(fname, value[m.start():m.end()], m.start(), m.end(), conf) for m in _WORD.finditer(value)]
+            if (hit := next((c for c in cands if _same(c, dom)), None)) is not None:
+                reads.append(hit)
+    agree, losers = _decide(reads)
+    for r in agree:
+        confirmed.setdefault(r.field, []).append("place")
+    if dom is not None and town is not None and not losers and _same(dom, town) and all(_equal(town, r) for r in reads
+                                                                                       if r is not dom) \
+            and _domain_stated(dom.text.lower(), [by_kind[k][1] for k in ("address", "institution") if k in by_kind]):
+        # The whole domain is words of another field, and every read of the place agrees: the same
+        # glyphs misread alike in two fields ('Münchenbernscorf') still meet a third read.
+        confirmed.setdefault(dom.field, []).append("domain")
+    # Rewrite from the end of each value, so that earlier reads keep their positions.
+    for loser, text in sorted(losers, key=lambda p: -p[0].start):
+        new_values[loser.field] = _put(value_of(loser.field), loser, text)
+
+    # The person: the name and the e-mail's local part.
+    if "name" in by_kind and "email" in by_kind:
+        nf, nv, nc = by_kind["name"]
+        ef, ev, ec = by_kind["email"]
+        match, local, name = person_finding(nv, nc, ev, ec)
+        if match is not None:
+            # Only a "." between two name parts counts as stated: "-", "_" or none may be a misread
+            # (or a lost) full stop, and no other field says which ('j-poessneck' for 'j.poessneck').
+            whole = match.sep == "." and len(match.parts) == 2
+            confirmed.setdefault(ef, []).append("person" if whole else "person-letters")
+            confirmed.setdefault(nf, []).append("person")
+        if local is not None:
+            cur = value_of(ef)
+            new_values[ef] = local + cur[cur.index("@"):] if "@" in cur else cur
+        if name is not None:
+            new_values[nf] = name
+
+    out: dict[str, Finding] = {}
+    for f in set(confirmed) | set(new_values):
+        prop = new_values.get(f)
+        out[f] = Finding(tuple(confirmed.get(f, ())), prop if prop != values[f][1] else None)
+    return out
+
+
+def email_confirmed(value: str, finding: Finding | None) -> bool:
+    """Every part of an e-mail address stated elsewhere on the page: the local part by the name,
+    the domain by the place, and a common top-level domain."""
+    m = _EMAIL.match(value.strip())
+    return bool(finding and m and {"person", "domain"} <= set(finding.confirmed) and "." not in m.group("domain")
+                and m.group("tld").lower() in _TLDS and finding.proposal is None)
+
+
+def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[str, FieldReading]:
+    """The page's fields with agreement applied: a proposal goes in as a snapped value below
+    OCR_OK, a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE. Fields
+    a person changed on a packet, snapped ones and verified prints are neither sources nor targets."""
+    usable = {n: (kinds[n], f.value, f.confidence) for n, f in fields.items()
+              if n in kinds and f.value and not f.snapped and f.printed != "changed"}
+    out = dict(fields)
+    for n, fnd in findings(usable).items():
+        f = fields[n]
+        if f.printed is not None:
+            continue  # a print verified untouched is a source, never a target
+        if fnd.proposal is not None:
+            out[n] = dc_replace(f, value=fnd.proposal, snapped=True,
+                                confidence=min(f.confidence, T.SNAPPED_CONFIDENCE))
+        elif kinds[n] == "email" and email_confirmed(f.value, fnd) and f.confidence >= T.AGREE_RAISE_FROM:
+            out[n] = dc_replace(f, confidence=max(f.confidence, T.AGREE_CONFIRMED_CONFIDENCE))
+    return out
