@@ -261,4 +261,8 @@ AGREE_LONG_LETTERS = 9
 # the address or institution, a common top-level domain) is raised to this confidence when OCR
 # gave it at least AGREE_RAISE_FROM. Chosen on the bench corpus (see AGREE figures in the README).
 AGREE_RAISE_FROM = 0.0
+# Two reads that disagree and nothing else to decide between them: the field read with the higher
+# confidence wins only from this confidence on (bench: 'Wiächtier' at 0.42 overruled a right
+# 'k.waechtler' at 0.38; below this no proposal is made).
+AGREE_SOURCE_MIN = 0.5
 AGREE_CONFIRMED_CONFIDENCE = 0.96

@@ -211,21 +211,28 @@ class Finding:
 def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
     """Reads of one fact: those that agree with the winner, and (loser, replacement) pairs.
 
-    The winner is the read nearest to all others (two reads that agree outvote a third); between
-    two, or in a tie, the field read with the higher confidence."""
+    The winner is the read nearest to all others (a read unrelated to another counts as far
+    away), so two reads that agree, or that each differ from it by a letter, outvote a third. Two
+    reads alone, or a tie, are decided by the field confidence, and only when the winner's is at
+    least T.AGREE_SOURCE_MIN: between two unsure reads (or three equally far apart) nobody knows
+    which is right, and no proposal is better than a wrong one."""
     if len(reads) < 2:
         return [], []
+    far = 3
     dist = {(i, j): _distance(a, b) for i, a in enumerate(reads) for j, b in enumerate(reads) if i != j}
     related = [i for i in range(len(reads)) if any(dist[(i, j)] is not None for j in range(len(reads)) if j != i)]
     if not related:
         return [], []
 
-    def cost(i: int) -> tuple[float, float]:
-        return (sum(dist[(i, j)] or 0 for j in related if j != i and dist[(i, j)] is not None)
-                - 0.5 * sum(dist[(i, j)] is not None for j in related if j != i), -reads[i].confidence)
+    def cost(i: int) -> int:
+        return sum(far if (d := dist[(i, j)]) is None else d for j in related if j != i)
 
-    w = min(related, key=cost)
+    best = min(cost(i) for i in related)
+    tied = [i for i in related if cost(i) == best]
+    w = max(tied, key=lambda i: reads[i].confidence)
     agree = [reads[w]] + [reads[j] for j in related if j != w and _equal(reads[w], reads[j])]
+    if len(tied) > 1 and (len(related) > 2 or reads[w].confidence < T.AGREE_SOURCE_MIN):
+        return (agree if len(agree) > 1 else []), []
     losers = []
     for j in related:
         if j != w and dist[(w, j)]:
@@ -335,6 +342,8 @@ def person_finding(name: str, name_conf: float, email: str, email_conf: float
     if len(top) != 1:
         return None, None, None  # two spellings of the name equally near: no proposal
     cand = next(iter(top.values()))
+    if max(email_conf, name_conf) < T.AGREE_SOURCE_MIN:
+        return None, None, None  # two unsure reads: neither is the better guess
     if email_conf <= name_conf:
         return None, cand.text, None
     # The address is the surer read: its spelling of a whole name part goes back into the name.
@@ -355,8 +364,18 @@ def person_finding(name: str, name_conf: float, email: str, email_conf: float
 # --- the page ----------------------------------------------------------------------------------
 
 
+_JUNK = set("!|[](){}'\"‚’`´®©&")
+
+
 def _put(value: str, read: Read, text: str) -> str:
-    return value[:read.start] + text + value[read.end:]
+    """*value* with *read* replaced by *text*; signs stuck to the word's edges that are no part of
+    a name ('!imenau') go with it."""
+    s, e = read.start, read.end
+    while s > 0 and value[s - 1] in _JUNK:
+        s -= 1
+    while e < len(value) and value[e] in _JUNK:
+        e += 1
+    return value[:s] + text + value[e:]
 
 
 def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]:
