@@ -454,7 +454,7 @@ def email_confirmed(value: str, finding: Finding | None) -> bool:
 
 def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[str, FieldReading]:
     """The page's fields with agreement applied: a proposal goes in as a snapped value below
-    OCR_OK, a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE. Fields
+    OCR_OK (a field read at OCR_OK or above keeps its value, capped below it), a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE. Fields
     a person changed on a packet, snapped ones and verified prints are neither sources nor targets."""
     usable = {n: (kinds[n], f.value, f.confidence) for n, f in fields.items()
               if n in kinds and f.value and not f.snapped and f.printed != "changed"}
@@ -463,7 +463,11 @@ def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[
         f = fields[n]
         if f.printed is not None:
             continue  # a print verified untouched is a source, never a target
-        if fnd.proposal is not None:
+        if fnd.proposal is not None and f.confidence >= T.OCR_OK:
+            # Two sure reads that disagree (one may be the mailing list's confirmed entry): the
+            # value stays as read, a person decides.
+            out[n] = dc_replace(f, confidence=T.AGREE_CONFLICT_CONFIDENCE)
+        elif fnd.proposal is not None:
             out[n] = dc_replace(f, value=fnd.proposal, snapped=True,
                                 confidence=min(f.confidence, T.SNAPPED_CONFIDENCE))
         elif kinds[n] == "email" and email_confirmed(f.value, fnd) and f.confidence >= T.AGREE_RAISE_FROM:
