@@ -85,7 +85,8 @@ def respell(word: str, target: str, sep: str = "-") -> str | None:
         i = src[k]
         return src.count(i) == 1 and (spell(word[i], sep)[0] == have[k])
 
-    for op, i, j in Levenshtein.editops(have, target):
+    for edit in Levenshtein.editops(have, target):
+        op, i, j = edit.tag, edit.src_pos, edit.dest_pos
         if op == "insert":
             at = src[i] if i < len(src) else len(word)
             inserts[at] = inserts.get(at, "") + target[j]
@@ -100,8 +101,8 @@ def respell(word: str, target: str, sep: str = "-") -> str | None:
                 new = " " if word[src[i]] != "-" else "-"
             chars[src[i]] = new.upper() if word[src[i]].isupper() else new
     out = []
-    for i, ch in enumerate(chars):
-        out.append(inserts.get(i, ""))
+    for k, ch in enumerate(chars):
+        out.append(inserts.get(k, ""))
         if ch is not None:
             out.append(ch)
     out.append(inserts.get(len(word), ""))
