@@ -81,6 +81,12 @@ def test_two_reads_outvote_a_third_whatever_its_confidence() -> None:
     assert "address" not in f or f["address"].proposal is None
 
 
+def test_two_agreeing_reads_correct_an_unsure_third() -> None:
+    f = findings(_page("Liesel Hähnel", "I.haehnel@ohraruf.de", institution="Jugendamt Ohrdruf / Leiter",
+                       address="Zum Sportplatz 49\n99885 Ohrdruf", conf={"email": 0.4}))
+    assert f["email"].proposal == "l.haehnel@ohrdruf.de"
+
+
 def test_unsure_reads_that_disagree_get_no_proposal() -> None:
     f = findings(_page("Wiächtier, Kunibert", "k.waechtler@ohrdruf.de", conf={"name": 0.42, "email": 0.38}))
     assert f.get("email") is None or f["email"].proposal is None

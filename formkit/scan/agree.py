@@ -214,9 +214,10 @@ def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
 
     The winner is the read nearest to all others (a read unrelated to another counts as far
     away), so two reads that agree, or that each differ from it by a letter, outvote a third. Two
-    reads alone, or a tie, are decided by the field confidence, and only when the winner's is at
-    least T.AGREE_SOURCE_MIN: between two unsure reads (or three equally far apart) nobody knows
-    which is right, and no proposal is better than a wrong one."""
+    reads alone are decided by the field confidence (which the reader already caps at the weakest
+    character's symbol confidence, the better separator of right and wrong), and only when the
+    winner's is at least T.AGREE_SOURCE_MIN; three reads equally far apart are not decided:
+    between unsure reads nobody knows which is right, and no proposal beats a wrong one."""
     if len(reads) < 2:
         return [], []
     far = 3
@@ -232,7 +233,8 @@ def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
     tied = [i for i in related if cost(i) == best]
     w = max(tied, key=lambda i: reads[i].confidence)
     agree = [reads[w]] + [reads[j] for j in related if j != w and _equal(reads[w], reads[j])]
-    if len(tied) > 1 and (len(related) > 2 or reads[w].confidence < T.AGREE_SOURCE_MIN):
+    if any(not _same(reads[w], reads[i]) for i in tied) and \
+            (len(related) > 2 or reads[w].confidence < T.AGREE_SOURCE_MIN):
         return (agree if len(agree) > 1 else []), []
     losers = []
     for j in related:
