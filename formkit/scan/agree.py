@@ -207,10 +207,12 @@ class Finding:
 
     confirmed: tuple[str, ...] = ()  # the facts of the field another field confirmed
     proposal: str | None = None  # the value with other reads put in where this one was weaker
+    disputed: bool = False  # another field reads a fact of it otherwise, and nothing says which is right
 
 
-def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
-    """Reads of one fact: those that agree with the winner, and (loser, replacement) pairs.
+def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str | None]]]:
+    """Reads of one fact: those that agree with the winner, and (read, replacement) pairs for the
+    reads that disagree (replacement None: disputed, nothing to propose).
 
     The winner is the read nearest to all others (a read unrelated to another counts as far
     away), so two reads that agree, or that each differ from it by a letter, outvote a third. Two
@@ -233,16 +235,23 @@ def _decide(reads: list[Read]) -> tuple[list[Read], list[tuple[Read, str]]]:
     tied = [i for i in related if cost(i) == best]
     w = max(tied, key=lambda i: reads[i].confidence)
     agree = [reads[w]] + [reads[j] for j in related if j != w and _equal(reads[w], reads[j])]
+    agreed = agree if len(agree) > 1 else []
     if any(not _same(reads[w], reads[i]) for i in tied) and \
             (len(related) > 2 or reads[w].confidence < T.AGREE_SOURCE_MIN):
-        return (agree if len(agree) > 1 else []), []
-    losers = []
+        return agreed, [(reads[j], None) for j in related if not _same(reads[w], reads[j]) or j == w]
+    losers: list[tuple[Read, str | None]] = []
     for j in related:
         if j != w and dist[(w, j)]:
-            new = _rewrite(reads[j], reads[w])
-            if new is not None:
-                losers.append((reads[j], new))
-    return (agree if len(agree) > 1 else []), losers
+            # Two town reads alone, both as written (institution and address): the field
+            # confidence is the whole field's, not the word's, and chose wrong ('Schmälln' in a
+            # sure institution over 'Schmölln' in an unsure address); the e-mail's ascii spelling
+            # is the one that yields to a surer read.
+            alone = len(related) == 2 and not reads[j].addr
+            new = None if alone else _rewrite(reads[j], reads[w])
+            losers.append((reads[j], new))
+            if new is None:
+                losers.append((reads[w], None))
+    return agreed, losers
 
 
 def _domain_stated(label: str, texts: list[str]) -> bool:
@@ -306,6 +315,9 @@ def locals_of(name: str) -> list[Local]:
                 forms["f"] = [("initial", initial, s, s + 1)]
                 if initial != full[:1]:
                     forms["f1"] = [("initial", full[:1], s, s + 1)]
+                parts = re.split(r"[- ]", name[s:e])
+                if len(parts) > 1:  # "Hans-Peter": hp.mueller
+                    forms["fi"] = [("initial", "".join(spelled(p[:1], "", uml) for p in parts if p), s, s + 1)]
             lasts = [p for k, v in forms.items() if k.startswith("L") for p in v]
             firsts = [p for k, v in forms.items() if k.startswith(("F", "f")) for p in v]
             for L in lasts:
@@ -322,19 +334,20 @@ def locals_of(name: str) -> list[Local]:
 
 
 def person_finding(name: str, name_conf: float, email: str, email_conf: float
-                   ) -> tuple[Local | None, str | None, str | None]:
-    """(the spelling of the name the local part is exactly, proposed local part, proposed name)."""
+                   ) -> tuple[Local | None, str | None, str | None, bool]:
+    """(the spelling of the name the local part is exactly, proposed local part, proposed name,
+    whether the two disagree without a proposal)."""
     m = _EMAIL.match(email.strip())
     local = (m.group("local") if m else email.split("@", 1)[0] if "@" in email else "").lower()
     if not local or not name:
-        return None, None, None
+        return None, None, None, False
     cands = locals_of(name)
     exact = [c for c in cands if c.text == local]
     if exact:
-        return exact[0], None, None
+        return exact[0], None, None, False
     scored = [(d, c) for c in cands if (d := near(local, c.text)) is not None]
     if not scored:
-        return None, None, None
+        return None, None, None, False
     best = min(d for d, _ in scored)
     top = {c.text: c for d, c in scored if d == best}
     if len(top) > 1:
@@ -343,25 +356,25 @@ def person_finding(name: str, name_conf: float, email: str, email_conf: float
         again = min(Levenshtein.distance(signs, t) for t in top)
         top = {t: c for t, c in top.items() if Levenshtein.distance(signs, t) == again}
     if len(top) != 1:
-        return None, None, None  # two spellings of the name equally near: no proposal
+        return None, None, None, True  # two spellings of the name equally near: no proposal
     cand = next(iter(top.values()))
     if max(email_conf, name_conf) < T.AGREE_SOURCE_MIN:
-        return None, None, None  # two unsure reads: neither is the better guess
+        return None, None, None, True  # two unsure reads: neither is the better guess
     if email_conf <= name_conf:
-        return None, cand.text, None
+        return None, cand.text, None, False
     # The address is the surer read: its spelling of a whole name part goes back into the name.
     got = local.split(cand.sep) if cand.sep else [local] if len(cand.parts) == 1 else None
     if got is None or len(got) != len(cand.parts):
-        return None, None, None
+        return None, None, None, True
     new = name
     for (role, text, s, e), read in sorted(zip(cand.parts, got, strict=True), key=lambda p: -p[0][2]):
         if role == "initial" or read == text:
             continue
         fixed = respell(name[s:e], read, "")
         if fixed is None:
-            return None, None, None
+            return None, None, None, True
         new = new[:s] + fixed + new[e:]
-    return None, None, (new if new != name else None)
+    return None, None, (new if new != name else None), new == name
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -390,6 +403,7 @@ def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]
             by_kind[kind] = (fname, value, conf)
     confirmed: dict[str, list[str]] = {}
     new_values: dict[str, str] = {}
+    disputed: set[str] = set()
 
     def value_of(f: str) -> str:
         return new_values.get(f, values[f][1])
@@ -421,13 +435,18 @@ def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]
         confirmed.setdefault(dom.field, []).append("domain")
     # Rewrite from the end of each value, so that earlier reads keep their positions.
     for loser, text in sorted(losers, key=lambda p: -p[0].start):
-        new_values[loser.field] = _put(value_of(loser.field), loser, text)
+        if text is None:
+            disputed.add(loser.field)
+        else:
+            new_values[loser.field] = _put(value_of(loser.field), loser, text)
 
     # The person: the name and the e-mail's local part.
     if "name" in by_kind and "email" in by_kind:
         nf, nv, nc = by_kind["name"]
         ef, ev, ec = by_kind["email"]
-        match, local, name = person_finding(nv, nc, ev, ec)
+        match, local, name, doubt = person_finding(nv, nc, ev, ec)
+        if doubt:
+            disputed.update((nf, ef))
         if match is not None:
             # Only a "." between two name parts counts as stated: "-", "_" or none may be a misread
             # (or a lost) full stop, and no other field says which ('j-poessneck' for 'j.poessneck').
@@ -441,9 +460,9 @@ def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]
             new_values[nf] = name
 
     out: dict[str, Finding] = {}
-    for f in set(confirmed) | set(new_values):
+    for f in set(confirmed) | set(new_values) | disputed:
         prop = new_values.get(f)
-        out[f] = Finding(tuple(confirmed.get(f, ())), prop if prop != values[f][1] else None)
+        out[f] = Finding(tuple(confirmed.get(f, ())), prop if prop != values[f][1] else None, f in disputed)
     return out
 
 
@@ -466,7 +485,7 @@ def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[
         f = fields[n]
         if f.printed is not None:
             continue  # a print verified untouched is a source, never a target
-        if fnd.proposal is not None and f.confidence >= T.OCR_OK:
+        if (fnd.proposal is not None or fnd.disputed) and f.confidence >= T.OCR_OK:
             # Two sure reads that disagree (one may be the mailing list's confirmed entry): the
             # value stays as read, a person decides.
             out[n] = dc_replace(f, confidence=T.AGREE_CONFLICT_CONFIDENCE)
