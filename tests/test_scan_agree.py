@@ -93,6 +93,14 @@ def test_unsure_reads_that_disagree_get_no_proposal() -> None:
     assert f.get("name") is None or f["name"].proposal is None
 
 
+def test_a_sure_name_is_not_doubted_for_an_unsure_emails_sake() -> None:
+    # 'j-.grossmann' is as near to 'j.grossmann' as to 'j-grossmann' (bench, a grey scan).
+    page = _page("Großmann, Jürgen", "j-.grossmann@ohrdruf.de", conf={"name": 0.963, "email": 0.519})
+    fields = {k: FieldReading(k, v, c, "ocr") for k, (_, v, c) in page.items()}
+    out = apply(fields, KINDS)
+    assert out["name"] == fields["name"] and out["email"].confidence < T.OCR_OK
+
+
 def test_short_words_must_agree_exactly() -> None:
     # "Jena" and "Gera" are two towns, not a misread: no proposal either way.
     f = findings(_page("Anna Berger", "a.berger@jena.de", institution="Jugendamt Gera",

@@ -446,7 +446,8 @@ def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]
         ef, ev, ec = by_kind["email"]
         match, local, name, doubt = person_finding(nv, nc, ev, ec)
         if doubt:
-            disputed.update((nf, ef))
+            # The weaker read is in doubt; the name only when the address was read surer.
+            disputed.update((nf, ef) if ec > nc else (ef,))
         if match is not None:
             # Only a "." between two name parts counts as stated: "-", "_" or none may be a misread
             # (or a lost) full stop, and no other field says which ('j-poessneck' for 'j.poessneck').
