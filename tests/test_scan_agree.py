@@ -106,6 +106,21 @@ def test_a_sure_name_is_not_doubted_for_an_unsure_emails_sake() -> None:
     assert out["name"] == fields["name"] and out["email"].confidence < T.OCR_OK
 
 
+def test_a_surname_first_without_its_comma_is_doubted() -> None:
+    # OCR loses commas: 'Krüger Lüder' where the address says the surname is Krüger.
+    for name, email, doubted in (("Krüger Lüder", "l.krueger@ohrdruf.de", True),
+                                 ("Krüger, Lüder", "l.krueger@ohrdruf.de", False),
+                                 ("Lüder Krüger", "l.krueger@ohrdruf.de", False)):
+        page = _page(name, email, conf={"name": 0.96})
+        fields = {k: FieldReading(k, v, c, "ocr") for k, (_, v, c) in page.items()}
+        out = apply(fields, KINDS)["name"]
+        assert out.value == name and (out.confidence < T.OCR_OK) == doubted, name
+    # At an umlaut the name's dots are the doubtful read, however sure.
+    page = _page("Käthe Bruckner", "k.brueckner@ohrdruf.de", conf={"name": 0.96, "email": 0.7})
+    fields = {k: FieldReading(k, v, c, "ocr") for k, (_, v, c) in page.items()}
+    assert apply(fields, KINDS)["name"].confidence < T.OCR_OK
+
+
 def test_short_words_must_agree_exactly() -> None:
     # "Jena" and "Gera" are two towns, not a misread: no proposal either way.
     f = findings(_page("Anna Berger", "a.berger@jena.de", institution="Jugendamt Gera",
