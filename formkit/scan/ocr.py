@@ -94,10 +94,11 @@ class Levers:
     verify: bool = True  # prefilled values compared with the print (formkit.scan.verify)
     symbol_confidence: bool = True  # field confidence from symbol confidences
     snap: bool = True  # an unsure word snapped to the only vocabulary word near it
+    agree: bool = True  # fields that state one fact twice confirm or question each other (scan.agree)
 
 
 ALL = Levers()
-BASELINE = Levers(False, False, False, False, False, False, False)
+BASELINE = Levers(False, False, False, False, False, False, False, False)
 
 
 @dataclass(frozen=True)

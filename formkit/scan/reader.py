@@ -23,7 +23,7 @@ from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
-from formkit.scan import ocr, qr, register, smallprint, ticks, verify
+from formkit.scan import agree, ocr, qr, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.register import Registration
 
@@ -251,6 +251,9 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                          printed="changed" if changed else ("differs" if differs else None),
                                          snapped=r.snapped)
 
+    if levers.agree and trusted:
+        # Facts the sheet states twice, read apart, confirm or question each other (same page only).
+        fields = agree.apply(fields, {s.name: s.kind for s in layout.fields if s.type != "checkbox"})
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
     registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None
