@@ -6,7 +6,6 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -38,10 +37,18 @@ class Analysis:
     ocr_text: dict[str, str] = field(default_factory=dict)
 
 
+# PNG without row filters, zlib level 1 with run-length matching: a fifth of the time Pillow's
+# adaptive filters took for the 11 crops and preview of a fax page (24 -> 6 ms) and ~10 % smaller
+# (fax 130 -> 118 KiB a page, grey scan 974 -> 937 KiB); the pixels are the same.
+_PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE,
+               cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE]
+
+
 def _png(arr: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+    ok, buf = cv2.imencode(".png", arr, _PNG_PARAMS)
+    if not ok:  # pragma: no cover - a grey uint8 array always encodes
+        raise ValueError("PNG-Kodierung fehlgeschlagen")
+    return buf.tobytes()
 
 
 def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
