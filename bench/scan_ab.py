@@ -16,6 +16,7 @@ No ``run()``: ``make bench`` skips it (``bench scan`` reports today's median).
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import subprocess
@@ -49,9 +50,8 @@ class Version:
         saved = {k: sys.modules.pop(k) for k in list(sys.modules) if _ours(k)}
         sys.path.insert(0, str(root))
         try:
-            import formkit.layout.loader
-            import formkit.scan
-            import formkit.scan.context
+            for name in ("formkit.layout.loader", "formkit.scan", "formkit.scan.context"):
+                importlib.import_module(name)
         finally:
             sys.path.remove(str(root))
         self.modules: dict[str, ModuleType] = {k: sys.modules.pop(k) for k in list(sys.modules) if _ours(k)}
