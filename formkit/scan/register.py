@@ -55,7 +55,7 @@ def prepare(grey: np.ndarray, dpi: float) -> Ink:
     """Flatten uneven lighting (photo shadows, scanner vignetting) and threshold to an ink mask."""
     # Distinct grey values of a sample (counted, not sorted) and the mask as a view of the
     # comparison (no copy): ~3 ms less a fax page than np.unique and astype.
-    bilevel = np.count_nonzero(np.bincount(grey[:: 7, :: 7].ravel(), minlength=256)) <= 2
+    bilevel = int(np.count_nonzero(np.bincount(grey[:: 7, :: 7].ravel(), minlength=256))) <= 2
     if bilevel:
         ink = (grey < 128).view(np.uint8)
         flat = remove_streaks(grey, ink, dpi / 25.4)
