@@ -10,7 +10,7 @@ of the preview — and compares a later run with it::
     python -m bench.scan_same check /tmp/fk-same.json    # after: lists every difference, exit 1 if any
 
 The corpus takes about 75 s to generate; it is cached as a pickle (``FK_BENCH_CORPUS``, default
-``/tmp/fk-bench-corpus-2018.pkl``) and reused by both runs. No ``run()``: ``make bench`` skips it.
+``/tmp/fk-bench-corpus-2018-<hash of bench/corpus.py and the sizes>.pkl``) and reused by both runs. No ``run()``: ``make bench`` skips it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from formkit.recipients import Recipient  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
 
-CACHE = Path(os.environ.get("FK_BENCH_CORPUS", f"/tmp/fk-bench-corpus-{SEED}.pkl"))
+# Named by the generator's source and sizes: a changed corpus.py is never read from an old cache.
+_KEY = hashlib.sha256(Path(C.__file__).read_bytes() + repr(sorted(SIZES.items())).encode()).hexdigest()[:10]
+CACHE = Path(os.environ.get("FK_BENCH_CORPUS", f"/tmp/fk-bench-corpus-{SEED}-{_KEY}.pkl"))
 
 
 def cached_corpus(path: Path = CACHE) -> tuple[list[C.Sample], list[Recipient]]:
