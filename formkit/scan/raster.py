@@ -84,7 +84,8 @@ def iter_image_pages(path: Path) -> Iterator[Image.Image]:
                 frame.load()
             except (OSError, ValueError) as e:
                 raise InputError(f"Seite {n}: Bilddaten beschädigt ({type(e).__name__})") from None
-            yield normalise(frame.copy(), _dpi(frame))
+            # No copy of the frame first: normalise's convert makes a new image (~2 ms a fax page).
+            yield normalise(frame, _dpi(frame))
 
 
 def _embedded_image(path: Path, page_index: int) -> Image.Image | None:

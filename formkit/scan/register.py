@@ -53,10 +53,11 @@ class Registration:
 
 def prepare(grey: np.ndarray, dpi: float) -> Ink:
     """Flatten uneven lighting (photo shadows, scanner vignetting) and threshold to an ink mask."""
-    values = np.unique(grey[:: 7, :: 7])
-    bilevel = values.size <= 2
+    # Distinct grey values of a sample (counted, not sorted) and the mask as a view of the
+    # comparison (no copy): ~3 ms less a fax page than np.unique and astype.
+    bilevel = int(np.count_nonzero(np.bincount(grey[:: 7, :: 7].ravel(), minlength=256))) <= 2
     if bilevel:
-        ink = (grey < 128).astype(np.uint8)
+        ink = (grey < 128).view(np.uint8)
         flat = remove_streaks(grey, ink, dpi / 25.4)
     else:
         # Background = closing (max of paper around) on a reduced copy, larger than any mark.
@@ -82,7 +83,7 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
     k = int(T.STREAK_MIN_MM * px_mm)
     # Only rows holding enough ink for a streak are examined (a row sum is ~1 ms a page; the
     # morphology over the whole page was 25 ms).
-    rows = np.nonzero(ink.sum(axis=1, dtype=np.int32) >= k)[0]
+    rows = np.nonzero(cv2.reduce(ink, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() >= k)[0]
     if rows.size == 0:
         return grey
     out = grey
@@ -102,18 +103,38 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
     return out
 
 
-def mark_candidates(ink: np.ndarray, min_px: float, max_px: float) -> list[Candidate]:
+def mark_candidates(ink: np.ndarray, min_px: float, max_px: float,
+                    window: tuple[int, int, int, int] | None = None) -> list[Candidate]:
     """Solid, roughly square blobs between *min_px* and *max_px* on a side.
 
     Components are labelled on a half-resolution copy (marks are >= 40 px; 4x fewer pixels);
-    each survivor's centre is then measured at full resolution.
+    each survivor's centre is then measured at full resolution. *window* (x0, y0, x1, y1, image
+    pixels) looks only there: a blob the window's edge cuts is left out (it is not whole there),
+    every other one is found exactly as on the whole page.
     """
     f = 2 if min_px >= 16 else 1
-    small = np.ascontiguousarray(ink[::f, ::f])
+    hh, ww = ink.shape
+    x0, y0, x1, y1 = window if window is not None else (0, 0, ww, hh)
+    # Start on the half-resolution grid of the whole page, so that the same pixels are sampled.
+    x0, y0 = max(0, x0) // f * f, max(0, y0) // f * f
+    x1, y1 = min(ww, x1), min(hh, y1)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    small = np.ascontiguousarray(ink[y0:y1:f, x0:x1:f])
     n, _, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
-    st = stats[1:].astype(np.int64) * np.array([f, f, f, f, f * f])
+    st = stats[1:].astype(np.int64)
+    whole = np.ones(len(st), dtype=bool)
+    if x0 > 0:
+        whole &= st[:, 0] > 0
+    if y0 > 0:
+        whole &= st[:, 1] > 0
+    if x1 < ww:
+        whole &= st[:, 0] + st[:, 2] < small.shape[1]
+    if y1 < hh:
+        whole &= st[:, 1] + st[:, 3] < small.shape[0]
+    st = st * np.array([f, f, f, f, f * f]) + np.array([x0, y0, 0, 0, 0])
     w, h, area = st[:, 2], st[:, 3], st[:, 4]
-    keep = ((w >= min_px) & (h >= min_px) & (w <= max_px * 1.25) & (h <= max_px * 1.25)
+    keep = (whole & (w >= min_px) & (h >= min_px) & (w <= max_px * 1.25) & (h <= max_px * 1.25)
             & (np.maximum(w, h) <= T.MARK_MAX_ASPECT * np.maximum(1, np.minimum(w, h)))
             & (area >= T.MARK_MIN_FILL * w * h))
     out = []
@@ -178,15 +199,22 @@ def register_with_qr(page: Ink, layout: FormLayout, qr_corners: Points, modules:
                   / (q_mm[1, 0] - q_mm[0, 0]))
     size = layout.marks.size * px_mm
     lo, hi = T.MARK_SIZE_TOLERANCE
-    cands = mark_candidates(page.ink, size * lo, size * hi)
     centers_mm = np.array(layout.marks.centers(), dtype=np.float64)
     predicted = apply(to_img, centers_mm)
     radius = T.MARK_SEARCH_RADIUS_MM * px_mm
+    # Marks are looked for only around their predictions (a window that holds every blob whose
+    # centre is within the radius, whole): the same candidates as labelling the whole page, in an
+    # eighth of its pixels (10 -> 2 ms a fine fax page).
+    reach = radius + 1.25 * size * hi + 6
     found: list[tuple[float, float] | None] = []
     for p in predicted:
+        if not np.all(np.isfinite(p)):
+            found.append(None)
+            continue
+        window = (int(p[0] - reach), int(p[1] - reach), int(np.ceil(p[0] + reach)), int(np.ceil(p[1] + reach)))
         best = None
         best_d = radius
-        for c in cands:
+        for c in mark_candidates(page.ink, size * lo, size * hi, window):
             d = float(np.hypot(c.center[0] - p[0], c.center[1] - p[1]))
             if d < best_d:
                 best, best_d = c, d
