@@ -20,7 +20,7 @@ from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
 from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
-from formkit.layout.models import FieldSpec, FormLayout
+from formkit.layout.models import FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.scan import agree, ocr, qr, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
@@ -49,12 +49,6 @@ def _png(arr: np.ndarray) -> bytes:
     if not ok:  # pragma: no cover - a grey uint8 array always encodes
         raise ValueError("PNG-Kodierung fehlgeschlagen")
     return buf.tobytes()
-
-
-def _field_crop(grey: np.ndarray, spec: FieldSpec, px: float) -> bytes:
-    r = spec.box.inset(-1.0)
-    x0, y0 = max(0, int(r.x * px)), max(0, int(r.y * px))
-    return _png(np.ascontiguousarray(grey[y0:int(r.y2 * px), x0:int(r.x2 * px)]))
 
 
 # Typographic punctuation Tesseract writes for plain signs; everything else must be Latin-1.
