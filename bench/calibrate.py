@@ -39,8 +39,12 @@ def _norm(v: str) -> str:
     return "\n".join(" ".join(line.split()) for line in v.strip().splitlines())
 
 
-def observe(seed: int = SEED) -> dict[str, list[tuple[float, bool]]]:
-    """(raw confidence, right) of every typed text field of the calibration corpus, by kind."""
+Obs = tuple[float, bool, str]  # raw confidence, right, "value ≠ truth" when wrong
+
+
+def observe(seed: int = SEED) -> dict[str, list[Obs]]:
+    """(raw confidence, right, what was wrong) of every typed text field of the calibration
+    corpus, by kind."""
     samples, members = C.campaign_corpus(seed=seed, **SIZES)  # type: ignore[arg-type]
     registry = C.registry()
     events = [ld.event for ld in registry.forms() if ld.event is not None][:1]
@@ -48,7 +52,7 @@ def observe(seed: int = SEED) -> dict[str, list[tuple[float, bool]]]:
     context = ReadContext(words=ReadContext.build(members, events).words)
     levers = replace(ALL, calibrate=False)
     tmp = Path(tempfile.mkdtemp(prefix="fk-calibrate-"))
-    obs: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    obs: dict[str, list[Obs]] = defaultdict(list)
     for s in samples:
         if s.sheet_page is None or s.kind.startswith("hand") or s.changed:
             continue
@@ -60,17 +64,18 @@ def observe(seed: int = SEED) -> dict[str, list[tuple[float, bool]]]:
             f = r.fields[k]
             if f.snapped or f.printed:
                 continue
-            obs[k].append((f.confidence, _norm(f.value) == _norm(s.truth[k])))
+            got, want = _norm(f.value), _norm(s.truth[k])
+            obs[k].append((f.confidence, got == want, f"{s.name}: {got!r} ≠ {want!r}"))
     return obs
 
 
-def knot(xs: list[tuple[float, bool]], min_right: float = T.CALIBRATION_MIN_RIGHT) -> float | None:
+def knot(xs: list[Obs], min_right: float = T.CALIBRATION_MIN_RIGHT) -> float | None:
     """The lowest raw confidence t such that, for every t' >= t among the observed ones, the
     fields at or above t' were right at least *min_right* of the time (None: no such t with
     MIN_ABOVE fields above it)."""
     best = None
-    for t in sorted({c for c, _ in xs}, reverse=True):
-        above = [r for c, r in xs if c >= t]
+    for t in sorted({c for c, _, _ in xs}, reverse=True):
+        above = [r for c, r, _ in xs if c >= t]
         if sum(above) < min_right * len(above):
             break
         if len(above) >= MIN_ABOVE and t >= T.CALIBRATION_FLOOR:
@@ -89,12 +94,16 @@ def main(argv: list[str]) -> int:
     for k in KINDS:
         xs = obs.get(k, [])
         t = knot(xs)
-        above = [r for c, r in xs if t is not None and c >= t]
-        raw_ok = [r for c, r in xs if c >= T.OCR_OK]
+        above = [r for c, r, _ in xs if t is not None and c >= t]
+        raw_ok = [r for c, r, _ in xs if c >= T.OCR_OK]
         now = T.CALIBRATION.get(k)
-        print(f"  {k:<12} {len(xs):>6} {sum(r for _, r in xs):>8}  {'–' if t is None else f'{t:.3f}':>10}  "
+        print(f"  {k:<12} {len(xs):>6} {sum(r for _, r, _ in xs):>8}  {'–' if t is None else f'{t:.3f}':>10}  "
               f"{f'{sum(above)}/{len(above)}' if above else '–':>14}  {'–' if now is None else f'{now:.3f}':>8}  "
               f"{f'{sum(raw_ok)}/{len(raw_ok)}':>14}")
+    print("  die sichersten Fehler je Art (roh):")
+    for k in KINDS:
+        for c, _, what in sorted((o for o in obs.get(k, []) if not o[1]), reverse=True)[:3]:
+            print(f"    {k:<12} {c:.3f}  {what}")
     return 0
 
 
