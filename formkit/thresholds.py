@@ -289,3 +289,14 @@ AGREE_CONFIRMED_CONFIDENCE = 0.96
 # confidence wins only from this confidence on (bench: 'Wiächtier' at 0.42 overruled a right
 # 'k.waechtler' at 0.38); below it, a dispute without a proposal.
 AGREE_SOURCE_MIN = 0.5
+
+# --- calibration of OCR confidence per field kind (formkit.scan.calibration) --------------------
+# Per kind the raw confidence (Tesseract's weakest word, capped by its weakest character) that is
+# stated as OCR_OK; the map is linear below and above it. Fitted with ``python -m bench.calibrate``
+# (seed 31: 165 typed returns, half of them strangers; ``bench scan`` reports on seed 2018) as the
+# lowest raw confidence from which the kind's fields were right at least CALIBRATION_MIN_RIGHT of
+# the time, with at least 40 fields above it, and never below CALIBRATION_FLOOR. A kind without
+# a knot states its raw confidence.
+CALIBRATION_MIN_RIGHT = 0.995
+CALIBRATION_FLOOR = 0.8
+CALIBRATION: dict[str, float] = {}

@@ -20,6 +20,7 @@ import numpy as np
 from formkit import fields
 from formkit import thresholds as T
 from formkit.errors import MissingToolError
+from formkit.scan.calibration import calibrated
 
 # Debian's OpenMP build of Tesseract is 4-5x slower on 2 cores without this (PITFALLS).
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -95,10 +96,11 @@ class Levers:
     symbol_confidence: bool = True  # field confidence from symbol confidences
     snap: bool = True  # an unsure word snapped to the only vocabulary word near it
     agree: bool = True  # fields that state one fact twice confirm or question each other (scan.agree)
+    calibrate: bool = True  # the confidence mapped per kind (formkit.scan.calibration)
 
 
 ALL = Levers()
-BASELINE = Levers(False, False, False, False, False, False, False, False)
+BASELINE = Levers(**{f: False for f in Levers.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -322,8 +324,13 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         value = sep.join(rules.clean(line) for line in value.split(sep))
     confs = [c for ws in lines2 for _, c, _ in ws]
     syms = [sc for ws in lines2 for _, _, sc in ws]
+    symbol_min = (min(syms) if syms else 0) / 100.0
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
+    if levers.symbol_confidence and value:
+        conf = min(conf, symbol_min + T.SYMBOL_CONF_MARGIN)
+    if levers.calibrate:
+        conf = calibrated(kind, conf)
     if unread:
         conf = min(conf, T.UNREAD_INK_CONFIDENCE)
-    return OcrResult(value, conf, ratio, img, (min(syms) if syms else 0) / 100.0, snapped)
+    return OcrResult(value, conf, ratio, img, symbol_min, snapped)

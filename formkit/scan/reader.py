@@ -237,9 +237,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                 fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
                                                  printed="untouched")
                 continue
-        conf = r.confidence
-        if levers.symbol_confidence and r.text:
-            conf = min(conf, r.symbol_min + T.SYMBOL_CONF_MARGIN)
+        conf = r.confidence  # OCR's own, calibrated per kind (formkit.scan.calibration)
         if r.text and not kinds.plausible(spec.kind, r.text):
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
         if not _latin1(r.text):

@@ -1,0 +1,111 @@
+"""Fit the per-kind confidence knots of :mod:`formkit.scan.calibration` on a corpus of their own.
+
+``python -m bench.calibrate [SEED]`` generates typed returns (fine and normal-mode faxes, grey
+scans; half of the returners strangers) with another seed than ``bench scan`` reports on, reads
+them with the campaign's vocabulary but without the mailing list's confirmations (those are
+semantic, not OCR's confidence) and without calibration, and prints per kind the lowest raw
+confidence from which the fields were right at least ``CALIBRATION_MIN_RIGHT`` of the time —
+the knots to put into ``formkit/thresholds.py`` — beside the knots in force. Not part of
+``make bench`` (it fits, it does not measure).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from bench import corpus as C  # noqa: E402
+from formkit import thresholds as T  # noqa: E402
+from formkit.readings import PageReading  # noqa: E402
+from formkit.scan import iter_image_pages, read_page  # noqa: E402
+from formkit.scan.context import ReadContext  # noqa: E402
+from formkit.scan.ocr import ALL  # noqa: E402
+
+SEED = 31
+SIZES = dict(n_fine=90, n_normal=45, n_scan=30, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
+KINDS = ("name", "institution", "address", "phone", "email", "date")
+# Fewer fields than this above a knot say nothing about 99.5 %: the kind keeps OCR_OK unmapped.
+MIN_ABOVE = 40
+
+
+def _norm(v: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in v.strip().splitlines())
+
+
+Obs = tuple[float, bool, str]  # raw confidence, right, "value ≠ truth" when wrong
+
+
+def observe(seed: int = SEED) -> dict[str, list[Obs]]:
+    """(raw confidence, right, what was wrong) of every typed text field of the calibration
+    corpus, by kind."""
+    samples, members = C.campaign_corpus(seed=seed, **SIZES)  # type: ignore[arg-type]
+    registry = C.registry()
+    events = [ld.event for ld in registry.forms() if ld.event is not None][:1]
+    # The vocabulary helps OCR as in production; the list's per-person confirmations stay out.
+    context = ReadContext(words=ReadContext.build(members, events).words)
+    levers = replace(ALL, calibrate=False, agree=False)  # agreement acts on calibrated values
+    tmp = Path(tempfile.mkdtemp(prefix="fk-calibrate-"))
+    obs: dict[str, list[Obs]] = defaultdict(list)
+    for s in samples:
+        if s.sheet_page is None or s.kind.startswith("hand") or s.changed:
+            continue
+        images = list(iter_image_pages(s.write(tmp)))
+        r = read_page(images[s.sheet_page - 1], s.sheet_page, registry, context, levers)
+        if not isinstance(r, PageReading):
+            continue
+        for k in KINDS:
+            f = r.fields[k]
+            if f.snapped or f.printed:
+                continue
+            got, want = _norm(f.value), _norm(s.truth[k])
+            obs[k].append((f.confidence, got == want, f"{s.name}: {got!r} ≠ {want!r}"))
+    return obs
+
+
+def knot(xs: list[Obs], min_right: float = T.CALIBRATION_MIN_RIGHT) -> float | None:
+    """The lowest raw confidence t such that, for every t' >= t among the observed ones, the
+    fields at or above t' were right at least *min_right* of the time (None: no such t with
+    MIN_ABOVE fields above it)."""
+    best = None
+    for t in sorted({c for c, _, _ in xs}, reverse=True):
+        above = [r for c, r, _ in xs if c >= t]
+        if sum(above) < min_right * len(above):
+            break
+        if len(above) >= MIN_ABOVE and t >= T.CALIBRATION_FLOOR:
+            best = t
+    return best
+
+
+def main(argv: list[str]) -> int:
+    seed = int(argv[0]) if argv else SEED
+    t0 = time.perf_counter()
+    obs = observe(seed)
+    print(f"Kalibrierkorpus Seed {seed}: {sum(len(v) for v in obs.values())} Textfelder in "
+          f"{time.perf_counter() - t0:.0f} s gelesen; Ziel: ab dem Knoten ≥ {T.CALIBRATION_MIN_RIGHT:.1%} richtig")
+    print(f"  {'Art':<12} {'Felder':>6} {'richtig':>8}  {'Knoten neu':>10}  {'ab Knoten':>14}  {'in Kraft':>8}  "
+          f"{'ab OCR_OK roh':>14}")
+    for k in KINDS:
+        xs = obs.get(k, [])
+        t = knot(xs)
+        above = [r for c, r, _ in xs if t is not None and c >= t]
+        raw_ok = [r for c, r, _ in xs if c >= T.OCR_OK]
+        now = T.CALIBRATION.get(k)
+        print(f"  {k:<12} {len(xs):>6} {sum(r for _, r, _ in xs):>8}  {'–' if t is None else f'{t:.3f}':>10}  "
+              f"{f'{sum(above)}/{len(above)}' if above else '–':>14}  {'–' if now is None else f'{now:.3f}':>8}  "
+              f"{f'{sum(raw_ok)}/{len(raw_ok)}':>14}")
+    print("  die sichersten Fehler je Art (roh):")
+    for k in KINDS:
+        for c, _, what in sorted((o for o in obs.get(k, []) if not o[1]), reverse=True)[:3]:
+            print(f"    {k:<12} {c:.3f}  {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
