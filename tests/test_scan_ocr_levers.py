@@ -88,3 +88,17 @@ def test_a_comma_survives_the_noise_removal() -> None:
     assert kept[36:40, 53:55].all()
     assert not kept[36:40, 150:152].any()
     assert not ocr.clean_zone(ink, px, drop_low=True, keep_marks=False)[36:40, 53:55].any()
+
+
+def test_the_domain_vocabulary_is_general_words_only() -> None:
+    """verwaltung.txt ships with the package and holds single general words (no names, no places
+    of the sample campaign: those come from a campaign's own mailing list and event)."""
+    words = ocr.domain_words()
+    assert len(words) >= 100
+    assert {"Jugendamt", "Landratsamt", "Sachbearbeiterin", "Bürgerstiftung", "Straße"} <= words
+    assert all(" " not in w and w[:1].isupper() for w in words)
+    assert not words & {"Gotha", "Sonneberg", "Schleiz", "Sondershausen", "Pößneck"}
+    # The vocabulary of a reading: the campaign's words and these, only where the lever is on.
+    campaign = frozenset({"Zöllner"})
+    assert ocr._vocabulary(campaign, True) == campaign | words
+    assert ocr._vocabulary(campaign, False) == campaign

@@ -6,6 +6,7 @@ pytesseract's process per call costs 0.1 s a zone). Tesseract is not thread-safe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -98,10 +99,27 @@ class Levers:
     smooth: bool = True  # fax zones softened (Gaussian, OCR_SMOOTH_MM) before Tesseract
     second_pass: bool = True  # an unsure fax field read again from a thickened image
     keep_marks: bool = True  # small punctuation beside a word survives the noise removal
+    domain_words: bool = True  # general words of administration and social work (verwaltung.txt) as user words
 
 
 ALL = Levers()
 BASELINE = Levers(**{f: False for f in Levers.__dataclass_fields__})
+
+
+DOMAIN_WORDS_FILE = Path(__file__).with_name("verwaltung.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def domain_words() -> frozenset[str]:
+    """General German words of public administration, social work and addresses (the package's
+    ``verwaltung.txt``): what any campaign's returners write beside their names and places."""
+    lines = DOMAIN_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary(words: frozenset[str], domain: bool) -> frozenset[str]:
+    return words | domain_words() if domain else words
 
 
 @dataclass(frozen=True)
@@ -358,14 +376,16 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     pad = T.OCR_PAD_PX
     padded = cv2.copyMakeBorder(trimmed, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     fax = bilevel and not grey_scan
+    sharp = padded
     if fax and levers.smooth:
         padded = cv2.GaussianBlur(padded, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
-    vocab = words if levers.user_words and rules.vocabulary else frozenset()
+    vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
     best = first
-    if fax and levers.second_pass and first.score(kind) < T.OCR_OK:
+    if fax and levers.second_pass and rules.reread and first.score(kind) < T.OCR_OK:
         # Thin or broken strokes are the usual cause of an unsure fax reading: read a thickened copy.
-        again = _recognise(_thicken(padded), px_per_mm, multiline, rules, vocab, levers)
+        # (the unsmoothed zone: thickening the smoothed one read 2-4 fields fewer exactly on the bench)
+        again = _recognise(_thicken(sharp), px_per_mm, multiline, rules, vocab, levers)
         if again.text != first.text:
             # The reading that is word for word the list's entry of this person, else the surer one;
             # either way the two disagreed: below OCR_OK (the reader's list agreement may lift it).
