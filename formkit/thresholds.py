@@ -300,3 +300,26 @@ AGREE_SOURCE_MIN = 0.5
 CALIBRATION_MIN_RIGHT = 0.995
 CALIBRATION_FLOOR = 0.8
 CALIBRATION: dict[str, float] = {}
+
+# Punctuation kept by the noise removal (formkit.scan.ocr.clean_zone, keep_marks): a group lighter
+# than MIN_WORD_INK_MM2 but at least this heavy, beside a word. A comma through a light fax is
+# 4-6 px at 8 px/mm (0.06-0.09 mm²); fax specks are 1-2 px (0.015-0.03 mm²).
+MARK_MIN_MM2 = 0.045
+# Fax zones are softened with a Gaussian of this sigma (mm) before Tesseract reads them: the
+# bilevel steps of a 204-dpi fax resampled into layout space read better with soft edges. Bench
+# corpus (seeds 2018 and 77, fields exact, fine / normal): none 321+333 / 120+119, 0.09 mm
+# 334+343 / 123+133, 0.125 mm 330+337 / 127+140, 0.16 mm 317+325 / 126+130, of 360 / 180+174.
+OCR_SMOOTH_MM = 0.09
+# A fax field whose first reading is unsure (below OCR_OK) is read again from the same zone
+# thickened by one pixel (a 2x2 minimum filter): thin, broken strokes of light faxes ('l' read
+# as 'i', 'm' as 'rn') close up. Where the two readings differ, the one that is word for word the
+# list's entry of the person in the QR is kept, else the thickened one only when its score
+# (weakest word or character) is better by SECOND_PASS_MARGIN (the first, smoothed reading is the
+# better one on its own); the field then stays below OCR_OK, at most SECOND_PASS_CONFIDENCE.
+# Bench seeds 2018 / 77, fields exact fine+normal of 540 / 534: one pass 457 / 476, with the
+# second pass 470 / 481; margin 0 / 0.02 / 0.05 alike within 2 fields.
+# The same cap holds for digits (fields.KindRules.confirm) sure on the smoothed zone but read
+# otherwise on the sharp one; read alike, the lower of the two confidences stands (held-out seed
+# 5: one confident wrong date of 364 sure fields -> 0 of 338; right fields below OCR_OK +23 a seed).
+SECOND_PASS_CONFIDENCE = 0.9
+SECOND_PASS_MARGIN = 0.02

@@ -40,12 +40,48 @@ def test_checks_by_kind(kind: str, value: str, ok: bool) -> None:
     assert fields.plausible(kind, value) is ok
 
 
-def test_whitelists_only_for_digit_kinds() -> None:
+def test_whitelists_for_digit_kinds_and_lowercase_email() -> None:
     assert set(fields.rules("phone").whitelist or "") >= set("0123456789 /-()+")
     assert set(fields.rules("date").whitelist or "") == set("0123456789.")
-    for kind in ("name", "text", "address", "email"):
+    # E-mail: lowercase only, so 'I'/'|' for 'l' and '‚' for '.' cannot come back; '@' itself allowed.
+    email = set(fields.rules("email").whitelist or "")
+    assert email >= set("abcdefghijklmnopqrstuvwxyz0123456789.-_@")
+    assert not email & set("ABCDEFGHIJKLMNOPQRSTUVWXYZ|‚,®")
+    for kind in ("name", "text", "address"):
         assert fields.rules(kind).whitelist is None
     assert fields.rules("unknown-kind") == fields.rules("text")
+
+
+@pytest.mark.parametrize("raw,clean", [
+    # What faxes made of the lone slash between institution and function (bench misreads).
+    ("Familienzentrum Ilmenau : Sachbearbeiterin", "Familienzentrum Ilmenau / Sachbearbeiterin"),
+    ("Stadtverwaltung Themar ’ Leiterin", "Stadtverwaltung Themar / Leiterin"),
+    ("Diakonie Sömmerda e. V. /;Leiter", "Diakonie Sömmerda e. V. / Leiter"),
+    ("Diakonie Eisenach e. V. /Leiter", "Diakonie Eisenach e. V. / Leiter"),
+    ("Jugendamt/ Leiterin", "Jugendamt / Leiterin"),
+    ("Diakonie Schmölln e. V", "Diakonie Schmölln e. V."),
+    ("Verein e.V", "Verein e.V."),
+    # Left alone: a slash typed without spaces, a colon at its word, a dash, a letter misread as '!'.
+    ("Jugendamt/Leiterin", "Jugendamt/Leiterin"),
+    ("Haus 3: Leitung", "Haus 3: Leitung"),
+    ("Landratsamt - Jugendamt", "Landratsamt - Jugendamt"),
+    ("Mehrgenerationenhaus !lmenau", "Mehrgenerationenhaus !lmenau"),
+    ("Kinder e. V. Verein", "Kinder e. V. Verein"),
+])
+def test_institution_clean_up(raw: str, clean: str) -> None:
+    assert fields.rules("institution").clean(raw) == clean
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("Müller. Grete", "Müller, Grete"),  # the comma a fax made a full stop of
+    ("Wächtler. Kunibert", "Wächtler, Kunibert"),
+    ("H. Müller", "H. Müller"),  # an initial keeps its dot
+    ("Prof. Dr. Anna Müller", "Prof. Dr. Anna Müller"),  # titles keep theirs
+    ("Dipl.-Ing. Hans Wurst", "Dipl.-Ing. Hans Wurst"),
+    ("Zöllner, Ines", "Zöllner, Ines"),
+])
+def test_name_clean_up(raw: str, clean: str) -> None:
+    assert fields.rules("name").clean(raw) == clean
 
 
 def test_record_reasons_come_from_the_kind(registry: LayoutRegistry) -> None:

@@ -226,7 +226,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         verdict = None
         inner = ocr.interior(ink, px, m, levers)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers, inner=inner)
+                          bilevel=page.bilevel, levers=levers, inner=inner, known=printed.get(spec.name, ""))
         if printed.get(spec.name):
             verdict = verify.compare(inner, spec, printed[spec.name], px, m)
             if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
