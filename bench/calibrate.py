@@ -29,6 +29,7 @@ from formkit.scan.context import ReadContext  # noqa: E402
 from formkit.scan.ocr import ALL  # noqa: E402
 
 SEED = 31
+PRINTED = "Vordruck"  # bench.returns.PRINTED: a value the packet printed
 SIZES = dict(n_fine=90, n_normal=45, n_scan=30, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
 KINDS = ("name", "institution", "address", "phone", "email", "date")
 # Fewer fields than this above a knot say nothing about 99.5 %: the kind keeps OCR_OK unmapped.
@@ -62,7 +63,9 @@ def observe(seed: int = SEED) -> dict[str, list[Obs]]:
             continue
         for k in KINDS:
             f = r.fields[k]
-            if f.snapped or f.printed:
+            # What the packets printed is verified against the print in production, not read:
+            # only values people typed calibrate OCR.
+            if f.snapped or f.printed or s.fonts.get(k) == PRINTED:
                 continue
             got, want = _norm(f.value), _norm(s.truth[k])
             obs[k].append((f.confidence, got == want, f"{s.name}: {got!r} ≠ {want!r}"))

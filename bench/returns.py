@@ -12,7 +12,7 @@ story (:data:`STORIES`), told through the same printers, faxes and scanners as :
   function, e-mail address, street, a title): the truth is the new value, a person must look.
 - ``Druck`` / ``Druck geändert``: the print copy (or the e-mail PDF printed unfilled) with phone
   and date written by hand and the venue ticked with a pen; "geändert": a printed value crossed
-  out and rewritten, or letters added after it.
+  out and rewritten, or letters added after it; ``Druck, nur Kreuz``: the tick and nothing else.
 - ``leerer Bogen``: a stranger (names, places, streets from a pool disjoint from the list's) types
   everything into the invitation's sheet or a copy of it: no recipient id.
 - ``Paket weitergeleitet``: a stranger overtypes a member's forwarded packet with their own data
@@ -49,8 +49,8 @@ FAMILIES = ("Helvetica", "Courier", "Times")
 SIZES = (9.0, 10.0, 11.0, 12.0)
 MIN_SIZE = 7.0
 FILLERS = ("pypdf", "pymupdf", "pdftk", "pypdf", "pymupdf")  # pdftk (a JVM start, 1 s) one time in five
-STORIES = ("Paket-PDF", "Paket-PDF korrigiert", "Druck", "Druck geändert", "leerer Bogen", "Paket weitergeleitet",
-           "Bogen mit Nr.", "Handschrift")
+STORIES = ("Paket-PDF", "Paket-PDF korrigiert", "Druck", "Druck, nur Kreuz", "Druck geändert", "leerer Bogen",
+           "Paket weitergeleitet", "Bogen mit Nr.", "Handschrift")
 # Of the members who return the e-mail PDF, every CORRECT_EVERY-th overtypes a printed value; of the
 # strangers, every FORWARD_EVERY-th uses a member's forwarded packet instead of a blank sheet.
 CORRECT_EVERY = 4
@@ -206,10 +206,12 @@ def blank_return(i: int, rng: random.Random, p: Recipient, mode: str, member: bo
                     member=member, story=story, fonts=_fonts({}, typed, font.family))
 
 
-def print_return(i: int, rng: random.Random, who: Recipient, mode: str, change: str = "") -> C.Sample:
+def print_return(i: int, rng: random.Random, who: Recipient, mode: str, change: str = "",
+                 tick_only: bool = False) -> C.Sample:
     """A member's printed packet sheet with phone and date written by hand and a pen tick
-    (``Druck``); *change* "strike": a printed value crossed out and rewritten, "add": letters
-    written after a printed value (``Druck geändert``)."""
+    (``Druck``); *tick_only*: the tick and nothing else (``Druck, nur Kreuz``: no person needed);
+    *change* "strike": a printed value crossed out and rewritten, "add": letters written after a
+    printed value (``Druck geändert``)."""
     fillable = i % 2 == 1  # the e-mail PDF printed as it came, or the print copy
     printed = sheet_prefill(who, [C.form_layout()])
     lay = C.form_layout()
@@ -218,6 +220,8 @@ def print_return(i: int, rng: random.Random, who: Recipient, mode: str, change: 
     hand = {"date": _date(rng)}
     if "phone" not in printed:
         hand["phone"] = _phone(rng)
+    if tick_only:
+        hand = {}  # (the values are drawn all the same: the seed's other samples stay as they were)
     marks: list[tuple[str, object]] = [("tick", lay.field(pick).box)]
     marks += [("write", (lay.field(k).box, v)) for k, v in hand.items()]
     truth = _truth(printed, hand)
@@ -243,7 +247,8 @@ def print_return(i: int, rng: random.Random, who: Recipient, mode: str, change: 
     fonts.update({k: HAND for k in changed})
     name = f"druck-{mode}-{i:03d}-{'pdf' if fillable else 'print'}" + (f"-{change}" if change else "")
     return C.Sample(name, "packet", C.tiff_bytes([arr], res), ".tif", {**truth, **venues}, who.id, mode=mode,
-                    member=True, packet=True, changed=changed, story="Druck geändert" if change else "Druck",
+                    member=True, packet=True, changed=changed,
+                    story="Druck geändert" if change else ("Druck, nur Kreuz" if tick_only else "Druck"),
                     fonts=fonts)
 
 
@@ -281,8 +286,9 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
     strangers (the packets and sheets with an id below are members'); a member returns the e-mail PDF
     (every CORRECT_EVERY-th with a printed value overtyped), a stranger a blank sheet (every
     FORWARD_EVERY-th a member's forwarded packet). Every tenth typed fax is upside down, a few are
-    sideways. *n_packet*: printed packets with handwritten phone/date, a third untouched, a third
-    with a value crossed out and rewritten, a third with letters added. *n_hand*: handwritten
+    sideways. *n_packet*: printed packets, a third untouched (half of those with a tick only, half
+    with phone/date handwritten), a third with a value crossed out and rewritten, a third with
+    letters added. *n_hand*: handwritten
     blank sheets. *n_blank_id*: blank sheets with a member's id, typed (fine faxes).
     """
     rng = random.Random(seed)
@@ -331,7 +337,7 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
         out.append(with_cover(typed(2000 + i, "fine"), rng))
     for i in range(n_packet):
         out.append(print_return(3000 + i, rng, next(used), "normal" if i % 4 == 3 else "fine",
-                                change=["", "strike", "add"][i % 3]))
+                                change=["", "strike", "add"][i % 3], tick_only=i % 3 == 0 and (i // 3) % 4 < 2))
     for i in range(n_blank_id):
         host = next(used)
         out.append(blank_return(4000 + i, rng, host, "fine", member=True, recipient_id=host.id))

@@ -264,7 +264,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                           "nur Telefon/Datum von Hand oder nichts getippt):")
     tally.table("review", "Anteil Textfelder zur Prüfung (Konfidenz < OCR_OK):")
     tally.table("person", "Datensätze, die ein Mensch ansehen muss (Ziel: getippt Fax fein ≤ 25 %, normal ≤ 60 %; "
-                          "Paket-PDF unverändert 0 %; korrigiert, weitergeleitet, Druck geändert 100 %):")
+                          "Druck, nur Kreuz 0 %; korrigiert, weitergeleitet, Druck geändert 100 %):")
     tally.table("person-font", "Datensätze, die ein Mensch ansehen muss, nach der Schrift, in der getippt wurde:")
     for pipe in PIPELINES:
         top = ", ".join(f"{r} {n}" for r, n in reasons[pipe].most_common(8))
