@@ -11,6 +11,7 @@ the knots to put into ``formkit/thresholds.py`` — beside the knots in force. N
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from formkit.scan.ocr import ALL  # noqa: E402
 
 SEED = 31
 PRINTED = "Vordruck"  # bench.returns.PRINTED: a value the packet printed
-SIZES = dict(n_fine=90, n_normal=45, n_scan=30, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
+SIZES = dict(n_fine=160, n_normal=80, n_scan=48, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
 KINDS = ("name", "institution", "address", "phone", "email", "date")
 # Fewer fields than this above a knot say nothing about 99.5 %: the kind keeps OCR_OK unmapped.
 MIN_ABOVE = 40
@@ -87,9 +88,13 @@ def knot(xs: list[Obs], min_right: float = T.CALIBRATION_MIN_RIGHT) -> float | N
 
 
 def main(argv: list[str]) -> int:
+    """``python -m bench.calibrate [SEED [OBS.json]]``: fit (and keep the observations in OBS.json,
+    to test knots fitted on one seed against another)."""
     seed = int(argv[0]) if argv else SEED
     t0 = time.perf_counter()
     obs = observe(seed)
+    if len(argv) > 1:
+        Path(argv[1]).write_text(json.dumps(obs, ensure_ascii=False), encoding="utf-8")
     print(f"Kalibrierkorpus Seed {seed}: {sum(len(v) for v in obs.values())} Textfelder in "
           f"{time.perf_counter() - t0:.0f} s gelesen; Ziel: ab dem Knoten ≥ {T.CALIBRATION_MIN_RIGHT:.1%} richtig")
     print(f"  {'Art':<12} {'Felder':>6} {'richtig':>8}  {'Knoten neu':>10}  {'ab Knoten':>14}  {'in Kraft':>8}  "
