@@ -87,7 +87,51 @@ def knot(xs: list[Obs], min_right: float = T.CALIBRATION_MIN_RIGHT) -> float | N
     return best
 
 
+MARGINS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05)
+
+
+def _above(obs: dict[str, list[Obs]], knots: dict[str, float | None], margin: float) -> tuple[int, int]:
+    """(fields stated at OCR_OK or above, of them wrong) when *knots* + *margin* are in force."""
+    n = wrong = 0
+    for k, xs in obs.items():
+        t = knots.get(k)
+        for c, right, _ in xs:
+            if c >= (T.OCR_OK if t is None else t + margin):
+                n += 1
+                wrong += not right
+    return n, wrong
+
+
+def crosscheck(paths: list[str]) -> int:
+    """``python -m bench.calibrate fit A.json B.json …``: knots fitted on each seed's observations
+    tested on the others' at each margin, then the knots of all together. A knot sits just above
+    the surest error of its corpus; the next corpus has its surest error a little higher, and the
+    margin that keeps another seed's confident errors at or below 0.25 % is the one to add."""
+    sets = [{k: [tuple(o) for o in v] for k, v in json.loads(Path(p).read_text(encoding="utf-8")).items()}
+            for p in paths]
+    print(f"  {'Rand':>5}  " + "  ".join(f"{'Knoten ' + str(i + 1) + ' → andere':>24}" for i in range(len(sets))))
+    for margin in MARGINS:
+        cells = []
+        for i, fit_on in enumerate(sets):
+            knots = {k: knot(xs) for k, xs in fit_on.items()}  # type: ignore[arg-type]
+            n = wrong = 0
+            for j, test in enumerate(sets):
+                if j != i:
+                    a, b = _above(test, knots, margin)  # type: ignore[arg-type]
+                    n, wrong = n + a, wrong + b
+            cells.append(f"{wrong}/{n} = {100.0 * wrong / max(1, n):.2f} %")
+        print(f"  {margin:>5.2f}  " + "  ".join(f"{c:>24}" for c in cells))
+    union: dict[str, list[Obs]] = {}
+    for one in sets:
+        for k, xs in one.items():
+            union.setdefault(k, []).extend(xs)  # type: ignore[arg-type]
+    print("  Knoten aus allen zusammen: " + ", ".join(f"{k} {knot(xs) or float('nan'):.3f}" for k, xs in union.items()))
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "fit":
+        return crosscheck(argv[1:])
     """``python -m bench.calibrate [SEED [OBS.json]]``: fit (and keep the observations in OBS.json,
     to test knots fitted on one seed against another)."""
     seed = int(argv[0]) if argv else SEED
