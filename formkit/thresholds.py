@@ -243,6 +243,11 @@ SNAP_MIN_LETTERS = 4
 SNAP_LONG_LETTERS = 9
 SNAP_MAX_SYMBOL_CONF = 90.0
 SNAPPED_CONFIDENCE = 0.6
+# A word OCR read surely that is not in the vocabulary but within the snapping distance of a word
+# that is (formkit.scan.context.near_known): more likely that word misread than a new word
+# ('Mehrgererationenhaus' at 0.96, the one confident error of the calibrated bench): capped here,
+# below OCR_OK.
+NEAR_WORD_CONFIDENCE = 0.9
 # Agreement of OCR with a value the ink comparison found untouched (formkit.scan.verify.agrees):
 # where OCR reads other text, OCR's text may explain the ink better than the printed value by less
 # than this (cosine similarity, 0..1), else the value is not the printed one. Measured: OCR

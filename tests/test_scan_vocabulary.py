@@ -56,3 +56,15 @@ def test_a_strangers_name_is_never_read_as_a_list_members(tmp_path: Path, regist
         assert f.printed != "untouched"  # never confirmed as the member's printed value
         assert f.value != MEMBER.prefill_values()[k]
         assert f.value == v or f.confidence < OCR_OK, f
+
+
+def test_a_sure_word_one_letter_from_a_known_one_is_doubted_not_replaced() -> None:
+    from formkit.scan.context import near_known, snap_word
+
+    vocab = frozenset({"Mehrgenerationenhaus", "Artern", "Fuß"})
+    # Read with sure characters: not snapped (OCR was sure), but not taken as it is either.
+    assert snap_word("Mehrgererationenhaus", vocab, unsure=False) == "Mehrgererationenhaus"
+    assert near_known("Mehrgererationenhaus", vocab)
+    assert not near_known("Mehrgenerationenhaus", vocab)  # the known word itself
+    assert not near_known("Sömmerda", vocab)  # nothing near: a new word, read as it is
+    assert not near_known("Fus", vocab)  # too short to judge (SNAP_MIN_LETTERS)

@@ -71,6 +71,29 @@ def load(recipients_csv: Path, events: Iterable[Event] = (), forms: Sequence[For
 _EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$")
 
 
+def _near(core: str, vocabulary: frozenset[str]) -> list[str]:
+    """The vocabulary words within edit distance 1 of *core* (2 from SNAP_LONG_LETTERS letters)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from formkit import thresholds as T
+
+    limit = 2 if len(core) >= T.SNAP_LONG_LETTERS else 1
+    return [w for w, _, _ in process.extract(core, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit,
+                                             limit=3)]
+
+
+def _core(word: str, vocabulary: frozenset[str]) -> tuple[str, str, str] | None:
+    """(lead, core, tail) of a word that could be a misread vocabulary word: at least
+    SNAP_MIN_LETTERS letters and not itself in the vocabulary."""
+    from formkit import thresholds as T
+
+    lead, core, tail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    if len(core) < T.SNAP_MIN_LETTERS or core in vocabulary or not vocabulary:
+        return None
+    return lead, core, tail
+
+
 def snap_word(word: str, vocabulary: frozenset[str], unsure: bool) -> str:
     """*word* or the one vocabulary word it was meant to be.
 
@@ -80,16 +103,17 @@ def snap_word(word: str, vocabulary: frozenset[str], unsure: bool) -> str:
     stranger's name read cleanly is never replaced by a list member's, and a snapped field is
     capped below OCR_OK by the reader: a person sees the crop beside the proposal.
     """
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    from formkit import thresholds as T
-
-    lead, core, tail = _EDGE.match(word).groups()  # type: ignore[union-attr]
-    if not unsure or len(core) < T.SNAP_MIN_LETTERS or core in vocabulary or not vocabulary:
+    parts = _core(word, vocabulary) if unsure else None
+    if parts is None:
         return word
-    limit = 2 if len(core) >= T.SNAP_LONG_LETTERS else 1
-    near = process.extract(core, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
-    if len(near) != 1:
-        return word
-    return f"{lead}{near[0][0]}{tail}"
+    near = _near(parts[1], vocabulary)
+    return f"{parts[0]}{near[0]}{parts[2]}" if len(near) == 1 else word
+
+
+def near_known(word: str, vocabulary: frozenset[str]) -> bool:
+    """Is *word* (read with sure characters, so not snapped) one or two letters from a word of
+    the vocabulary without being one? Then it is more likely that word misread than a new one
+    ('Mehrgererationenhaus' came at 0.96 from a normal-mode fax in Courier 12): a person looks.
+    A stranger's name that happens to be that close to a list member's goes to review as well."""
+    parts = _core(word, vocabulary)
+    return parts is not None and bool(_near(parts[1], vocabulary))

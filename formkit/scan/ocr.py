@@ -283,6 +283,7 @@ class _Pass:
     symbol_min: float  # the least sure character, 0..1
     snapped: bool
     unread: bool = False  # ink between two words that no word holds (unread_ink_between)
+    near_known: bool = False  # a word one or two letters from a vocabulary word (context.near_known)
     cap: float = 1.0  # a limit set by a check of the reading (a second pass that disagreed …)
 
     def stated(self, kind: str, levers: Levers) -> float:
@@ -296,6 +297,8 @@ class _Pass:
             s = calibrated(kind, s)
         if self.unread:
             s = min(s, T.UNREAD_INK_CONFIDENCE)
+        if self.near_known:
+            s = min(s, T.NEAR_WORD_CONFIDENCE)
         return min(s, self.cap)
 
     def score(self, kind: str, levers: Levers) -> float:
@@ -362,15 +365,17 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     # "Zöllner, Ines", a hyphen, a dropped letter): the words may each be sure, the value is not.
     unread = any(unread_ink_between(boxes, padded < 128, px_per_mm) for boxes in line_boxes)
     lines2 = [[(_fix_capital_i(w.strip()), c, sc) for w, c, sc in ws] for ws in _drop_junk(lines)]
-    snapped = False
+    snapped = near = False
     if vocab and levers.snap:
-        from formkit.scan.context import snap_word
+        from formkit.scan.context import near_known, snap_word
 
         for ws in lines2:
             for j, (w, c, sc) in enumerate(ws):
                 new = snap_word(w, vocab, sc < T.SNAP_MAX_SYMBOL_CONF)
                 if new != w:
                     ws[j], snapped = (new, c, sc), True
+                elif near_known(w, vocab):
+                    near = True
     sep = "\n" if multiline else " "
     value = sep.join(" ".join(w for w, _, _ in ws) for ws in lines2)
     if levers.kind_rules:
@@ -380,7 +385,7 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     syms = [sc for ws in lines2 for _, _, sc in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
-    return _Pass(value, conf, (min(syms) if syms else 0) / 100.0, snapped, unread)
+    return _Pass(value, conf, (min(syms) if syms else 0) / 100.0, snapped, unread, near)
 
 
 def _thicken(img: np.ndarray) -> np.ndarray:
