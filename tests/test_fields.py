@@ -36,6 +36,11 @@ def test_email_clean_up_never_makes_a_bad_address_valid() -> None:
     ("email", "k.schroeder@poessneck", False),
     ("name", "Schröder, Käthe", True), ("name", "Sch|röder", False), ("name", "4nna", False),
     ("text", "|||", True), ("address", "", True), ("phone", "", True),
+    ("address", "Lutherstraße 94\n89548 Uhlstädt-Kirchhasel", True), ("address", "Am Markt 1\nD-99867 Gotha", True),
+    ("address", "18.-März-Straße 50\n99867 Gotha", True),
+    ("address", "Lutherstraße 94\n893548 Uhlstädt-Kirchhasel", False),  # a misread postcode: 6 digits
+    ("address", "Hinter der Mauer 66\n89310 Bad L.obenstein", False),  # a speck read as a dot in a word
+    ("institution", "Diakonie Sömmerda e. V. / Leiter", True), ("institution", "Jugendamt L.obenstein", False),
 ])
 def test_checks_by_kind(kind: str, value: str, ok: bool) -> None:
     assert fields.plausible(kind, value) is ok
