@@ -106,6 +106,10 @@ LINE_KERNEL_V_MM = 9.0
 OCR_PAD_PX = 12
 # A zone with less ink than this ratio (after line removal) is empty; no OCR is run.
 FIELD_EMPTY_INK = 0.004
+# ... unless its clean ink (word-sized groups only) covers at least this many mm² all the same: a
+# phone number typed in Courier 9 pt through a light fax is thin and small, 6 mm² of ink in a box
+# of 130 x 15 mm (ratio 0.003), and was taken for empty (bench corpus, PyMuPDF packets).
+FIELD_EMPTY_INK_MM2 = 1.5
 # Field confidence = the weakest word's Tesseract confidence / 100 (capped by the weakest
 # character, plausibility, snapping, registration; raised to LIST_AGREEMENT_CONFIDENCE when the
 # value is word for word the list's entry of the person in the QR; VERIFIED_CONFIDENCE for a

@@ -415,7 +415,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
         keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
         img = np.where(keep > 0, grey, 255).astype(np.uint8)
-    if ratio < T.FIELD_EMPTY_INK:
+    if ratio < T.FIELD_EMPTY_INK and int(z.sum()) < T.FIELD_EMPTY_INK_MM2 * px_per_mm * px_per_mm:
         return OcrResult("", T.EMPTY_FIELD_CONFIDENCE, ratio, img)
     # Only the inked part goes to Tesseract (its time grows with the area), with a white margin.
     ys, xs = np.nonzero(z)
