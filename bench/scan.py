@@ -20,12 +20,13 @@ value is on the page in (Helvetica/Courier/Times as typed, "Vordruck" as the pac
 - the naive approach (full-page OCR, then searching the text) on the same faxes, same run.
 
 ``FK_BENCH_CORPUS=path.pickle`` keeps the generated corpus in that file and reads it from there
-next time (delete the file after changing :mod:`bench.corpus` or :mod:`bench.returns`).
+next time (:func:`corpus`: not when the seed, sizes, :mod:`bench.corpus` or :mod:`bench.returns` changed).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import pickle
@@ -121,16 +122,34 @@ def _typed(s: C.Sample, k: str) -> bool:
     return s.fonts.get(k, HAND if s.kind.startswith("hand") else "") != HAND
 
 
+def _generator_key() -> str:
+    """The corpus's seed, sizes and generator sources: a cache made by other code is not reused."""
+    from bench import returns
+
+    src = b"".join(Path(m.__file__).read_bytes() for m in (C, returns) if m.__file__)
+    return f"{SEED}-{sorted(SIZES.items())}-{hashlib.sha256(src).hexdigest()[:10]}"
+
+
+def corpus(cache: Path | None = None) -> tuple[list[C.Sample], list[Recipient]]:
+    """The scan bench's corpus, read from *cache* (``FK_BENCH_CORPUS`` when not given, no cache
+    when neither) if it was made by the same seed, sizes and generator, else generated (75 s) and
+    kept there. The one cache of ``bench scan``, ``bench.scan_same`` and ``bench.scan_ab``."""
+    path = cache or Path(os.environ.get("FK_BENCH_CORPUS", ""))
+    key = _generator_key()
+    kept = pickle.loads(path.read_bytes()) if path.name and path.exists() else None  # noqa: S301 -- our own file
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    samples, members = C.campaign_corpus(seed=SEED, **SIZES)
+    if path.name:
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(pickle.dumps((key, samples, members)))
+        tmp.replace(path)
+    return samples, members
+
+
 def run() -> None:
     t0 = time.perf_counter()
-    cache = Path(os.environ.get("FK_BENCH_CORPUS", ""))
-    kept = pickle.loads(cache.read_bytes()) if cache.name and cache.exists() else None
-    if kept is not None and kept[0] == (SEED, SIZES):
-        samples, members = kept[1], kept[2]
-    else:  # no cache, or one of another seed or size
-        samples, members = C.campaign_corpus(seed=SEED, **SIZES)
-        if cache.name:
-            cache.write_bytes(pickle.dumps(((SEED, SIZES), samples, members)))
+    samples, members = corpus()
     evaluate(samples, members, time.perf_counter() - t0)
 
 

@@ -10,7 +10,8 @@ of the preview — and compares a later run with it::
     python -m bench.scan_same check /tmp/fk-same.json    # after: lists every difference, exit 1 if any
 
 The corpus takes about 75 s to generate; it is cached as a pickle (``FK_BENCH_CORPUS``, default
-``/tmp/fk-bench-corpus-2018-<hash of bench/corpus.py and the sizes>.pkl``) and reused by both runs. No ``run()``: ``make bench`` skips it.
+``/tmp/fk-bench-corpus-2018.pkl``; :func:`bench.scan.corpus` regenerates it when the seed, the sizes
+or the generator's sources changed) and reused by both runs. No ``run()``: ``make bench`` skips it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import hashlib
 import io
 import json
 import os
-import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -31,29 +31,21 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench import corpus as C  # noqa: E402
-from bench.scan import PIPELINES, SEED, SIZES  # noqa: E402
+from bench.scan import PIPELINES, SEED  # noqa: E402
+from bench.scan import corpus as scan_corpus  # noqa: E402
 from formkit.readings import NotAForm, PageReading  # noqa: E402
 from formkit.recipients import Recipient  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
 
-# Named by the generator's source and sizes: a changed corpus.py is never read from an old cache.
-_KEY = hashlib.sha256(Path(C.__file__).read_bytes() + repr(sorted(SIZES.items())).encode()).hexdigest()[:10]
-CACHE = Path(os.environ.get("FK_BENCH_CORPUS", f"/tmp/fk-bench-corpus-{SEED}-{_KEY}.pkl"))
+# The default cache of the corpus when FK_BENCH_CORPUS is not set (bench.scan.corpus checks that it
+# was made by the same seed, sizes and generator).
+CACHE = Path(f"/tmp/fk-bench-corpus-{SEED}.pkl")
 
 
-def cached_corpus(path: Path = CACHE) -> tuple[list[C.Sample], list[Recipient]]:
-    """The scan bench's corpus, generated once and then read from *path* (our own pickle)."""
-    if path.exists():
-        with path.open("rb") as f:
-            samples, members = pickle.load(f)  # noqa: S301 -- a file this module wrote
-        return samples, members
-    samples, members = C.campaign_corpus(seed=SEED, **SIZES)
-    tmp = path.with_suffix(".part")
-    with tmp.open("wb") as f:
-        pickle.dump((samples, members), f)
-    tmp.replace(path)
-    return samples, members
+def cached_corpus(path: Path | None = None) -> tuple[list[C.Sample], list[Recipient]]:
+    """The scan bench's corpus, generated once and then read from the cache (:func:`bench.scan.corpus`)."""
+    return scan_corpus(path or Path(os.environ.get("FK_BENCH_CORPUS") or CACHE))
 
 
 def _pixels(png: bytes | None) -> str | None:
