@@ -94,6 +94,19 @@ def _core(word: str, vocabulary: frozenset[str]) -> tuple[str, str, str] | None:
     return lead, core, tail
 
 
+def judge_word(word: str, vocabulary: frozenset[str], unsure: bool) -> tuple[str, bool]:
+    """What the vocabulary says of a word read: (the word, or the one vocabulary word it was meant
+    to be; whether a word left as read lies near a vocabulary word without being one), with one
+    search for the neighbours (:func:`snap_word`, :func:`near_known`)."""
+    parts = _core(word, vocabulary)
+    if parts is None:
+        return word, False
+    near = _near(parts[1], vocabulary)
+    if unsure and len(near) == 1:
+        return f"{parts[0]}{near[0]}{parts[2]}", False
+    return word, bool(near)
+
+
 def snap_word(word: str, vocabulary: frozenset[str], unsure: bool) -> str:
     """*word* or the one vocabulary word it was meant to be.
 
@@ -103,11 +116,7 @@ def snap_word(word: str, vocabulary: frozenset[str], unsure: bool) -> str:
     stranger's name read cleanly is never replaced by a list member's, and a snapped field is
     capped below OCR_OK by the reader: a person sees the crop beside the proposal.
     """
-    parts = _core(word, vocabulary) if unsure else None
-    if parts is None:
-        return word
-    near = _near(parts[1], vocabulary)
-    return f"{parts[0]}{near[0]}{parts[2]}" if len(near) == 1 else word
+    return judge_word(word, vocabulary, unsure)[0] if unsure else word
 
 
 def near_known(word: str, vocabulary: frozenset[str]) -> bool:
@@ -115,5 +124,4 @@ def near_known(word: str, vocabulary: frozenset[str]) -> bool:
     the vocabulary without being one? Then it is more likely that word misread than a new one
     ('Mehrgererationenhaus' came at 0.96 from a normal-mode fax in Courier 12): a person looks.
     A stranger's name that happens to be that close to a list member's goes to review as well."""
-    parts = _core(word, vocabulary)
-    return parts is not None and bool(_near(parts[1], vocabulary))
+    return judge_word(word, vocabulary, unsure=False)[1]

@@ -154,6 +154,20 @@ def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.where(lines > 0, 0, ink).astype(np.uint8)
 
 
+def _beside(groups: np.ndarray, words: np.ndarray, labels: np.ndarray, stats: np.ndarray, px_per_mm: float,
+            ky: int) -> np.ndarray:
+    """Which of *groups* (a mask over the labels) lie within LOW_GROUP_NEAR_MM of a group of
+    *words*: a comma, a full stop or a hyphen belongs to the word beside it. The candidates are
+    few, so each is looked at inside its own bounding box only."""
+    near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
+    beside = cv2.dilate(words[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
+    out = np.zeros(len(groups), dtype=bool)
+    for i in np.flatnonzero(groups):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        out[i] = bool(beside[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i].any())
+    return out
+
+
 def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_marks: bool = False) -> np.ndarray:
     """A registered zone (its box plus a margin, so the border lies fully inside) without the box
     lines and without noise: ink is kept only in word-sized clusters (letters grouped by a small
@@ -197,24 +211,12 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_m
         marks = ~keep & (mass >= T.MARK_MIN_MM2 * px_per_mm * px_per_mm)
         marks[0] = False
         if marks.any() and keep.any():
-            near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
-            beside = cv2.dilate(keep[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
-            touching = np.zeros(n, dtype=bool)
-            for i in np.flatnonzero(marks):  # few: look only inside each mark's bounding box
-                x, y, w, h = (int(v) for v in stats[i, :4])
-                touching[i] = bool(beside[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i].any())
-            keep = keep | (marks & touching)
+            keep = keep | _beside(marks, keep, labels, stats, px_per_mm, ky)
     if drop_low:
         tall = keep & (stats[:, cv2.CC_STAT_HEIGHT] - (ky - 1) >= T.LOW_GROUP_MM * px_per_mm)
         low = keep & ~tall
         if low.any():
-            near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
-            beside = cv2.dilate(tall[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
-            touching = np.zeros(n, dtype=bool)
-            for i in np.flatnonzero(low):  # few: look only inside each low group's bounding box
-                x, y, w, h = (int(v) for v in stats[i, :4])
-                touching[i] = bool(beside[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i].any())
-            keep = tall | (low & touching)
+            keep = tall | _beside(low, tall, labels, stats, px_per_mm, ky)
     out = np.zeros_like(z)
     out.reshape(-1)[idx] = keep[lab]
     return out
@@ -367,15 +369,14 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     lines2 = [[(_fix_capital_i(w.strip()), c, sc) for w, c, sc in ws] for ws in _drop_junk(lines)]
     snapped = near = False
     if vocab and levers.snap:
-        from formkit.scan.context import near_known, snap_word
+        from formkit.scan.context import judge_word
 
         for ws in lines2:
             for j, (w, c, sc) in enumerate(ws):
-                new = snap_word(w, vocab, sc < T.SNAP_MAX_SYMBOL_CONF)
+                new, close = judge_word(w, vocab, sc < T.SNAP_MAX_SYMBOL_CONF)
                 if new != w:
                     ws[j], snapped = (new, c, sc), True
-                elif near_known(w, vocab):
-                    near = True
+                near = near or close
     sep = "\n" if multiline else " "
     value = sep.join(" ".join(w for w, _, _ in ws) for ws in lines2)
     if levers.kind_rules:
