@@ -269,14 +269,12 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         low = [n for n in low
                if reading.fields[n].printed in ("changed", "differs") or reading.fields[n].snapped
                or not _as_printed(form.field(n), form, printed, values)]
-    changed = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "changed"]
-    if changed:
-        reasons.append("Vordruck von Hand geändert: " + labels(form, changed))
-        low = [n for n in low if n not in changed]
-    differs = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == "differs"]
-    if differs:
-        reasons.append("anders gelesen als vorgedruckt: " + labels(form, differs))
-        low = [n for n in low if n not in differs]
+    # A prefilled value not found as printed has a reason of its own, not "unsicher gelesen".
+    for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: ")):
+        names = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == state]
+        if names:
+            reasons.append(why + labels(form, names))
+            low = [n for n in low if n not in names]
     if low:
         reasons.append("unsicher gelesen: " + labels(form, low))
 
