@@ -23,6 +23,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from bench import corpus as C  # noqa: E402
+from bench.returns import PRINTED  # noqa: E402
+from bench.scan import norm  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
 from formkit.readings import PageReading  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
@@ -30,7 +32,6 @@ from formkit.scan.context import ReadContext  # noqa: E402
 from formkit.scan.ocr import ALL  # noqa: E402
 
 SEED = 31
-PRINTED = "Vordruck"  # bench.returns.PRINTED: a value the packet printed
 SIZES = dict(n_fine=160, n_normal=80, n_scan=48, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
 KINDS = ("name", "institution", "address", "phone", "email", "date")
 # Stated caps the reading sets after the calibration (ink between words, a word near a known one,
@@ -40,10 +41,6 @@ CAPS = {T.UNREAD_INK_CONFIDENCE, T.NEAR_WORD_CONFIDENCE, T.SECOND_PASS_CONFIDENC
         T.SNAPPED_CONFIDENCE, T.AGREE_CONFLICT_CONFIDENCE, T.UNTRUSTED_CONFIDENCE}
 # Fewer fields than this above a knot say nothing about 99.5 %: the kind keeps OCR_OK unmapped.
 MIN_ABOVE = 40
-
-
-def _norm(v: str) -> str:
-    return "\n".join(" ".join(line.split()) for line in v.strip().splitlines())
 
 
 Obs = tuple[float, bool, str]  # raw confidence, right, "value ≠ truth" when wrong
@@ -73,7 +70,7 @@ def observe(seed: int = SEED) -> dict[str, list[Obs]]:
             # only values people typed calibrate OCR.
             if f.snapped or f.printed or s.fonts.get(k) == PRINTED or f.confidence in CAPS:
                 continue
-            got, want = _norm(f.value), _norm(s.truth[k])
+            got, want = norm(f.value), norm(s.truth[k])
             obs[k].append((f.confidence, got == want, f"{s.name}: {got!r} ≠ {want!r}"))
     return obs
 

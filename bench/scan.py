@@ -42,6 +42,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from bench import corpus as C  # noqa: E402
+from bench.returns import HAND, PRINTED  # noqa: E402
 from formkit import records  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
 from formkit.readings import NotAForm, PageReading  # noqa: E402
@@ -54,8 +55,6 @@ from formkit.scan.ocr import ALL, BASELINE  # noqa: E402
 SEED = int(os.environ.get("FK_BENCH_SEED", "2018"))  # another seed: figures on a corpus no rule was tuned on
 SIZES = dict(n_fine=60, n_normal=30, n_scan=16, n_hand=18, n_photo=4, n_cover=4, n_packet=24, n_blank_id=4)
 MODES = {"fine": "fein", "normal": "normal", "scan": "Scan", "photo": "Foto"}
-HAND = "Hand"  # bench.returns.HAND: a value written by hand
-PRINTED = "Vordruck"  # bench.returns.PRINTED: a value the packet printed
 NAIVE_PAGES = 12
 TEXT_FIELDS = ["name", "institution", "address", "phone", "email", "date"]
 PIPELINES = {"heute": BASELINE, "neu": ALL}  # today's reading (no list, no levers) and this one
@@ -68,7 +67,7 @@ OK_AT = {"heute": T.OCR_OK if os.environ.get("FK_BENCH_WITHOUT") else 0.90, "neu
 CONF_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.01)
 
 
-def _norm(v: str) -> str:
+def norm(v: str) -> str:
     return "\n".join(" ".join(line.split()) for line in v.strip().splitlines())
 
 
@@ -226,7 +225,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                 continue
             ticked, unsure = _venues(r)
             tally.add(pipe, "venue", group, ticked == s.venue and not unsure)
-            ni = all(_norm(r.fields[k].value) == _norm(s.truth[k]) for k in ("name", "institution"))
+            ni = all(norm(r.fields[k].value) == norm(s.truth[k]) for k in ("name", "institution"))
             tally.add(pipe, "ni", who, ni)
             tally.add(pipe, "ni-font", typeface, ni)
             if pipe == "neu" and s.kind == "fax-fine":
@@ -235,7 +234,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
             for k in TEXT_FIELDS:
                 typed = _typed(s, k)
                 f = r.fields[k]
-                truth, got = _norm(s.truth[k]), _norm(f.value)
+                truth, got = norm(s.truth[k]), norm(f.value)
                 right = got == truth
                 tally.add(pipe, "review", who, f.confidence < OK_AT[pipe])
                 if typed:
@@ -266,7 +265,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
             if rec.status == "ok" and s.changed:
                 changed_ok[pipe].append(f"{s.name}: {', '.join(s.changed)} geändert")
             if rec.status == "ok":
-                wrong = [k for k in ("name", "institution") if _norm(rec.values.get(k, "")) != _norm(s.truth[k])]
+                wrong = [k for k in ("name", "institution") if norm(rec.values.get(k, "")) != norm(s.truth[k])]
                 if rec.values.get("venue", "") != "|".join(form.field(v).value or v for v in C.VENUES
                                                            if s.truth[v] == "1"):
                     wrong.append("venue")
