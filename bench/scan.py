@@ -45,6 +45,7 @@ from bench import corpus as C  # noqa: E402
 from bench.returns import HAND, PRINTED  # noqa: E402
 from formkit import records  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
+from formkit.campaign import Campaign  # noqa: E402
 from formkit.readings import NotAForm, PageReading  # noqa: E402
 from formkit.recipients import Recipient  # noqa: E402
 from formkit.records import Context, Matcher, Provenance, assemble  # noqa: E402
@@ -163,6 +164,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
     form = C.form_layout()
     context = ReadContext.build(members, [ld.event for ld in registry.forms() if ld.event is not None][:1])
     matcher = Matcher(members)
+    signing = Campaign.of_registry(registry).policies.signing
     tmp = Path(tempfile.mkdtemp(prefix="fk-bench-scan-"))
     tally = Tally()
     cer: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -254,7 +256,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                     cer[pipe][1] += len(truth)
             records.REVIEW_CONFIDENCE = OK_AT[pipe]  # record assembly judged at the pipeline's threshold
             rec = assemble(r, Provenance(path.name, "0" * 64, s.sheet_page, "ocr"),
-                           Context(form=form, matcher=matcher))
+                           Context(form=form, matcher=matcher, signing=signing))
             tally.add(pipe, "person", who, rec.status != "ok")
             tally.add(pipe, "person-font", typeface, rec.status != "ok")
             if s.kind == "fax-fine":

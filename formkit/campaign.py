@@ -26,6 +26,11 @@ STALE_GEOMETRY = ("Bogen wurde vor einer Änderung der Veranstaltungsorte gedruc
                   "event.yaml)")
 
 
+# How many days before the letter's date a sheet may be dated (see Policies.signing): generous,
+# the check is for misread years and slips, not for early birds.
+SIGNING_EARLY_DAYS = 30
+
+
 @dataclass(frozen=True)
 class Policies:
     """The campaign's rules for registrations: deadline, what a late one gets, seats per meeting."""
@@ -33,6 +38,10 @@ class Policies:
     deadline: dt.date
     late_policy: str
     capacities: dict[str, int]  # meeting id -> seats
+    # The days a sheet of this campaign can be dated (signed) on: from a little before the letter's
+    # date (letters are dated when printed, sometimes after the packets went out) to the last
+    # meeting. A date outside is a misread or a slip: the record goes to a person.
+    signing: tuple[dt.date, dt.date] | None = None
 
 
 class Campaign:
@@ -55,7 +64,9 @@ class Campaign:
     @property
     def policies(self) -> Policies:
         reg = self.event.registration
-        return Policies(reg.deadline, reg.late_policy, {m.id: m.capacity for m in self.event.meetings})
+        last = max([m.date for m in self.event.meetings] + [reg.deadline])
+        signing = (self.event.letter.date - dt.timedelta(days=SIGNING_EARLY_DAYS), last)
+        return Policies(reg.deadline, reg.late_policy, {m.id: m.capacity for m in self.event.meetings}, signing)
 
     def forms(self) -> dict[tuple[str, int], LoadedLayout]:
         """(form id, version) -> the loaded form; two files with one identity are an error."""

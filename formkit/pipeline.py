@@ -289,6 +289,7 @@ class Assembler:
             form=form,
             deadline=policies.deadline,
             late_policy=policies.late_policy,
+            signing=policies.signing,
             matcher=self.matcher,
             find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0),
         )

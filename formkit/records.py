@@ -207,6 +207,7 @@ class Context:
     form: FormLayout
     deadline: dt.date | None = None
     late_policy: str = "review"
+    signing: tuple[dt.date, dt.date] | None = None  # the days a sheet can be dated on (campaign.Policies)
     matcher: Matcher | None = None
     # Returns a description of an earlier record of the same person, or None.
     find_duplicate: Callable[[tuple[str, ...]], str | None] | None = None
@@ -288,6 +289,10 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         bad = fields.problem(spec.kind, values.get(value_key(spec, form), "")) if spec.type == "text" else None
         if bad:
             reasons.append(bad)
+        if spec.kind == "date" and ctx.signing and fields.outside(v := values.get(value_key(spec, form), ""),
+                                                                   ctx.signing):
+            reasons.append(f"{field_label(spec)} {v} liegt außerhalb der Anmeldezeit "
+                           f"({fields.window_text(ctx.signing)}): bitte prüfen")
 
     if ctx.deadline and prov.received and ctx.late_policy != "accept":
         day = prov.received.astimezone(OFFICE_TZ).date() if prov.received.tzinfo else prov.received.date()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages formkit needs. Idempotent: does nothing when all are present.
 set -euo pipefail
-PKGS=(tesseract-ocr tesseract-ocr-deu poppler-utils ghostscript pdftk-java qpdf
+PKGS=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils ghostscript pdftk-java qpdf
       fonts-liberation2 fonts-dejavu-core fonts-dkg-handwriting fonts-breip fonts-femkeklaver
       chromium chromium-driver
       dovecot-imapd libgsf-bin openssl)  # tests only: a real IMAP server, OLE2 writer (.msg fixtures), test CA

@@ -330,9 +330,9 @@ def test_two_campaigns_in_one_inbox(tmp_path: Path) -> None:
     inbox.mkdir()
     b18, _ = render_to_bytes("registration", campaigns.campaign("lsz-2018").registry)
     b19, _ = render_to_bytes("registration", campaigns.campaign("lsz-2019").registry)
-    (inbox / "a-2018.pdf").write_bytes(fill_pypdf(b18, person("venue_gotha", name="Anna Alt")))
-    (inbox / "b-2019.pdf").write_bytes(fill_pymupdf(b19, person("venue_erfurt", name="Bernd Neu")))
-    fax_file(fill_pypdf(b19, person("venue_altenburg", name="Carla Fax")), inbox / "c-2019.tif")
+    (inbox / "a-2018.pdf").write_bytes(fill_pypdf(b18, person("venue_gotha", name="Anna Alt", date="26.03.2018")))
+    (inbox / "b-2019.pdf").write_bytes(fill_pymupdf(b19, person("venue_erfurt", name="Bernd Neu", date="15.03.2019")))
+    fax_file(fill_pypdf(b19, person("venue_altenburg", name="Carla Fax", date="15.03.2019")), inbox / "c-2019.tif")
     out = tmp_path / "alle.csv"
     db = tmp_path / "s.sqlite"
     run([inbox], Options(db=db, csv=out, layouts=[layouts]))

@@ -29,7 +29,7 @@ def test_email_clean_up_never_makes_a_bad_address_valid() -> None:
 @pytest.mark.parametrize("kind,value,ok", [
     ("phone", "03647 412345", True), ("phone", "+49 (3647) 41-2345", True), ("phone", "0364", False),
     ("phone", "0364a 12345", False), ("phone", "(03647) 412345", True), ("phone", "93661 715328", False),
-    ("phone", "715328", False),
+    ("phone", "715328", False), ("phone", "03639 95459 -", False), ("phone", "03639 95459-0", True),
     ("date", "12.04.2018", True), ("date", "1.4.", True), ("date", "32.04.2018", False), ("date", "12.13.2018", False),
     ("date", "12042018", False), ("date", "28.03.2918", False), ("date", "28.03.1998", True), ("date", "28.03.18", True),
     ("email", "k.schroeder@poessneck.de", True), ("email", "k..schroeder@poessneck.de", False),

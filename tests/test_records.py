@@ -87,3 +87,22 @@ def test_a_packet_back_with_another_persons_name_goes_to_a_person(registry: Layo
     assert record(email="bjoern.weiss@lkson.de").status == "ok"  # an updated address is no other person
     other = record(name="Sabine Kaiser", email="s.kaiser@lkson.de")
     assert other.status == "review" and "anderer Name als im Vordruck (Paket für „Björn Weiß“)" in other.reason
+
+
+def test_a_date_outside_the_campaigns_signing_days_goes_to_a_person(registry: LayoutRegistry) -> None:
+    """'12.03.2016' on a sheet of the 2018 round (a misread 8, a slip of the pen): never ok."""
+    from formkit.campaign import Campaign
+
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    signing = Campaign.of_registry(registry).policies.signing
+    assert signing is not None and signing[0].year == signing[1].year == 2018
+    base = {"name": ("Dr. Anna Müller", 0.99), "institution": ("Landratsamt Gotha, Jugendamt", 0.99),
+            "address": ("18.-März-Str. 50\n99867 Gotha", 0.99), "phone": ("03621 214", 0.99),
+            "email": ("a.mueller@example.de", 0.99), "venue_gotha": ("1", 0.99)}
+    prov = Provenance("fax.tif", "0" * 64, 1, "ocr")
+    for day, ok in (("26.03.2018", True), ("12.03.2016", False), ("26.3.18", True), ("04.06.2018", False)):
+        reading = _reading(form, {**base, "date": (day, 0.99)}, None)
+        rec = assemble(reading, prov, Context(form=form, signing=signing))
+        assert (rec.status == "ok") is ok, (day, rec.reason)
+        assert ("liegt außerhalb der Anmeldezeit" in rec.reason) is not ok

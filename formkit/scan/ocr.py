@@ -34,7 +34,7 @@ TESSDATA_CANDIDATES = (
     "/usr/local/share/tessdata/",
 )
 
-_apis: dict[frozenset[str], Any] = {}
+_apis: dict[tuple[str, frozenset[str]], Any] = {}
 _lock = threading.Lock()
 _words_dir: tempfile.TemporaryDirectory[str] | None = None
 
@@ -50,11 +50,18 @@ def tessdata_path() -> str:
     )
 
 
-def _get_api(words: frozenset[str] = frozenset()) -> Any:
-    """The API for a vocabulary (none: the plain model). User words are an init-time setting of
-    Tesseract, so each vocabulary has its own API (one per campaign: a start costs ~0.3 s)."""
+@functools.lru_cache(maxsize=4)
+def has_model(lang: str) -> bool:
+    """Is Tesseract's model *lang* installed beside ``deu``?"""
+    return Path(tessdata_path(), f"{lang}.traineddata").exists()
+
+
+def _get_api(words: frozenset[str] = frozenset(), lang: str = "deu") -> Any:
+    """The API for a model and vocabulary (none: the plain model). User words are an init-time setting
+    of Tesseract, so each vocabulary has its own API (one per campaign: a start costs ~0.3 s)."""
     global _words_dir
-    api = _apis.get(words)
+    key = (lang, words)
+    api = _apis.get(key)
     if api is None:
         try:
             import tesserocr
@@ -67,12 +74,12 @@ def _get_api(words: frozenset[str] = frozenset()) -> Any:
             path = Path(_words_dir.name, f"{len(_apis)}.user-words")
             path.write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
             variables["user_words_file"] = str(path)
-        api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="deu", oem=tesserocr.OEM.LSTM_ONLY,
+        api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang=lang, oem=tesserocr.OEM.LSTM_ONLY,
                                       variables=variables, set_only_non_debug_params=False)
         api.SetVariable("tessedit_do_invert", "0")  # our crops are black on white: skip the inverted pass
-        if len(_apis) >= 4:  # campaigns seldom change within a run; keep memory bounded
-            _apis.pop(next(k for k in _apis if k)).End()
-        _apis[words] = api
+        if len(_apis) >= 5:  # campaigns seldom change within a run; keep memory bounded
+            _apis.pop(next(k for k in _apis if k[1])).End()
+        _apis[key] = api
     return api
 
 
@@ -112,6 +119,7 @@ class Levers:
     domain_words: bool = True  # general words of administration and social work (verwaltung.txt) as user words
     agree: bool = True  # fields that state one fact twice confirm or question each other (scan.agree)
     calibrate: bool = True  # the confidence mapped per kind (formkit.scan.calibration)
+    witness: bool = True  # unsure digits confirmed by a second model (fields.KindRules.witness)
 
 
 ALL = Levers()
@@ -311,14 +319,14 @@ class _Pass:
 
 
 def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fields.KindRules,
-               vocab: frozenset[str], levers: Levers) -> _Pass:
+               vocab: frozenset[str], levers: Levers, lang: str = "deu") -> _Pass:
     """Tesseract on one prepared zone image (white paper, a white margin around the ink)."""
     import tesserocr
 
     whitelist = rules.whitelist if levers.kind_rules else None
     lines: list[list[tuple[str, float, float]]] = []
     with _lock:
-        api = _get_api(vocab)
+        api = _get_api(vocab, lang)
         api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK if multiline else tesserocr.PSM.SINGLE_LINE)
         api.SetVariable("tessedit_char_whitelist", whitelist or "")
         # Raw grey bytes: SetImage(PIL) would encode and decode a BMP for every zone.
@@ -449,4 +457,12 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             best = agree[0] if agree else (again if again.score(kind, levers)
                                             > first.score(kind, levers) + T.SECOND_PASS_MARGIN else first)
             best = dc_replace(best, cap=min(best.cap, T.SECOND_PASS_CONFIDENCE))
-    return OcrResult(best.text, best.stated(kind, levers), ratio, img, best.symbol_min, best.snapped)
+    stated = best.stated(kind, levers)
+    if levers.witness and rules.witness and best.text and T.WITNESS_FROM <= stated < T.OCR_OK \
+            and not best.snapped and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
+        # An unsure reading of digits confirmed by a model trained apart from ``deu`` (its errors are
+        # its own): the same string from both is right far more often than either's confidence says.
+        other = _recognise(padded, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
+        if other.text == best.text and min(other.confidence, other.symbol_min) >= T.WITNESS_SURE:
+            stated = max(stated, T.WITNESS_CONFIDENCE)
+    return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped)

@@ -208,6 +208,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # what the paper says, so it neither verifies nor confirms anything on this sheet.
         printed = {}
     words = context.words if context else frozenset()
+    of_sheet = registry.by_id.get(ident.campaign)
+    signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
@@ -240,6 +242,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         conf = r.confidence  # OCR's own, calibrated per kind (formkit.scan.calibration)
         if r.text and not kinds.plausible(spec.kind, r.text):
             conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        if spec.kind == "date" and kinds.outside(r.text, signing):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)  # a day no sheet of this campaign is dated on
         if not _latin1(r.text):
             # The sheet's fields hold Latin-1; a letter beyond it is the model's guess at noise
             # ("Harıs-Peter" for "Hans-Peter" came at 0.92).
