@@ -191,10 +191,10 @@ class KindRules:
     vocabulary: bool = False
     reread: bool = False
     confirm: bool = False
-    # An unsure reading is read again by a second model (thresholds.WITNESS_MODEL); the same string
-    # from both raises it (formkit.scan.ocr.read_zone). Only for digits: the second model is
-    # English, it knows no umlauts and none of the campaign's words.
-    witness: bool = False
+    # An unsure reading is read again by a second model (formkit.scan.witness): "digits" must come
+    # back the same string, "text" the same but for the umlauts the English witness cannot read;
+    # "" no witness (names and institutions: both models drop an umlaut's lost dots alike, 'Kruger').
+    witness: str = ""
     clean: Callable[[str], str] = lambda v: v
     check: Callable[[str], bool] = lambda v: True
     invalid: str | None = None
@@ -208,15 +208,15 @@ RULES: dict[str, KindRules] = {
     "text": KindRules("text", vocabulary=True),
     "institution": KindRules("institution", vocabulary=True, reread=True, clean=_clean_institution,
                              check=valid_institution),
-    "address": KindRules("address", vocabulary=True, check=valid_address),
+    "address": KindRules("address", vocabulary=True, witness="text", check=valid_address),
     # The measured levers (issue 11): digit whitelists made phone 100 % and date 99 % exact on
     # fine faxes; the e-mail field gets the list's addresses as user words and a lowercase
     # whitelist: addresses are case-insensitive and written in lowercase, and without capitals
     # 'I'/'|' for 'l' and '‚' for '.' cannot be read (bench seed 2018, e-mail exact fine faxes
     # 77/67 -> 80/70 %, grey scans 75 -> 88 %; with "@" allowed, no "®" look-alike came back).
-    "phone": KindRules("phone", whitelist="0123456789 /-()+", reread=True, confirm=True, witness=True,
+    "phone": KindRules("phone", whitelist="0123456789 /-()+", reread=True, confirm=True, witness="digits",
                        clean=_clean_phone, check=valid_phone, invalid="Telefonnummer ungültig"),
-    "date": KindRules("date", whitelist="0123456789.", confirm=True, witness=True,
+    "date": KindRules("date", whitelist="0123456789.", confirm=True, witness="digits",
                       clean=_clean_date, check=valid_date),
     "email": KindRules("email", whitelist=EMAIL_CHARS, vocabulary=True, clean=_clean_email, check=valid_email,
                        invalid="E-Mail-Adresse ungültig"),

@@ -338,18 +338,25 @@ OCR_SMOOTH_MM = 0.09
 SECOND_PASS_CONFIDENCE = 0.9
 SECOND_PASS_MARGIN = 0.02
 
-# --- a second model as witness for unsure digits (formkit.scan.ocr.read_zone, KindRules.witness) ---
-# A phone number or date read below OCR_OK (but at least WITNESS_FROM, as stated) is read again
-# from the same zone by Tesseract's English model, trained apart from ``deu`` (Debian's
-# tesseract-ocr-eng); where both give the same string and the witness itself is sure (its weakest
-# word and character at least WITNESS_SURE) it is stated at WITNESS_CONFIDENCE. Replayed on the
-# bench's typed fields below OCR_OK (fine and normal faxes, scans; seeds 2018 and 2019): phone 27 +
-# 29 right ones confirmed, none of the 6 + 7 wrong; date 12 + 10 right, none of 7 + 5 wrong. Without
-# WITNESS_SURE the wrong ones confirmed were '03686 807264' for 03680 … (0.88, normal fax) and
-# '20.02.2018' for 20.03. (0.84); below WITNESS_FROM readings were too often wrong ('93661 715328'
-# at 0.4). Addresses are left out: the German standard model as witness confirmed 4 wrong of 14
-# ('Große Fieischgasse' read alike by both).
+# --- a second model as witness (formkit.scan.witness, KindRules.witness) ------------------------
+# A reading below OCR_OK is read again from the same zone by Tesseract's English model, trained
+# apart from ``deu`` (Debian's tesseract-ocr-eng); where the witness confirms it (scan.witness.agrees)
+# it is stated at WITNESS_CONFIDENCE. Replayed on the bench's typed fields below OCR_OK (fine and
+# normal faxes, scans; seeds 2018 and 2019, never used to fit anything else of this section's):
+# - digits (phone, date), stated >= WITNESS_FROM and the witness itself sure (weakest word and
+#   character >= WITNESS_SURE): phone 27 + 29 right ones confirmed, none of the 6 + 7 wrong; date
+#   12 + 10 right, none of 7 + 5 wrong. Without WITNESS_SURE '03686 807264' for 03680 … (0.88,
+#   normal fax) and '20.02.2018' for 20.03. (0.84) were confirmed; below WITNESS_FROM readings were
+#   too often wrong ('93661 715328' at 0.4).
+# - addresses, stated >= WITNESS_TEXT_FROM (the witness's own confidence says little on German
+#   text): 24 + 13 right ones confirmed, none of the wrong ones (seed 31: 22, none); from 0.8
+#   'Töpferyasse' (0.84) came back alike from both (the fax had made the g a y). Right addresses
+#   sit at 0.91-0.93 because Tesseract caps words outside its dictionary (street and town names)
+#   there, not because a letter is in doubt. Names and institutions have no witness: both models read 'Kruger' where the
+#   fax had lost the umlaut's dots. The German standard model as witness confirmed 4 wrong
+#   addresses of 14 (it shares the fast model's training: 'Große Fieischgasse' read alike).
 WITNESS_MODEL = "eng"
 WITNESS_FROM = 0.5
+WITNESS_TEXT_FROM = 0.88
 WITNESS_SURE = 0.9
 WITNESS_CONFIDENCE = 0.96

@@ -22,6 +22,7 @@ import numpy as np
 from formkit import fields
 from formkit import thresholds as T
 from formkit.errors import MissingToolError
+from formkit.scan import witness
 from formkit.scan.calibration import calibrated
 
 # Debian's OpenMP build of Tesseract is 4-5x slower on 2 cores without this (PITFALLS).
@@ -119,7 +120,7 @@ class Levers:
     domain_words: bool = True  # general words of administration and social work (verwaltung.txt) as user words
     agree: bool = True  # fields that state one fact twice confirm or question each other (scan.agree)
     calibrate: bool = True  # the confidence mapped per kind (formkit.scan.calibration)
-    witness: bool = True  # unsure digits confirmed by a second model (fields.KindRules.witness)
+    witness: bool = True  # unsure digits and addresses confirmed by a second model (scan.witness)
 
 
 ALL = Levers()
@@ -458,11 +459,13 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
                                             > first.score(kind, levers) + T.SECOND_PASS_MARGIN else first)
             best = dc_replace(best, cap=min(best.cap, T.SECOND_PASS_CONFIDENCE))
     stated = best.stated(kind, levers)
-    if levers.witness and rules.witness and best.text and T.WITNESS_FROM <= stated < T.OCR_OK \
-            and not best.snapped and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
-        # An unsure reading of digits confirmed by a model trained apart from ``deu`` (its errors are
-        # its own): the same string from both is right far more often than either's confidence says.
+    digits = rules.witness == "digits"
+    if levers.witness and rules.witness and best.text and not best.snapped and stated < T.OCR_OK \
+            and stated >= (T.WITNESS_FROM if digits else T.WITNESS_TEXT_FROM) \
+            and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
+        # An unsure reading confirmed by a model trained apart from ``deu`` (formkit.scan.witness).
         other = _recognise(padded, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
-        if other.text == best.text and min(other.confidence, other.symbol_min) >= T.WITNESS_SURE:
+        sure = min(other.confidence, other.symbol_min) >= T.WITNESS_SURE or not digits
+        if sure and witness.agrees(best.text, other.text, exact=digits):
             stated = max(stated, T.WITNESS_CONFIDENCE)
     return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped)
