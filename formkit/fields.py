@@ -193,7 +193,9 @@ class KindRules:
     confirm: bool = False
     # An unsure reading is read again by a second model (formkit.scan.witness): "digits" must come
     # back the same string, "text" the same but for the umlauts the English witness cannot read;
-    # "" no witness (names and institutions: both models drop an umlaut's lost dots alike, 'Kruger').
+    # "" no witness: names (both models read 'Kruger' where the fax lost the dots of an umlaut) and
+    # institutions (both read 'Großbreitenbach 0 Bürgermeisterin' where a normal-mode fax lost the
+    # thin '/' of 'Großbreitenbach 0 / Bürgermeisterin', tests/test_scan_witness.py).
     witness: str = ""
     clean: Callable[[str], str] = lambda v: v
     check: Callable[[str], bool] = lambda v: True

@@ -43,7 +43,7 @@ def test_the_witness_confirms_only_what_is_right_and_changes_no_value(registry: 
                 if a.confidence >= T.OCR_OK:
                     assert a.value == want[k], (family, k, a.value, a.confidence)
                 raised += b.confidence < T.OCR_OK <= a.confidence
-            # Names, institutions and e-mail addresses have no witness (both models drop lost umlaut dots alike).
+            # Names, institutions and e-mail addresses have no witness (both models make some errors alike).
             assert all(seen.fields[k].confidence == plain.fields[k].confidence for k in ("name", "institution", "email"))
     # Unsure small digits through a normal-mode fax are the witness's case: it confirms several.
     assert raised >= 3

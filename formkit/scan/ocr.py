@@ -460,12 +460,18 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             best = dc_replace(best, cap=min(best.cap, T.SECOND_PASS_CONFIDENCE))
     stated = best.stated(kind, levers)
     digits = rules.witness == "digits"
-    if levers.witness and rules.witness and best.text and not best.snapped and stated < T.OCR_OK \
-            and stated >= (T.WITNESS_FROM if digits else T.WITNESS_TEXT_FROM) \
+    if levers.witness and rules.witness and best.text and stated < T.OCR_OK \
+            and stated >= (T.WITNESS_FROM if digits else T.WITNESS_EXACT_FROM) \
+            and not (best.snapped or best.near_known or best.unread) \
             and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
-        # An unsure reading confirmed by a model trained apart from ``deu`` (formkit.scan.witness).
+        # An unsure reading confirmed by a model trained apart from ``deu`` (formkit.scan.witness);
+        # never one whose doubt has a named cause (a word near a known one, ink left unread).
         other = _recognise(padded, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
-        sure = min(other.confidence, other.symbol_min) >= T.WITNESS_SURE or not digits
-        if sure and witness.agrees(best.text, other.text, exact=digits):
+        if digits:
+            confirmed = min(other.confidence, other.symbol_min) >= T.WITNESS_SURE and other.text == best.text
+        else:
+            confirmed = other.text == best.text or (stated >= T.WITNESS_TEXT_FROM
+                                                    and witness.agrees(best.text, other.text, exact=False))
+        if confirmed:
             stated = max(stated, T.WITNESS_CONFIDENCE)
     return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped)

@@ -17,7 +17,7 @@ _BARE = {"ä": "a", "ö": "o", "ü": "u", "ß": "s"}
 
 
 def agrees(german: str, witness: str, exact: bool) -> bool:
-    """Does the witness's reading confirm the German one? *exact* for digits: the same string."""
+    """Does the witness's reading confirm the German one? *exact*: the same string."""
     if exact or german == witness:
         return german == witness
 
