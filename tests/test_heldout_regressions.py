@@ -6,16 +6,22 @@ by another tool, faxed with Ghostscript's fax driver, read back.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from formkit.cli import main
+from formkit.fields import organisation_word, problem
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import PageReading
 from formkit.recipients import Recipient
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.context import ReadContext
+from tests.conftest import LAYOUTS
+from tests.fill import fill_pypdf
 from tests.prefilled import Pen, fax, sheet
 
 # Two list members of the held-out campaign whose untouched packets, faxed with only a tick, came
@@ -48,3 +54,34 @@ def test_untouched_packet_fax_is_not_reported_as_changed(who: Recipient, mode: s
     for k in ("name", "institution", "address", "email", "phone"):
         assert r.fields[k].printed != "changed", (k, r.fields[k])
     assert r.fields["name"].value == printed["name"]
+
+
+def test_name_and_institution_swapped_in_a_pdf_goes_to_a_person(tmp_path: Path, registration_pdf: bytes) -> None:
+    """A stranger typed the institution into the name field and the name into the institution
+    field (pypdf); the record came out ok with „Bürgerstiftung Ilmenau“ as the person's name."""
+    values = {"name": "Bürgerstiftung Ilmenau", "institution": "Sabine Zöllner-Fiedler",
+              "address": "Lindenstraße 12\n98693 Ilmenau", "phone": "03677 20981",
+              "email": "zoellner@buergerstiftung-ilmenau.de", "date": "05.04.2018", "venue_gotha": "1"}
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "anmeldung.pdf").write_bytes(fill_pypdf(registration_pdf, values))
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["parse", str(inbox), "--db", str(tmp_path / "db.sqlite"), "--csv", str(out),
+                                    "--layouts", str(LAYOUTS)])
+    assert res.exit_code == 0, res.output
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["status"] == "review"
+    assert "Name enthält „Bürgerstiftung“" in row["reason"]
+
+
+@pytest.mark.parametrize("name", ["Dr. Theresa Birnbaum-Kühn", "Gölzner, Wolfgang", "Hans Amtmann", "Sabine Kreis",
+                                  "Marion Stadtmüller", "Ev Backhaus", "Prof. Dr. Rüdiger Oßwald"])
+def test_a_persons_name_is_no_organisation(name: str) -> None:
+    assert organisation_word(name) is None
+    assert problem("name", name) is None
+
+
+@pytest.mark.parametrize(("value", "word"), [("Landratsamt Gotha", "Landratsamt"), ("Förderverein Kita e. V.", "e. V."),
+                                             ("Kreisjugendring Greiz", "Kreisjugendring"), ("AWO Gotha", "AWO")])
+def test_an_organisation_in_the_name_field_is_named(value: str, word: str) -> None:
+    assert organisation_word(value) == word
