@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from formkit.campaign import Campaigns
 from formkit.cli import main
 from formkit.fields import organisation_word, problem
 from formkit.layout.loader import LayoutRegistry
@@ -20,7 +21,8 @@ from formkit.readings import PageReading
 from formkit.recipients import Recipient
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.context import ReadContext
-from tests.conftest import LAYOUTS
+from formkit.scan.smallprint import identify
+from tests.conftest import LAYOUTS, ROOT
 from tests.fill import fill_pypdf
 from tests.prefilled import Pen, fax, sheet
 
@@ -85,3 +87,31 @@ def test_a_persons_name_is_no_organisation(name: str) -> None:
                                              ("Kreisjugendring Greiz", "Kreisjugendring"), ("AWO Gotha", "AWO")])
 def test_an_organisation_in_the_name_field_is_named(value: str, word: str) -> None:
     assert organisation_word(value) == word
+
+
+def _three_campaigns(tmp_path: Path) -> list[tuple[str, FormLayout]]:
+    from tests.campaign_kit import make_campaign
+
+    folder = make_campaign(tmp_path, "hx-2021", 5, year=2021)
+    campaigns = Campaigns.load([ROOT / "layouts", folder])
+    assert sorted(campaigns.ids()) == ["hx-2021", "lsz-2018", "lsz-2019"]
+    return [(c.id, f) for c, f in campaigns.forms()]
+
+
+def test_small_print_with_a_look_alike_glyph_still_names_its_campaign(tmp_path: Path) -> None:
+    """Tesseract's reading of the footer of a held-out packet faxed with its QR code covered (fine
+    mode): "1:" of "hx-2021:" came back as "L". Two edits from the printed head, so the sheet was
+    rejected ("QR-Code und Kleinschrift nicht lesbar") although every other loaded campaign is far."""
+    forms = _three_campaigns(tmp_path)
+    text = ("AnmeldungzumRegionalteffen-Formularregistration_v1-Empfanger-Nr.HO22-"
+            "FK3:hx-202Lregistration:1:acc94:H022:7141b Y\n")
+    ident = identify(text, forms)
+    assert ident is not None
+    assert (ident.campaign, ident.layout_id, ident.version, ident.recipient_id) == ("hx-2021", "registration", 1,
+                                                                                     "H022")
+
+
+@pytest.mark.parametrize("text", ["FK3:lsz-2020:registration:1:c980e:R0042:dada6",  # an unloaded campaign
+                                  "FK3:lsz-2O1:registration:1:c980e"])  # 2018 or 2019: cannot tell
+def test_small_print_of_another_campaign_is_still_not_guessed(text: str, tmp_path: Path) -> None:
+    assert identify(text, _three_campaigns(tmp_path)) is None
