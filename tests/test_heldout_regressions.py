@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from formkit import fingerprint
 from formkit.campaign import Campaigns
 from formkit.cli import main
 from formkit.fields import organisation_word, problem
@@ -115,3 +116,22 @@ def test_small_print_with_a_look_alike_glyph_still_names_its_campaign(tmp_path: 
                                   "FK3:lsz-2O1:registration:1:c980e"])  # 2018 or 2019: cannot tell
 def test_small_print_of_another_campaign_is_still_not_guessed(text: str, tmp_path: Path) -> None:
     assert identify(text, _three_campaigns(tmp_path)) is None
+
+
+def test_a_fingerprint_read_with_one_wrong_character_still_vouches_for_the_list(tmp_path: Path) -> None:
+    """The held-out packet H022 with its QR covered: the footer's prefill fingerprint "714fb" was
+    read "7141b", so the recipient was dropped ("Empfänger unbekannt") and nothing was verified."""
+    who = Recipient(id="H022", title="Dr.", first_name="Bärbel", last_name="Käßner",
+                    institution="Stadtverwaltung Sömmerda", function="Amt für Bildung und Soziales",
+                    street="Marktplatz 3-4", postcode="99610", city="Sömmerda", email="kaessner@soemmerda.de")
+    (form,) = [f for c, f in _three_campaigns(tmp_path) if (c, f.id) == ("hx-2021", "registration")]
+    listed = who.prefill_values()
+    fp = fingerprint.prefill(form, listed)
+    one_off = fp[:3] + ("1" if fp[3] != "1" else "2") + fp[4:]
+    assert not fingerprint.printed_agrees(form, listed, one_off)  # exact, as for a QR code
+    assert fingerprint.printed_agrees(form, listed, one_off, misread=1)
+    two_off = ("1" if fp[0] != "1" else "2") + fp[1:3] + ("1" if fp[3] != "1" else "2") + fp[4:]
+    assert not fingerprint.printed_agrees(form, listed, two_off, misread=1)
+    # The list changed after printing: another fingerprint altogether, not one edit away.
+    changed = dict(listed, institution="Landratsamt Sömmerda")
+    assert not fingerprint.printed_agrees(form, changed, fp, misread=1)
