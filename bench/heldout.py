@@ -275,6 +275,45 @@ def gs_flatten(pdf: bytes) -> bytes:
     return gs(pdf, "pdfwrite", "72", ("-dPrinted", "-dShowAnnots=true"))
 
 
+def overlay(pdf: bytes, form: FormLayout, values: dict[str, str], font_file: str, size: float,
+            cover_qr: bool = False) -> bytes:
+    """Text drawn onto the printed sheet in *font_file*: a typewriter, a word processor's overlay or
+    (with a script font) handwriting; ticks as crosses. ``cover_qr`` pastes a label over the QR code."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    fname = Path(font_file).stem
+    if fname not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(fname, font_file))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
+    top = form.height
+    for name, value in values.items():
+        b = form.field(name).box
+        if form.field(name).type == "checkbox":
+            if value == "1":
+                c.setLineWidth(1.4)
+                c.line((b.x + 1) * mm, (top - b.y - 1) * mm, (b.x2 - 1) * mm, (top - b.y2 + 1) * mm)
+                c.line((b.x + 1) * mm, (top - b.y2 + 1) * mm, (b.x2 - 1) * mm, (top - b.y - 1) * mm)
+            continue
+        c.setFont(fname, size)
+        for i, line in enumerate(value.split("\n")):
+            c.drawString((b.x + 1.5) * mm, (top - b.y - 4 - i * size * 0.42) * mm - 4, line)
+    if cover_qr:
+        c.setFillGray(1)
+        c.rect(form.qr.x * mm, (top - form.qr.y - form.qr.size) * mm, form.qr.size * mm, form.qr.size * mm,
+               stroke=0, fill=1)
+    c.showPage()
+    c.save()
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    w.pages[0].merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
 def reg_page(pdf: bytes) -> bytes:
     """The registration page (the one with form fields) of a packet, as its own PDF."""
     reader = PdfReader(io.BytesIO(pdf))
@@ -307,6 +346,7 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
     fine, normal = (204, 196), (204, 98)
 
     def put(name: str, data: bytes, ret: Return) -> None:
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
         (inbox / name).write_bytes(data)
         ret.file = name
         out.append(ret)
@@ -418,8 +458,8 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
         if k == 0:  # new institution typed over the printed one in the e-mail PDF
             new = "Landratsamt Kyffhäuserkreis / Jugendamt"
             pdf = fill_pypdf(sheet, {"institution": new, VENUES[venue]: "1"})
-            put(f"korr-{rid}.pdf", pdf, Return("", "Paket: geändert", "pypdf: institution retyped",
-                                                {**truth, "institution": new}, "Vordruck geändert"))
+            put(f"korr-{rid}.pdf", pdf, Return("", "Paket: geändert (PDF)", "pypdf: institution retyped",
+                                                {**truth, "institution": new}))
         elif k == 1:  # new phone typed in PyMuPDF, then faxed
             new = "0361 555-1234"
             pdf = fill_pymupdf(sheet, {"phone": new, VENUES[venue]: "1"}, Font("Courier", 10))
@@ -472,6 +512,70 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
     two = {**values, VENUES[3]: "1"}
     put("fehler-zwei-orte.tif", gs(fill_pypdf(blank, two), "tiffg3", "204x98"), Return(
         "", "Fehler", "pypdf: two venues; fax normal", {**truth, "venue": f"{VENUES[0]} + {VENUES[3]}"}, "zwei Orte"))
+
+    # 6) other writers: a word processor's overlay in other fonts, handwriting (script fonts).
+    fonts_dir = Path("/usr/share/fonts/truetype")
+    writers = [("DejaVu Serif 10 overlay", fonts_dir / "dejavu/DejaVuSerif.ttf", 10, False),
+               ("Liberation Mono 9 overlay", fonts_dir / "liberation2/LiberationMono-Regular.ttf", 9, False),
+               ("DejaVu Sans Condensed 11 overlay", fonts_dir / "dejavu/DejaVuSansCondensed.ttf", 11, False),
+               ("handwriting femkeklaver 14", fonts_dir / "femkeklaver/femkeklaver.ttf", 14, True),
+               ("handwriting dkg 15", fonts_dir / "fifthhorseman/dkg.ttf", 15, True),
+               ("handwriting breip 15", fonts_dir / "breip/Breip.ttf", 15, True)]
+    for k, (how, font_file, size, hand) in enumerate(writers):
+        values, truth = stranger(52 + k, k % 5)
+        pdf = overlay(blank, form, values, str(font_file), size)
+        data = gs(pdf, "tiffg3", "204x196" if k % 2 == 0 else "204x98")
+        put(f"andere-{k:02d}.tif", data, Return("", "fremd: Hand/Schreibmaschine" if hand else "fremd: andere Schrift",
+                                                 how + (", fax fine" if k % 2 == 0 else ", fax normal"), truth))
+
+    # 7) more people: name and institution swapped; the whole packet (every page) sent back;
+    # a sheet of the other loaded campaign (lsz-2018); the same fax twice; QR covered.
+    values, truth = stranger(58, 3)
+    swapped = {**values, "name": values["institution"], "institution": values["name"]}
+    put("fehler-name-institution.pdf", fill_pypdf(blank, swapped),
+        Return("", "Fehler", "pypdf: name and institution swapped",
+               {**truth, "name": values["institution"], "institution": values["name"]}, "Wert im falschen Feld"))
+    rid = ids[20]
+    whole = packets[rid].read_bytes()
+    printed = pdf_values(reg_page(whole))
+    put(f"paket-ganz-{rid}.pdf", fill_pypdf(whole, {VENUES[2]: "1"}),
+        Return("", "Paket: nur Kreuz", "pypdf tick in the whole packet PDF (all pages)",
+               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[2]}))
+    rid = ids[21]
+    sheet = reg_page(packets[rid].read_bytes())
+    printed = pdf_values(sheet)
+    put(f"paket-ohne-qr-{rid}.tif", gs(overlay(sheet, form, {VENUES[4]: "1"}, str(writers[0][1]), 10,
+                                                cover_qr=True), "tiffg3", "204x196"),
+        Return("", "Paket: nur Kreuz", "QR covered by a label, fax fine",
+               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[4]}))
+    old_blank = (work / "blank-2018.pdf").read_bytes()
+    values, truth = stranger(59, 0)
+    values = {k: v for k, v in values.items() if not k.startswith("venue_")} | {"venue_gotha": "1",
+                                                                                "date": "05.04.2018"}
+    put("lsz2018-fremd.tif", gs(fill_pdftk(old_blank, values), "tiffg3", "204x196"),
+        Return("", "fremd: Fax/Scan", "lsz-2018 sheet, pdftk, fax fine",
+               {**truth, "date": "05.04.2018", "venue": "venue_gotha"}))
+    rid = ids[22]
+    sheet = reg_page(packets[rid].read_bytes())
+    printed = pdf_values(sheet)
+    put(f"paket-ohne-qr-{rid}.tif", gs(overlay(sheet, form, {VENUES[1]: "1"}, str(writers[0][1]), 10,
+                                                cover_qr=True), "tiffg3", "204x98"),
+        Return("", "Paket: nur Kreuz", "QR covered by a label, fax normal",
+               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[1]}))
+    rid = ids[23]
+    sheet = reg_page(packets[rid].read_bytes())
+    printed = pdf_values(sheet)
+    put(f"paket-bild-{rid}.pdf", pdf_of_scan(grey(fill_pypdf(sheet, {VENUES[0]: "1"}), 150), 150),
+        Return("", "Paket: nur Kreuz", "ticked e-mail PDF printed to a PDF as a 150-dpi image",
+               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[0]}))
+    values, truth = stranger(60, 4)
+    put("fremd-ohne-qr.tif", gs(overlay(fill_pdftk(blank, values, flatten=True), form, {}, str(writers[0][1]), 10,
+                                        cover_qr=True), "tiffg3", "204x196"),
+        Return("", "fremd: Fax/Scan", "pdftk flatten, QR covered, fax fine", truth))
+    twice = inbox / "fax-00.tif"
+    put("nochmal/fax-00-kopie.tif", twice.read_bytes(), Return("", "Kopie", "the same fax again, other name",
+                                                               dict(out[[r.file for r in out].index("fax-00.tif")].truth),
+                                                               "dieselbe Datei zweimal"))
     return out
 
 
@@ -545,6 +649,9 @@ def run() -> None:
         assert r.returncode in (0, 2), r.stdout + r.stderr
         r = formkit("render", "registration", "--campaign", CAMPAIGN, "-o", str(work / "blank.pdf"), *lay, cwd=work)
         assert r.returncode == 0, r.stderr
+        r = formkit("render", "registration", "--campaign", "lsz-2018", "-o", str(work / "blank-2018.pdf"), *lay,
+                    cwd=work)
+        assert r.returncode == 0, r.stderr
         returns = build(work, campaign, rng)
         t1 = time.perf_counter()
         print(f"{len(returns)} Rückläufer erzeugt in {t1 - t0:.0f} s ({work})", flush=True)
@@ -567,7 +674,8 @@ def run() -> None:
 
 
 def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Path) -> None:
-    cities = {t[1]: f"venue_{t[0]}" for t in TOWNS}
+    cities = {t[1]: f"venue_{t[0]}" for t in TOWNS} | {c: f"venue_{c.lower()}" for c in
+                                                        ("Sonneberg", "Gotha", "Sondershausen", "Schleiz")}
     raw = out1.read_bytes()
     bom = "ja" if raw.startswith(b"\xef\xbb\xbf") else "NEIN"
     sep = ";" if raw.splitlines()[0].count(b";") > 5 else "NICHT ;"
@@ -575,8 +683,9 @@ def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Pa
     rows = read_csv(out1)
     by_file = {ret.file: ret for ret in returns}
     for row in rows:
-        src = Path(row["source"]).name.split("#")[0]
-        hit = next((f for f in by_file if src == f or src.startswith(f) or f in row["source"]), None)
+        src = row["source"].split("#")[0]
+        hit = next((f for f in by_file if src == f or src.endswith("/" + f) or src == Path(f).name), None)
+        hit = hit or next((f for f in by_file if src.startswith(f)), None)
         if hit:
             by_file[hit].rows.append(row)
     lost = [r for r in returns if not r.rows]
@@ -622,6 +731,25 @@ def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Pa
     print(f"abgelehnt: {len(rejected)}")
     for ret, why in rejected:
         print(f"  {ret.file} ({ret.how}): {why}")
+    # Fields read right, by group (review rows included): how much of a person's look is checking
+    # a value that was right.
+    print("\n| Gruppe | Felder exakt (alle Zeilen) | davon in review-Zeilen exakt |")
+    print("|---|---|---|")
+    for g in groups:
+        right = total = right_r = total_r = 0
+        for ret in returns:
+            if ret.group != g or ret.must_review:
+                continue
+            for row in ret.rows:
+                if row["status"] == "rejected":
+                    continue
+                bad = {d.split(":")[0] for d in compare(ret, row, cities)}
+                n_ok = sum(f not in bad for f in (*TEXT, "date", "venue"))
+                right, total = right + n_ok, total + 7
+                if row["status"] == "review":
+                    right_r, total_r = right_r + n_ok, total_r + 7
+        if total:
+            print(f"| {g} | {right}/{total} | {right_r}/{total_r} |")
     # right values among the rows to a person, for the review share's meaning
     reasons = Counter(p.strip() for ret in returns for row in ret.rows if row["status"] == "review"
                       for p in re.split(r";", row["reason"]) if p.strip())
