@@ -607,7 +607,7 @@ def venue_of(row: dict[str, str], campaign_cities: dict[str, str]) -> str:
     v = row.get("venue", "").strip()
     if not v:
         return ""
-    parts = [p.strip() for p in re.split(r"[+;,/]| und ", v) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[+;,/|]| und ", v) if p.strip()]
     found = []
     for p in parts:
         key = next((vid for city, vid in campaign_cities.items() if norm(city) == norm(p) or norm(vid) == norm(p)),
