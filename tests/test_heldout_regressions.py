@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from reportlab.lib.units import mm
 
 from formkit import fingerprint
 from formkit.campaign import Campaigns
@@ -23,6 +24,7 @@ from formkit.recipients import Recipient
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.context import ReadContext
 from formkit.scan.smallprint import identify
+from formkit.thresholds import OCR_OK
 from tests.conftest import LAYOUTS, ROOT
 from tests.fill import fill_pypdf
 from tests.prefilled import Pen, fax, sheet
@@ -135,3 +137,45 @@ def test_a_fingerprint_read_with_one_wrong_character_still_vouches_for_the_list(
     # The list changed after printing: another fingerprint altogether, not one edit away.
     changed = dict(listed, institution="Landratsamt Sömmerda")
     assert not fingerprint.printed_agrees(form, changed, fp, misread=1)
+
+
+# Known gap, left open (see the report of this branch): a thin straight line through a printed
+# value is taken for a box border by the line removal before OCR and, on a fax, breaks into
+# pieces no longer than a letter's strokes, so nothing of it is left to see: the value is
+# confirmed „untouched“. A 0.7-pt line on a fine fax is seen.
+_THIN_GAP = pytest.mark.xfail(strict=True, reason="thin horizontal strike-through removed with the box lines")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width_pt", "mode"), [pytest.param(0.4, "fine", marks=_THIN_GAP),
+                                                pytest.param(0.4, "normal", marks=_THIN_GAP), (0.7, "fine"),
+                                                pytest.param(0.7, "normal", marks=_THIN_GAP)])
+def test_a_thin_pen_line_through_a_printed_value_is_still_a_change(width_pt: float, mode: str, tmp_path: Path,
+                                                                  registry: LayoutRegistry) -> None:
+    """The seam rule must not hide a fine pen's stroke: a value struck through with a thin line
+    (nothing written beside it) is no longer the packet's value."""
+    form = _form(registry)
+    pen = Pen(form).tick("venue_gotha")
+    b = form.field("institution").box
+    pen.c.setLineWidth(width_pt)
+    pen.c.line((b.x + 1) * mm, pen._y(b.y + b.h * 0.5), (b.x + 70) * mm, pen._y(b.y + b.h * 0.5))
+    (im,) = list(iter_image_pages(fax(pen.onto(sheet(registry, PROF, fillable=False)), tmp_path / "fax.tif", mode)))
+    r = read_page(im, 1, registry, ReadContext.build([PROF]))
+    assert isinstance(r, PageReading), r
+    assert r.fields["institution"].printed in ("changed", "differs"), r.fields["institution"]
+    assert r.fields["institution"].confidence < OCR_OK
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_a_thin_diagonal_strike_through_is_still_a_change(mode: str, tmp_path: Path,
+                                                           registry: LayoutRegistry) -> None:
+    form = _form(registry)
+    pen = Pen(form).tick("venue_gotha")
+    b = form.field("name").box
+    pen.c.setLineWidth(0.4)
+    pen.c.line((b.x + 1) * mm, pen._y(b.y2 - 2), (b.x + 60) * mm, pen._y(b.y + 2))
+    (im,) = list(iter_image_pages(fax(pen.onto(sheet(registry, PROF, fillable=False)), tmp_path / "fax.tif", mode)))
+    r = read_page(im, 1, registry, ReadContext.build([PROF]))
+    assert isinstance(r, PageReading), r
+    assert r.fields["name"].printed in ("changed", "differs"), r.fields["name"]
