@@ -179,3 +179,23 @@ def test_a_thin_diagonal_strike_through_is_still_a_change(mode: str, tmp_path: P
     r = read_page(im, 1, registry, ReadContext.build([PROF]))
     assert isinstance(r, PageReading), r
     assert r.fields["name"].printed in ("changed", "differs"), r.fields["name"]
+
+
+def test_junk_after_the_small_print_payload_is_no_part_of_its_last_hash(tmp_path: Path) -> None:
+    """Footer readings of held-out faxes with the QR covered: a " Y" after the payload (spaces are
+    dropped) made the stranger's geometry an FK2 recipient "acc94Y" (so the geometry was not
+    checked) and the packet's prefill fingerprint "1608y" (two edits: recipient dropped)."""
+    forms = _three_campaigns(tmp_path)
+    (form,) = [f for c, f in forms if (c, f.id) == ("hx-2021", "registration")]
+    geometry = fingerprint.geometry(form)
+    stranger = identify(f"AnmeldungzumRegionalteffen-Formularregistrationv1-FK3:hx-2021:registration:1:{geometry} Y\n",
+                        forms)
+    assert stranger is not None
+    assert (stranger.geometry, stranger.recipient_id) == (geometry, None)
+    packet = identify(f"Formularregistrationv1-Empfiinger-Nr.HO23_-FKS:hx-2021:registration:1:{geometry}:H023:1608 Y\n",
+                      forms)
+    assert packet is not None
+    assert (packet.recipient_id, packet.prefill) == ("H023", "1608")
+    # An FK2 sheet's recipient keeps every character.
+    old = identify("FK2:lsz-2018:registration:1:ABC12X", forms)
+    assert old is not None and old.recipient_id == "ABC12X"

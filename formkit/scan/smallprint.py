@@ -90,6 +90,14 @@ def _hex_like(seg: str) -> str:
     return seg.lower().translate(_HEX_FOLD)
 
 
+def _untailed(seg: str) -> str:
+    """*seg* without the characters after its last hex-like one."""
+    n = len(seg)
+    while n and _hex_like(seg[n - 1]) not in "0123456789abcdef":
+        n -= 1
+    return seg[:n]
+
+
 _HEX_FOLD = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "z": "2", "g": "9", "q": "0"})
 _SEP = re.compile(r"[:;.,]")
 
@@ -139,6 +147,10 @@ def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity
     segs = [p for p in _SEP.split(rest) if p][:3]
     geometry, recipient, prefill = "", None, ""
     printed_geometry = fingerprint.geometry(form)
+    # Junk read after the payload ("acc94 Y", "1608 Y"; the spaces are gone) is no part of its last
+    # hash: a sheet's geometry then read as an FK2 recipient "acc94Y", a packet's prefill as "1608y".
+    if segs and (len(segs) == 3 or Levenshtein.distance(_hex_like(_untailed(segs[0])), printed_geometry) <= 1):
+        segs[-1] = _untailed(segs[-1])
     if len(segs) in (1, 3) and len(segs[0]) == HASH_LEN and (len(segs) == 3 or _hex_like(segs[0]) == segs[0]
                                                               or Levenshtein.distance(_hex_like(segs[0]),
                                                                                       printed_geometry) <= 1):
