@@ -204,9 +204,10 @@ EMBEDDED_DPI_RATIO_TOLERANCE = 0.06
 FAX_NORMAL_DPI = (204.0, 98.0)
 
 # --- prefilled values verified by ink comparison (formkit.scan.verify) ---------------------------
-# A printed line is searched this far (mm) around where the print copy draws it: the e-mail PDF's
-# field appearance (reportlab) puts a single line 3.6 mm higher than the print copy, and viewers
-# that regenerate appearances place it differently again.
+# A printed line is searched this far (mm) around where the print copy draws it. The e-mail PDF's
+# own appearance draws it at the same place (formkit.render.fieldap); viewers that regenerate an
+# appearance move it: MuPDF and poppler 0.25 mm right, a second address line 1 mm lower, an e-mail
+# PDF made before the fieldap change (single lines at the top of the box) 3.6 mm higher.
 VERIFY_SHIFT_X_MM = 3.0
 VERIFY_SHIFT_Y_MM = 5.0
 # Ink within this distance (mm) of a printed letter is that letter (fax bleeding, resampling).
