@@ -223,6 +223,23 @@ VERIFY_MIN_MATCH = 0.7
 VERIFY_MAX_MISSING = 0.15
 # ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
 VERIFY_PART_LOST = 0.5
+# When the print copy's rendering does not explain a prefilled zone, the printed value is drawn
+# again as another program re-draws a field (formkit.scan.verify._redrawn_styles): in each of these
+# base fonts, at the size whose widest line is as wide as the ink, within VERIFY_REDRAWN_SIZES pt (a
+# program's auto size 0 fills the box: 20-30 pt in a 13 mm box). Tried: the nearest half point when
+# within VERIFY_REDRAWN_NOMINAL of it (fillers offer whole and half sizes), the size itself and one
+# VERIFY_REDRAWN_STEP either side: on faxes the ink's width was 0.5-1 % off the size's (pdftk's
+# Helvetica 12 fitted at 12.1, estimated 11.9). A font whose lines would be more than
+# VERIFY_REDRAWN_HEIGHT higher or lower than the ink is not tried: the ink holds other text. Lines
+# are VERIFY_REDRAWN_LEADING sizes apart, each searched this far (mm) around the place the ink's
+# extent gives it. The same rules as above decide.
+VERIFY_REDRAWN_FAMILIES = ("Helvetica", "Times", "Courier")
+VERIFY_REDRAWN_NOMINAL = 0.03
+VERIFY_REDRAWN_STEP = 0.008
+VERIFY_REDRAWN_HEIGHT = 0.2
+VERIFY_REDRAWN_SIZES = (5.0, 40.0)
+VERIFY_REDRAWN_LEADING = 1.16
+VERIFY_REDRAWN_SHIFT_MM = 1.5
 # Confidence of a value verified as untouched: a comparison with the known value, not a reading.
 VERIFIED_CONFIDENCE = 0.99
 # Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.

@@ -230,7 +230,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         if printed.get(spec.name):
             verdict = verify.compare(inner, spec, printed[spec.name], px, m)
             if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
-                                                                          px, m):
+                                                                          px, m, verdict.style):
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
                 # confirmed, not read.
                 texts[spec.name] = verdict.value
