@@ -17,28 +17,17 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec
 from formkit.scan.verify import _line_ink, _redrawn_styles, compare
 from formkit.thresholds import OCR_OK, OCR_PX_PER_MM, VERIFIED_CONFIDENCE
-from tests.fill import BASE_FONTS, Font, fill_pdftk, with_font
+from tests.fill import Font, fill_pdftk, fill_pymupdf, with_font
 from tests.prefilled import Pen, fax, sheet
 from tests.test_scan_verify import KAETHE, PREFILLED, _form, _read, _record
 
-fitz = pytest.importorskip("pymupdf")
+pytest.importorskip("pymupdf")
 
 
 def _redrawn_by_mupdf(pdf: bytes, font: Font, changes: dict[str, str] | None = None) -> bytes:
     """Every text field's appearance made anew by PyMuPDF in *font* (the values left as they
     are, but for *changes* typed over them there)."""
-    doc = fitz.open(stream=pdf, filetype="pdf")
-    try:
-        for w in doc[0].widgets() or []:
-            if w.field_type != fitz.PDF_WIDGET_TYPE_TEXT:
-                continue
-            w.text_font, w.text_fontsize = BASE_FONTS[font.family][2], font.size
-            if changes and w.field_name in changes:
-                w.field_value = changes[w.field_name]
-            w.update()
-        return bytes(doc.tobytes(garbage=1, deflate=True))
-    finally:
-        doc.close()
+    return fill_pymupdf(pdf, changes or {}, font=font, redraw_all=True)
 
 
 def _ticked(registry: LayoutRegistry, pdf: bytes) -> bytes:
