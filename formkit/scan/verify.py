@@ -292,18 +292,26 @@ def _redrawn_styles(ink: np.ndarray, spec: FieldSpec, value: str, px: float) -> 
 def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float) -> Verdict:
     """Compare a registered zone's cleaned ink (1 = ink, box lines removed, only the box
     interior) with the value the packet printed into it: drawn as the print copy draws it, and
-    when that does not explain the ink, as another program may have re-drawn it (the first such
-    rendering that does)."""
+    when that does not explain the ink, as another program may have re-drawn it."""
     value, size, _ = prepared_value(spec, printed)
     zone = _Zone.of(ink, px)
     own = _judge(zone, value, _printed(spec, value, size, px, margin_mm), Style("Helvetica", size), px)
     if own.state == "untouched":
         return own
+    # The best fit over the fonts, not the first: at the verifier's tolerance Helvetica 8 may pass
+    # on Times 9 ink, and agrees() then weighs OCR's reading against the wrong font. Within a
+    # font the likeliest size that passes is taken.
+    best = own
+    done: set[str] = set()
     for style in _redrawn_styles(ink, spec, value, px):
+        if style.family in done:
+            continue
         v = _judge(zone, value, _redrawn(spec, value, style, px), style, px)
         if v.state == "untouched":
-            return v
-    return own
+            done.add(style.family)
+            if best.state != "untouched" or v.match > best.match:
+                best = v
+    return best if best.state == "untouched" else own
 
 
 def _fit(ink: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> float:
