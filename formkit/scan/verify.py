@@ -34,6 +34,7 @@ from typing import Literal
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -289,15 +290,20 @@ def _redrawn_styles(ink: np.ndarray, spec: FieldSpec, value: str, px: float) -> 
     return out
 
 
-def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float) -> Verdict:
+def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float,
+            ocr_text: str = "") -> Verdict:
     """Compare a registered zone's cleaned ink (1 = ink, box lines removed, only the box
     interior) with the value the packet printed into it: drawn as the print copy draws it, and
-    when that does not explain the ink, as another program may have re-drawn it."""
+    when that does not explain the ink, as another program may have re-drawn it, unless OCR's
+    reading of the zone (*ocr_text*, when there is one) is another text altogether."""
     value, size, _ = prepared_value(spec, printed)
     zone = _Zone.of(ink, px)
     own = _judge(zone, value, _printed(spec, value, size, px, margin_mm), Style("Helvetica", size), px)
     if own.state == "untouched":
         return own
+    if ocr_text.strip() and Levenshtein.normalized_similarity(" ".join(ocr_text.split()), " ".join(value.split())) \
+            < T.VERIFY_REDRAWN_MIN_SIMILARITY:
+        return own  # someone else's data typed over the sheet, a value retyped: no font makes it the print
     # The best fit over the fonts, not the first: at the verifier's tolerance Helvetica 8 may pass
     # on Times 9 ink, and agrees() then weighs OCR's reading against the wrong font. Within a
     # font the likeliest size that passes is taken.
