@@ -97,7 +97,7 @@ def _mupdf_regenerated(pdf: bytes) -> bytes:
 def test_a_viewer_regenerating_the_appearance_keeps_single_lines_centred(viewer: str,
                                                                          registry: LayoutRegistry) -> None:
     """Viewers that make the appearance themselves (MuPDF after an edit, poppler with
-    NeedAppearances; Acrobat and pdf.js likewise) centre a single line in its box: within half a
+    NeedAppearances) centre a single line in its box: within half a
     millimetre of the print copy, well inside what the verifier searches (thresholds.VERIFY_SHIFT_*)."""
     email = sheet(registry, KAETHE, fillable=True)
     if viewer == "mupdf":

@@ -6,7 +6,8 @@ reportlab's own appearance of a text field puts the first line at the top of the
 single-line value 3-4 mm higher than the print copy, against the box's top border: on a
 normal-mode fax the letters merged with the border and lost their tops to line removal, and the
 scan verifier (formkit.scan.verify) could not confirm them. Viewers that regenerate an appearance
-(MuPDF, Acrobat, pdf.js) centre a single line vertically, as the print copy does.
+(MuPDF after an edit, poppler with NeedAppearances: tests/test_field_appearance.py) centre a
+single line vertically, as the print copy does; Acrobat and pdf.js were not tried here.
 
 So the e-mail PDF's text fields get an appearance drawn from the same line positions as the print
 copy (:func:`formkit.render.form.value_lines`: one source for both), in the field's font and size;
