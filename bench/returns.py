@@ -8,6 +8,8 @@ story (:data:`STORIES`), told through the same printers, faxes and scanners as :
 - ``Paket-PDF``: a member fills the e-mailed fillable PDF in a program (pypdf, PyMuPDF, pdftk),
   typing phone (unless the list printed one) and date in a font and size of their choice, ticks a
   venue there, prints it and faxes or scans it.
+- ``Paket-PDF neu gezeichnet``: the same in a program that draws every field anew in the font the
+  person picked, the printed values too (the PDF filler ``pymupdf-alle``).
 - ``Paket-PDF korrigiert``: the same, and one printed value overtyped in the program (a new
   function, e-mail address, street, a title): the truth is the new value, a person must look.
 - ``Druck`` / ``Druck geändert``: the print copy (or the e-mail PDF printed unfilled) with phone
@@ -48,8 +50,11 @@ HAND = "Hand"
 FAMILIES = ("Helvetica", "Courier", "Times")
 SIZES = (9.0, 10.0, 11.0, 12.0)
 MIN_SIZE = 7.0
-FILLERS = ("pypdf", "pymupdf", "pdftk", "pypdf", "pymupdf")  # pdftk (a JVM start, 1 s) one time in five
-STORIES = ("Paket-PDF", "Paket-PDF korrigiert", "Druck", "Druck, nur Kreuz", "Druck geändert", "leerer Bogen",
+# pdftk (a JVM start, 1 s) one time in five; "pymupdf-alle": the program draws every field anew in
+# the font the person picked, the values the packet printed too (formkit.scan.verify must find them
+# in that font).
+FILLERS = ("pypdf", "pymupdf", "pdftk", "pypdf", "pymupdf-alle")
+STORIES = ("Paket-PDF", "Paket-PDF neu gezeichnet", "Paket-PDF korrigiert", "Druck", "Druck, nur Kreuz", "Druck geändert", "leerer Bogen",
            "Paket weitergeleitet", "Bogen mit Nr.", "Handschrift")
 # Of the members who return the e-mail PDF, every CORRECT_EVERY-th overtypes a printed value; of the
 # strangers, every FORWARD_EVERY-th uses a member's forwarded packet instead of a blank sheet.
@@ -89,6 +94,8 @@ def typed_in(pdf: bytes, values: dict[str, str], filler: str, font: Font) -> byt
         return fill_pypdf(pdf, values, font=font)
     if filler == "pymupdf":
         return fill_pymupdf(pdf, values, font=font)
+    if filler == "pymupdf-alle":
+        return fill_pymupdf(pdf, values, font=font, redraw_all=True)
     return fill_pdftk(pdf, values, flatten=True, font=font)
 
 
@@ -168,7 +175,8 @@ def packet_pdf_return(i: int, rng: random.Random, who: Recipient, mode: str, cor
     venues = _venue(rng)
     pdf = typed_in(packet_sheet(who, fillable=True), {**typed, **venues}, filler, font)
     data, suffix, kind = deliver(pdf, rng, mode, quarter)
-    story = "Paket-PDF korrigiert" if correct else "Paket-PDF"
+    story = "Paket-PDF korrigiert" if correct else ("Paket-PDF neu gezeichnet" if filler == "pymupdf-alle"
+                                                    else "Paket-PDF")
     name = f"paket-pdf-{mode}-{i:03d}-{filler}-{font.family.lower()}{font.size:g}" + ("-korr" if correct else "")
     return C.Sample(name, kind, data, suffix, {**_truth(printed, typed), **venues}, who.id, mode=mode, member=True,
                     packet=True, changed=changed, story=story, fonts=_fonts(printed, typed, font.family))

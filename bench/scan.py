@@ -123,10 +123,12 @@ def _typed(s: C.Sample, k: str) -> bool:
 
 
 def _generator_key() -> str:
-    """The corpus's seed, sizes and generator sources: a cache made by other code is not reused."""
+    """The corpus's seed, sizes and generator sources (with the form renderer, which draws every
+    sheet of it): a cache made by other code is not reused."""
     from bench import returns
+    from formkit.render import fieldap, form
 
-    src = b"".join(Path(m.__file__).read_bytes() for m in (C, returns) if m.__file__)
+    src = b"".join(Path(m.__file__).read_bytes() for m in (C, returns, form, fieldap) if m.__file__)
     return f"{SEED}-{sorted(SIZES.items())}-{hashlib.sha256(src).hexdigest()[:10]}"
 
 

@@ -204,9 +204,10 @@ EMBEDDED_DPI_RATIO_TOLERANCE = 0.06
 FAX_NORMAL_DPI = (204.0, 98.0)
 
 # --- prefilled values verified by ink comparison (formkit.scan.verify) ---------------------------
-# A printed line is searched this far (mm) around where the print copy draws it: the e-mail PDF's
-# field appearance (reportlab) puts a single line 3.6 mm higher than the print copy, and viewers
-# that regenerate appearances place it differently again.
+# A printed line is searched this far (mm) around where the print copy draws it. The e-mail PDF's
+# own appearance draws it at the same place (formkit.render.fieldap); viewers that regenerate an
+# appearance move it: MuPDF and poppler 0.25 mm right, a second address line 1 mm lower, an e-mail
+# PDF made before the fieldap change (single lines at the top of the box) 3.6 mm higher.
 VERIFY_SHIFT_X_MM = 3.0
 VERIFY_SHIFT_Y_MM = 5.0
 # Ink within this distance (mm) of a printed letter is that letter (fax bleeding, resampling).
@@ -227,6 +228,31 @@ VERIFY_MIN_MATCH = 0.7
 VERIFY_MAX_MISSING = 0.15
 # ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
 VERIFY_PART_LOST = 0.5
+# When the print copy's rendering does not explain a prefilled zone, the printed value is drawn
+# again as another program re-draws a field (formkit.scan.verify._redrawn_styles): in each of these
+# base fonts, at the size whose widest line is as wide as the ink, within VERIFY_REDRAWN_SIZES pt (a
+# program's auto size 0 fills the box: 20-30 pt in a 13 mm box). Tried: the nearest half point when
+# within VERIFY_REDRAWN_NOMINAL of it (fillers offer whole and half sizes), the size itself and one
+# VERIFY_REDRAWN_STEP either side: on faxes the ink's width was 0.5-1 % off the size's (pdftk's
+# Helvetica 12 fitted at 12.1, estimated 11.9). A font whose lines would be more than
+# VERIFY_REDRAWN_HEIGHT higher or lower than the ink is not tried: the ink holds other text. Lines
+# are VERIFY_REDRAWN_LEADING sizes apart, each searched this far (mm) around the place the ink's
+# extent gives it. The same rules as above decide.
+VERIFY_REDRAWN_FAMILIES = ("Helvetica", "Times", "Courier")
+VERIFY_REDRAWN_NOMINAL = 0.03
+VERIFY_REDRAWN_STEP = 0.008
+VERIFY_REDRAWN_HEIGHT = 0.2
+VERIFY_REDRAWN_SIZES = (5.0, 40.0)
+VERIFY_REDRAWN_LEADING = 1.16
+VERIFY_REDRAWN_SHIFT_MM = 1.5
+# A font whose likeliest rendering matched this much worse (cosine similarity) than the best font's
+# is not tried at its other sizes: Helvetica 8 on Times 9 ink matched 0.72 against Times' 0.86.
+VERIFY_REDRAWN_FONT_MARGIN = 0.1
+# Other fonts are not tried when OCR read the zone as a text less similar than this to the printed
+# value (normalised Levenshtein similarity): another person's data typed over a forwarded packet
+# (bench corpus: 0.05-0.6) or a value retyped. OCR's misreads of re-drawn values on light faxes stayed above
+# 0.8 ('Voikssolidarıtät Mühlhausen, Gieichskellungspesuftragte'). It saves 10-45 ms a field.
+VERIFY_REDRAWN_MIN_SIMILARITY = 0.6
 # Confidence of a value verified as untouched: a comparison with the known value, not a reading.
 VERIFIED_CONFIDENCE = 0.99
 # Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.

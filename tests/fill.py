@@ -114,17 +114,20 @@ def fill_pypdf(pdf: bytes, values: dict[str, str], need_appearances: bool | None
     return buf.getvalue()
 
 
-def fill_pymupdf(pdf: bytes, values: dict[str, str], font: Font | None = None) -> bytes:
-    """Fill with PyMuPDF (``fitz``, pymupdf<2): widgets get MuPDF's own appearance streams."""
+def fill_pymupdf(pdf: bytes, values: dict[str, str], font: Font | None = None, redraw_all: bool = False) -> bytes:
+    """Fill with PyMuPDF (``fitz``, pymupdf<2): widgets get MuPDF's own appearance streams.
+    *redraw_all*: every text field is drawn anew in *font*, the ones not in *values* with the value
+    they hold (a program that sets one font for all fields, as a person picks it once)."""
     import pymupdf as fitz
 
     doc = fitz.open(stream=pdf, filetype="pdf")
     try:
         for page in doc:
             for w in page.widgets() or []:
-                if w.field_name not in values:
+                redraw = redraw_all and w.field_type == fitz.PDF_WIDGET_TYPE_TEXT
+                if w.field_name not in values and not redraw:
                     continue
-                v = values[w.field_name]
+                v = values.get(w.field_name, w.field_value or "")
                 if w.field_type == fitz.PDF_WIDGET_TYPE_CHECKBOX:
                     w.field_value = w.on_state() if is_ticked(v) else "Off"
                 else:

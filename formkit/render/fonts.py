@@ -58,18 +58,33 @@ def register_fonts() -> str:
     return REGULAR
 
 
-# Outline fonts with Helvetica's metrics, as Ghostscript and poppler substitute them for the base
-# font the form fields are drawn in (formkit.render.form.FIELD_FONT); the scan verifier renders
-# prefilled values with it.
-_FIELD_FONT_FILES = (Path("/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf"),
-                     Path("/usr/share/fonts/type1/urw-base35/NimbusSans-Regular.t1"),
-                     Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
-                     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"))
+# Outline fonts with the metrics of the PDF base fonts a form field's appearance is drawn in, as
+# Ghostscript and poppler substitute them: Helvetica is the one our fields use
+# (formkit.render.form.FIELD_FONT); Times and Courier are what other programs re-draw a field in
+# when a person picks another font. The scan verifier renders prefilled values with them.
+_URW = (Path("/usr/share/fonts/opentype/urw-base35"), Path("/usr/share/fonts/type1/urw-base35"))
+_LIBERATION = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
+_BASE_FONT_FILES = {
+    "Helvetica": [d / f for d in _URW for f in ("NimbusSans-Regular.otf", "NimbusSans-Regular.t1")]
+    + [d / "LiberationSans-Regular.ttf" for d in _LIBERATION],
+    "Times": [d / f for d in _URW for f in ("NimbusRoman-Regular.otf", "NimbusRoman-Regular.t1")]
+    + [d / "LiberationSerif-Regular.ttf" for d in _LIBERATION],
+    "Courier": [d / f for d in _URW for f in ("NimbusMonoPS-Regular.otf", "NimbusMonoPS-Regular.t1")]
+    + [d / "LiberationMono-Regular.ttf" for d in _LIBERATION],
+}
+# The base fonts' PostScript names (reportlab's metrics for them: formkit.scan.verify wraps lines).
+BASE_FONT_NAMES = {"Helvetica": "Helvetica", "Times": "Times-Roman", "Courier": "Courier"}
+
+
+@lru_cache(maxsize=4)
+def base_font_file(family: str) -> str | None:
+    """An outline font file for the base font *family* (a key of BASE_FONT_NAMES), None if none is installed."""
+    for p in _BASE_FONT_FILES[family]:
+        if p.exists():
+            return str(p)
+    return None
 
 
 @lru_cache(maxsize=1)
 def field_font_file() -> str:
-    for p in _FIELD_FONT_FILES:
-        if p.exists():
-            return str(p)
-    return str(_find(_CANDIDATES[REGULAR]))
+    return base_font_file("Helvetica") or str(_find(_CANDIDATES[REGULAR]))

@@ -25,6 +25,7 @@ from formkit.layout.models import FieldSpec, FormLayout, MeetingDatesBlock
 from formkit.layout.rules import CHECKBOX_LABEL_PT, LABEL_GAP_MM, event_context
 from formkit.layout.text import plain, render_text
 from formkit.render import blocks
+from formkit.render.fieldap import acroform
 from formkit.render.fonts import BOLD, REGULAR
 from formkit.render.qr import draw_qr
 
@@ -165,7 +166,7 @@ def draw_form(
         c.setFont(BOLD if t.bold else REGULAR, t.size)
         c.drawString(t.at[0] * mm, (form.height - t.at[1]) * mm, plain(render_text(t.text, ctx)))
 
-    af = c.acroForm
+    af = acroform(c)
     for f in form.fields:
         label = plain(render_text(f.label, ctx))
         tooltip = plain(render_text(f.tooltip, ctx))
@@ -192,8 +193,11 @@ def draw_form(
         value, size, warnings = prepared_value(f, raw)
         outcome.warnings.extend(warnings)
         if fillable:
-            af.textfield(
-                name=f.name, tooltip=tooltip, value=value, x=x + inset, y=y + inset,
+            # The appearance draws the value where the print copy prints it (formkit.render.fieldap).
+            placed = [((lx - f.box.x) * mm - inset, (f.box.y2 - ly) * mm - inset, line)
+                      for lx, ly, line in value_lines(f, value, size)] if value else []
+            af.placed_textfield(
+                placed, name=f.name, tooltip=tooltip, value=value, x=x + inset, y=y + inset,
                 width=w - 2 * inset, height=h - 2 * inset, fontName=FIELD_FONT, fontSize=size,
                 borderWidth=0, borderColor=None, fillColor=None, textColor=(0, 0, 0),
                 maxlen=f.max_length, fieldFlags="multiline" if f.multiline else "",

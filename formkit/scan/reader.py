@@ -233,9 +233,9 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                           bilevel=page.bilevel, levers=levers, inner=inner, known=printed.get(spec.name, ""))
         if printed.get(spec.name):
-            verdict = verify.compare(inner, spec, printed[spec.name], px, m)
+            verdict = verify.compare(inner, spec, printed[spec.name], px, m, r.text)
             if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
-                                                                          px, m):
+                                                                          px, m, verdict.style):
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
                 # confirmed, not read.
                 texts[spec.name] = verdict.value

@@ -13,8 +13,16 @@ text field's appearance place it a little differently from the print copy), then
   an added letter): ``changed``, the field is read by OCR and goes to a person, never with the
   printed value;
 - anything else (a line not found: the value replaced in a viewer before printing, a sheet
-  typed by another program, another font): ``unclear``, the field is read by OCR as if
-  nothing had been printed.
+  typed by another program): ``unclear``, the field is read by OCR as if nothing had been
+  printed.
+
+A program that re-draws every field's appearance (PyMuPDF, pdftk, a viewer with another font
+picked) prints the same value in another base font, size or alignment. When the print copy's
+rendering does not explain the ink, the value is drawn again in each base font (Helvetica, Times,
+Courier) at the size that gives the ink's width, aligned within the ink's extent
+(:func:`_redrawn_styles`), and the best fit decides, under the same rules. Changes still show: a
+letter added widens the ink and no size of the printed text fits it all, a strike-through or a
+correction is ink the printed text does not explain.
 """
 
 from __future__ import annotations
@@ -26,13 +34,30 @@ from typing import Literal
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from formkit import thresholds as T
 from formkit.layout.models import FieldSpec
-from formkit.render.fonts import field_font_file
+from formkit.render.fonts import BASE_FONT_NAMES, base_font_file, field_font_file
 from formkit.render.form import prepared_value, value_lines
 
 State = Literal["untouched", "changed", "unclear"]
+Align = Literal["left", "centre", "right"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the value on the page was drawn: as the print copy draws it (*bbox* None: FIELD_FONT at
+    the prepared size, at :func:`~formkit.render.form.value_lines`' places), or re-drawn by
+    another program in the base font *family* at *size* pt, each line aligned *align* within the
+    ink's extent *bbox* (zone pixels x0, y0, x1, y1)."""
+
+    family: str = "Helvetica"
+    size: float = 0.0
+    align: Align = "left"
+    bbox: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,57 +67,129 @@ class Verdict:
     match: float  # the weakest printed line's correlation with the zone (0..1)
     extra_mm2: float  # ink in the box the printed lines do not explain
     missing: float  # share of the printed ink not found on the page
+    style: Style = Style()  # the rendering that explained the ink best
 
 
-@lru_cache(maxsize=16)
-def _font(size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(field_font_file(), size_px)
+@lru_cache(maxsize=64)
+def _font(family: str, size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(base_font_file(family) or field_font_file(), size_px)
 
 
 # Lines are drawn this many times larger and reduced: FreeType's pixel hinting at 8 px/mm rounds
 # every advance and a long line drifts by a letter's width against the PDF's rendering.
 _SUPERSAMPLE = 4
 
+Placed = list[tuple[np.ndarray, int, int]]  # per line: its ink and its crop's top-left pixel in the zone
 
-def _line_ink(text: str, size_pt: float, px: float) -> tuple[np.ndarray, int, int]:
+
+@lru_cache(maxsize=256)
+def _line_ink(text: str, family: str, size_pt: float, px: float) -> tuple[np.ndarray, int, int]:
     """The line as ink (uint8 0/1), tightly cropped, and the crop's top-left corner relative to
     the pen position (left end of the baseline), in pixels."""
     s = _SUPERSAMPLE
-    font = _font(max(4, int(round(size_pt * 25.4 / 72 * px * s))))
+    font = _font(family, max(4, int(round(size_pt * 25.4 / 72 * px * s))))
     left, top, right, bottom = font.getbbox(text, anchor="ls")
     x0, y0 = int(np.floor(left / s)) - 1, int(np.floor(top / s)) - 1
     w, h = int(np.ceil(right / s)) + 1 - x0, int(np.ceil(bottom / s)) + 1 - y0
     im = Image.new("L", (w * s, h * s), 255)
     ImageDraw.Draw(im).text((-x0 * s, -y0 * s), text, fill=0, font=font, anchor="ls")
     small = cv2.resize(np.asarray(im), (w, h), interpolation=cv2.INTER_AREA)
-    return (small < 128).astype(np.uint8), x0, y0
+    ink = (small < 128).astype(np.uint8)
+    ink.setflags(write=False)  # shared by the cache
+    return ink, x0, y0
 
 
-def _expected(spec: FieldSpec, value: str, size: float, px: float, margin_mm: float
-              ) -> list[tuple[np.ndarray, int, int]]:
+def _printed(spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> Placed:
     """Each printed line as (ink, x, y): its ink and where the print copy puts its top-left
     pixel in the zone (the box grown by *margin_mm*)."""
     out = []
     for x_mm, y_mm, text in value_lines(spec, value, size):
         if not text.strip():
             continue
-        ink, dx, dy = _line_ink(text, size, px)
+        ink, dx, dy = _line_ink(text, "Helvetica", size, px)
         x = int(round((x_mm - spec.box.x + margin_mm) * px)) + dx
         y = int(round((y_mm - spec.box.y + margin_mm) * px)) + dy
         out.append((ink, x, y))
     return out
 
 
-def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float) -> Verdict:
-    """Compare a registered zone's cleaned ink (1 = ink, box lines removed, only the box
-    interior) with the value the packet printed into it."""
-    value, size, _ = prepared_value(spec, printed)
-    lines = _expected(spec, value, size, px, margin_mm)
+def _wrap(spec: FieldSpec, value: str, family: str, size: float) -> list[str]:
+    """The value's lines as a program draws them in *family* at *size*: a single-line field in
+    one line (what does not fit is clipped, not wrapped), a multi-line one wrapped at the box."""
+    if not spec.multiline:
+        return [value]
+    width, font = (spec.box.w - 2.5) * mm, BASE_FONT_NAMES[family]
+    lines: list[str] = []
+    for para in value.split("\n"):
+        cur = ""
+        for w in para.split(" "):
+            trial = f"{cur} {w}".strip()
+            if stringWidth(trial, font, size) <= width or not cur:
+                cur = trial
+            else:
+                lines.append(cur)
+                cur = w
+        lines.append(cur)
+    return [line for line in lines if line.strip()]
+
+
+def _redrawn(spec: FieldSpec, value: str, style: Style, px: float) -> Placed:
+    """Each line of *value* in *style* (re-drawn), placed in the style's ink extent: the first
+    line's top at the extent's top, the next ones a line pitch lower."""
+    assert style.bbox is not None
+    x0, y0, x1, _ = style.bbox
+    lines = [(text, *_line_ink(text, style.family, style.size, px)) for text in _wrap(spec, value, style.family,
+                                                                                       style.size)]
     if not lines:
-        return Verdict("unclear", value, 0.0, 0.0, 1.0)
+        return []
+    pitch = style.size * T.VERIFY_REDRAWN_LEADING * 25.4 / 72 * px
+    baseline = y0 - lines[0][3]
+    out = []
+    for i, (_, ink, _, dy) in enumerate(lines):
+        w = ink.shape[1]
+        x = x0 if style.align == "left" else (x1 + 1 - w if style.align == "right" else (x0 + x1 + 1 - w) // 2)
+        out.append((ink, x, int(round(baseline + i * pitch)) + dy))
+    return out
+
+
+def _place(spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> Placed:
+    if style.bbox is None:
+        return _printed(spec, value, style.size, px, margin_mm)
+    return _redrawn(spec, value, style, px)
+
+
+def _shift(style: Style, px: float) -> tuple[int, int]:
+    """How far (pixels) each line is searched around its place: a re-drawn value's place comes
+    from the ink itself, the print copy's from the layout, which viewers follow only roughly."""
+    if style.bbox is not None:
+        return int(T.VERIFY_REDRAWN_SHIFT_MM * px), int(T.VERIFY_REDRAWN_SHIFT_MM * px)
+    return int(T.VERIFY_SHIFT_X_MM * px), int(T.VERIFY_SHIFT_Y_MM * px)
+
+
+@dataclass(frozen=True)
+class _Zone:
+    """A zone's ink with what every comparison of it needs, computed once."""
+
+    ink: np.ndarray
+    obs: np.ndarray  # the ink blurred, for matching
+    found: np.ndarray  # the ink grown by the tolerance: where a printed pixel counts as found
+    kernel: np.ndarray
+
+    @classmethod
+    def of(cls, ink: np.ndarray, px: float) -> _Zone:
+        tol = max(3, int(round(2 * T.VERIFY_TOLERANCE_MM * px)) | 1)
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (tol, tol))
+        return cls(ink, cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0), cv2.dilate(ink, kernel), kernel)
+
+
+def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float) -> Verdict:
+    """Whether *lines* (the printed value in *style*) explain a zone's ink, each searched around
+    its place."""
+    if not lines:
+        return Verdict("unclear", value, 0.0, 0.0, 1.0, style)
+    ink, obs = zone.ink, zone.obs
     h, w = ink.shape
-    sx, sy = int(T.VERIFY_SHIFT_X_MM * px), int(T.VERIFY_SHIFT_Y_MM * px)
-    obs = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
+    sx, sy = _shift(style, px)
     placed = np.zeros_like(ink)
     worst = 1.0
     for tmpl, x, y in lines:
@@ -100,7 +197,7 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
         x0, y0 = max(0, x - sx), max(0, y - sy)
         x1, y1 = min(w, x + tw + sx), min(h, y + th + sy)
         if x1 - x0 < tw or y1 - y0 < th:
-            return Verdict("unclear", value, 0.0, 0.0, 1.0)
+            return Verdict("unclear", value, 0.0, 0.0, 1.0, style)
         t = cv2.GaussianBlur(tmpl.astype(np.float32), (0, 0), 1.0)
         win = obs[y0:y1, x0:x1]
         # Cosine similarity of template and window, computed by hand: OpenCV's normed modes divide
@@ -111,11 +208,11 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
         res[energy < 0.25 * t_energy] = 0.0  # (nearly) blank paper there: no match, whatever the ratio
         _, best, _, (bx, by) = cv2.minMaxLoc(res)
         worst = min(worst, float(best))
+        if worst < T.VERIFY_MIN_MATCH:
+            return Verdict("unclear", value, round(worst, 3), 0.0, 1.0, style)  # a line not found: no need to look closer
         region = placed[y0 + by:y0 + by + th, x0 + bx:x0 + bx + tw]
         np.maximum(region, tmpl, out=region)
-    tol = max(3, int(round(2 * T.VERIFY_TOLERANCE_MM * px)) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (tol, tol))
-    explained = cv2.dilate(placed, kernel)
+    explained = cv2.dilate(placed, zone.kernel)
     extra = ((ink > 0) & (explained == 0)).astype(np.uint8)
     # Extra ink counts in groups: the edge of a printed letter a fax rendered a pixel wider is
     # not a change, a written letter is.
@@ -126,8 +223,7 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     seam = area < T.VERIFY_SEAM_THICK_PX * np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     big = (area >= T.VERIFY_EXTRA_BLOB_MM2 * px * px) & ~seam
     extra_mm2 = float(area[big].sum()) / (px * px)
-    found = cv2.dilate(ink, kernel)
-    lost = (placed > 0) & (found == 0)
+    lost = (placed > 0) & (zone.found == 0)
     missing = float(lost.sum()) / max(1, int(placed.sum()))
     # Per printed glyph part too: an umlaut's dots are 2 % of a name's ink, but "Muller" is not
     # "Müller". A part mostly not on the page makes the value another one.
@@ -141,17 +237,111 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
         # The printed value is on the page: with anything added it was changed by hand.
         state = "changed" if extra_mm2 > T.VERIFY_EXTRA_MM2 else "untouched"
-    return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3))
+    return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3), style)
 
 
-def _fit(ink: np.ndarray, spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> float:
-    """How well *value*, drawn as the print copy draws it and each line placed where it matches
-    best, explains the zone's ink: cosine similarity of the blurred images (0..1)."""
+def _ink_extent(ink: np.ndarray, px: float) -> tuple[int, int, int, int] | None:
+    """The extent (x0, y0, x1, y1) of the zone's ink groups of a letter's part or more; specks
+    of fax noise do not widen it."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[1:][stats[1:, cv2.CC_STAT_AREA] >= T.VERIFY_EXTRA_BLOB_MM2 * px * px]
+    if not len(keep):
+        return None
+    x0, y0 = int(keep[:, cv2.CC_STAT_LEFT].min()), int(keep[:, cv2.CC_STAT_TOP].min())
+    x1 = int((keep[:, cv2.CC_STAT_LEFT] + keep[:, cv2.CC_STAT_WIDTH]).max()) - 1
+    y1 = int((keep[:, cv2.CC_STAT_TOP] + keep[:, cv2.CC_STAT_HEIGHT]).max()) - 1
+    return x0, y0, x1, y1
+
+
+def _ink_width(ink: np.ndarray) -> int:
+    cols = np.flatnonzero(ink.any(axis=0))
+    return int(cols[-1] - cols[0] + 1) if len(cols) else 0
+
+
+def _redrawn_styles(ink: np.ndarray, spec: FieldSpec, value: str, px: float) -> dict[str, list[Style]]:
+    """The renderings another program may have drawn *value* in, likeliest first: each base font
+    at the size whose widest line is as wide as the ink, the nearest half point first (the sizes
+    fillers offer) and a step either side (the fax and the registration stretch the ink by up
+    to a percent); each alignment where lines differ in width. A font whose lines at that size
+    would not be as high as the ink is left out: the ink holds other text."""
+    bbox = _ink_extent(ink, px)
+    if bbox is None:
+        return {}
+    width, height = bbox[2] - bbox[0] + 1, bbox[3] - bbox[1] + 1
+    lo, hi = T.VERIFY_REDRAWN_SIZES
+    out: dict[str, list[Style]] = {}
+    for family in T.VERIFY_REDRAWN_FAMILIES:
+        if base_font_file(family) is None:
+            continue
+        # From the font's advance widths first, then from the rendered ink (side bearings differ).
+        mm_per_pt, name = 25.4 / 72, BASE_FONT_NAMES[family]
+        widest = max((stringWidth(t, name, 10.0) * mm_per_pt * px for t in _wrap(spec, value, family, 10.0)), default=0)
+        if widest <= 2:
+            continue
+        guess = round(10.0 * width / widest, 2)
+        if not lo <= guess <= hi:
+            continue
+        probe = _redrawn(spec, value, Style(family, guess, "left", bbox), px)
+        widest = max(_ink_width(t) for t, _, _ in probe)
+        if widest <= 2:
+            continue
+        size = guess * width / widest
+        # (crops are padded by a pixel each side)
+        tall = (max(y + t.shape[0] for t, _, y in probe) - min(y for _, _, y in probe) - 2) * size / guess
+        if abs(tall / height - 1) > T.VERIFY_REDRAWN_HEIGHT:
+            continue
+        nominal = round(size * 2) / 2
+        sizes = [nominal] if abs(nominal - size) <= T.VERIFY_REDRAWN_NOMINAL * size else []
+        for f in (1.0, 1 + T.VERIFY_REDRAWN_STEP, 1 - T.VERIFY_REDRAWN_STEP):
+            if all(abs(size * f - s) > 0.02 for s in sizes):
+                sizes.append(round(size * f, 2))
+        aligns: tuple[Align, ...] = ("left", "centre", "right") if len(probe) > 1 else ("left",)
+        out[family] = [Style(family, s, a, bbox) for a in aligns for s in sizes]
+    return out
+
+
+def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float,
+            ocr_text: str = "") -> Verdict:
+    """Compare a registered zone's cleaned ink (1 = ink, box lines removed, only the box
+    interior) with the value the packet printed into it: drawn as the print copy draws it, and
+    when that does not explain the ink, as another program may have re-drawn it, unless OCR's
+    reading of the zone (*ocr_text*, when there is one) is another text altogether."""
+    value, size, _ = prepared_value(spec, printed)
+    zone = _Zone.of(ink, px)
+    own = _judge(zone, value, _printed(spec, value, size, px, margin_mm), Style("Helvetica", size), px)
+    if own.state == "untouched":
+        return own
+    if ocr_text.strip() and Levenshtein.normalized_similarity(" ".join(ocr_text.split()), " ".join(value.split())) \
+            < T.VERIFY_REDRAWN_MIN_SIMILARITY:
+        return own  # someone else's data typed over the sheet, a value retyped: no font makes it the print
+    # The best fit over the fonts, not the first: at the verifier's tolerance Helvetica 8 may pass
+    # on Times 9 ink, and agrees() then weighs OCR's reading against the wrong font. Each font's
+    # likeliest rendering first; the other sizes only of the fonts that came close (drawing a
+    # line costs 1-2 ms, the fonts that do not fit matched 0.1-0.2 worse than the one that does).
+    styles = _redrawn_styles(ink, spec, value, px)
+    first = {f: _judge(zone, value, _redrawn(spec, value, st[0], px), st[0], px) for f, st in styles.items()}
+    top = max((v.match for v in first.values()), default=0.0)
+    best = own
+    for family, candidates in styles.items():
+        if first[family].match < top - T.VERIFY_REDRAWN_FONT_MARGIN:
+            continue
+        for i, style in enumerate(candidates):
+            v = first[family] if i == 0 else _judge(zone, value, _redrawn(spec, value, style, px), style, px)
+            if v.state == "untouched":
+                if best.state != "untouched" or v.match > best.match:
+                    best = v
+                break
+    return best if best.state == "untouched" else own
+
+
+def _fit(ink: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> float:
+    """How well *value*, drawn in *style* and each line placed where it matches best, explains
+    the zone's ink: cosine similarity of the blurred images (0..1)."""
     h, w = ink.shape
-    sx, sy = int(T.VERIFY_SHIFT_X_MM * px), int(T.VERIFY_SHIFT_Y_MM * px)
+    sx, sy = _shift(style, px)
     obs = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
     placed = np.zeros((h, w), np.float32)
-    for tmpl, x, y in _expected(spec, value, size, px, margin_mm):
+    for tmpl, x, y in _place(spec, value, style, px, margin_mm):
         th, tw = tmpl.shape
         x0, y0 = max(0, x - sx), max(0, y - sy)
         x1, y1 = min(w, x + tw + sx), min(h, y + th + sy)
@@ -166,20 +356,23 @@ def _fit(ink: np.ndarray, spec: FieldSpec, value: str, size: float, px: float, m
     return float((obs * placed).sum()) / den if den > 0 else 0.0
 
 
-def agrees(ink: np.ndarray, spec: FieldSpec, printed: str, ocr_text: str, px: float, margin_mm: float) -> bool:
+def agrees(ink: np.ndarray, spec: FieldSpec, printed: str, ocr_text: str, px: float, margin_mm: float,
+           style: Style | None = None) -> bool:
     """Whether OCR's reading of a zone the ink comparison found untouched is consistent with the
-    printed value. Where they differ, both are drawn as the print copy draws text and the one that
-    explains the ink better wins: a misread (OCR's "sonrieberg" for the printed "sonneberg") fits
-    the ink worse than the print; a letter the ink tolerance cannot tell apart (a stranger's
-    "Möller" on a sheet made out for "Müller") fits it better than the print, and then the value
-    is not the printed one."""
+    printed value. Where they differ, both are drawn in the *style* the comparison found (the
+    print copy's by default) and the one that explains the ink better wins: a misread (OCR's
+    "sonrieberg" for the printed "sonneberg") fits the ink worse than the print; a letter the ink
+    tolerance cannot tell apart (a stranger's "Möller" on a sheet made out for "Müller") fits it
+    better than the print, and then the value is not the printed one."""
     value, size, _ = prepared_value(spec, printed)
+    if style is None or style.bbox is None:
+        style = Style("Helvetica", size)
     got = "\n".join(" ".join(line.split()) for line in ocr_text.splitlines() if line.strip())
     want = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
     if got == want:
         return True
     if not got:
         return True  # nothing read against printed ink found whole: the print stands
-    theirs = _fit(ink, spec, got.replace("\n", "\n" if spec.multiline else " "), size, px, margin_mm)
-    ours = _fit(ink, spec, want, size, px, margin_mm)
+    theirs = _fit(ink, spec, got.replace("\n", "\n" if spec.multiline else " "), style, px, margin_mm)
+    ours = _fit(ink, spec, want, style, px, margin_mm)
     return ours > theirs + T.AGREE_FIT_MARGIN
