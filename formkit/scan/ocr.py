@@ -424,7 +424,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     zone's :func:`interior` when the caller has it already; *known* is what the mailing list says
     of the person in the sheet's QR code (it chooses between two readings, nothing more)."""
     rules = fields.rules(kind)
-    z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner.copy()
+    z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner  # only read here
     ratio = float(z.mean()) if z.size else 0.0
     k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
     grey_scan = not bilevel and levers.grey_interior
@@ -436,7 +436,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     else:
         # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
         keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
-        img = np.where(keep > 0, grey, 255).astype(np.uint8)
+        img = cv2.max(grey, cv2.compare(keep, 0, cv2.CMP_EQ))  # grey where kept, else 255
     if ratio < T.FIELD_EMPTY_INK and int(z.sum()) < T.FIELD_EMPTY_INK_MM2 * px_per_mm * px_per_mm:
         return OcrResult("", T.EMPTY_FIELD_CONFIDENCE, ratio, img)
     # Only the inked part goes to Tesseract (its time grows with the area), with a white margin.
