@@ -436,7 +436,8 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     else:
         # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
         keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
-        img = cv2.max(grey, cv2.compare(keep, 0, cv2.CMP_EQ))  # grey where kept, else 255
+        outside = cv2.threshold(keep, 0, 255, cv2.THRESH_BINARY_INV)[1]  # 255 where not kept
+        img = cv2.max(grey, outside)  # grey where kept, else 255
     if ratio < T.FIELD_EMPTY_INK and int(z.sum()) < T.FIELD_EMPTY_INK_MM2 * px_per_mm * px_per_mm:
         return OcrResult("", T.EMPTY_FIELD_CONFIDENCE, ratio, img)
     # Only the inked part goes to Tesseract (its time grows with the area), with a white margin.
