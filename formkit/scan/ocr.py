@@ -448,17 +448,10 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     padded = cv2.copyMakeBorder(trimmed, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     fax = bilevel and not grey_scan
     sharp = padded
-    if fax and levers.smooth:
+    if fax and levers.smooth and not rules.sharp:
         padded = cv2.GaussianBlur(padded, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
     vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
-    if fax and levers.smooth and rules.confirm and first.score(kind, levers) >= T.OCR_OK:
-        # Digits sure on the smoothed zone must be sure on the sharp one too: smoothing made one
-        # '09.04.2018' a '04.04.2018' at 0.958 (held-out bench seed 5); the sharp zone read the same
-        # digits at 0.87. The lower confidence stands; other digits: below OCR_OK.
-        check = _recognise(sharp, px_per_mm, multiline, rules, vocab, levers)
-        cap = check.stated(kind, levers) if check.text == first.text else T.SECOND_PASS_CONFIDENCE
-        first = dc_replace(first, cap=min(first.cap, cap))
     best = first
     if fax and levers.second_pass and rules.reread and first.score(kind, levers) < T.OCR_OK:
         # Thin or broken strokes are the usual cause of an unsure fax reading: read a thickened copy.
