@@ -181,8 +181,9 @@ class KindRules:
     ``vocabulary``: whether campaign words (mailing list,
     places) help reading it; ``reread``: whether an unsure fax reading is worth a second
     Tesseract pass on a thickened zone (formkit.scan.ocr; a pass costs as much as the first);
-    ``confirm``: whether a sure reading of a smoothed fax zone must be confirmed by the unsmoothed
-    one (digits: no vocabulary or syntax check notices a 4 read for a 9); ``clean``: OCR output to the value; ``check``: syntax/plausibility
+    ``sharp``: whether a fax zone is read as it is, not smoothed (digits: smoothing helps letters
+    but made a 4 of a 9, which no vocabulary or syntax check notices); ``clean``: OCR output to the
+    value; ``check``: syntax/plausibility
     of a non-empty value; ``invalid``: the German reason a record gives when the check fails
     (None: a failed check only lowers the OCR confidence, it is no reason of its own)."""
 
@@ -190,7 +191,7 @@ class KindRules:
     whitelist: str | None = None
     vocabulary: bool = False
     reread: bool = False
-    confirm: bool = False
+    sharp: bool = False
     # An unsure reading is read again by a second model (formkit.scan.witness): "digits" must come
     # back the same string, "text" the same but for the umlauts the English witness cannot read;
     # "" no witness: names (both models read 'Kruger' where the fax lost the dots of an umlaut) and
@@ -216,9 +217,9 @@ RULES: dict[str, KindRules] = {
     # whitelist: addresses are case-insensitive and written in lowercase, and without capitals
     # 'I'/'|' for 'l' and '‚' for '.' cannot be read (bench seed 2018, e-mail exact fine faxes
     # 77/67 -> 80/70 %, grey scans 75 -> 88 %; with "@" allowed, no "®" look-alike came back).
-    "phone": KindRules("phone", whitelist="0123456789 /-()+", reread=True, confirm=True, witness="digits",
+    "phone": KindRules("phone", whitelist="0123456789 /-()+", reread=True, sharp=True, witness="digits",
                        clean=_clean_phone, check=valid_phone, invalid="Telefonnummer ungültig"),
-    "date": KindRules("date", whitelist="0123456789.", confirm=True, witness="digits",
+    "date": KindRules("date", whitelist="0123456789.", sharp=True, witness="digits",
                       clean=_clean_date, check=valid_date),
     "email": KindRules("email", whitelist=EMAIL_CHARS, vocabulary=True, clean=_clean_email, check=valid_email,
                        invalid="E-Mail-Adresse ungültig"),

@@ -209,3 +209,50 @@ def test_ink_between_words_that_ocr_left_out_is_noticed() -> None:
     comma[26:34, 84:87] = True  # a comma: 3 x 8 px, hanging below the line
     assert unread_ink_between(words, comma, px)
     assert not unread_ink_between(words[:1], comma, px)  # one word: no gap to look at
+
+
+def _opened_whole(ink: np.ndarray, px: float) -> np.ndarray:
+    """Line removal as it was written first: both openings over the whole zone (the reference)."""
+    import cv2
+
+    from formkit import thresholds as T
+
+    kh, kv = max(3, int(T.LINE_KERNEL_H_MM * px)), max(3, int(T.LINE_KERNEL_V_MM * px))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    return np.where(lines > 0, 0, ink).astype(np.uint8)
+
+
+def test_line_removal_on_chosen_rows_is_the_opening_of_the_whole_zone(tmp_path: Path,
+                                                                      registry: LayoutRegistry) -> None:
+    """remove_lines opens only the rows and columns that can hold a line: the same pixels as
+    opening the whole zone, on a fax's real zones and on runs that touch the zone's edges (where
+    the border does not erode, so half a kernel is enough) or zones narrower than the kernel."""
+    from formkit import thresholds as T
+    from formkit.scan.ocr import remove_lines
+    from formkit.scan.reader import analyse_page
+
+    s = C.typed_fax(2, random.Random(5), "fine", values=dict(VALUES), angle=1.5, noise=0.002)
+    (im,) = list(iter_image_pages(s.write(tmp_path)))
+    a = analyse_page(im, 1, registry, full=True)
+    assert a.registration is not None and a.registered is not None
+    px = T.REG_PX_PER_MM
+    boxes = [spec.box.inset(-T.ZONE_MARGIN_MM) for spec in a.registration.layout.fields if spec.type != "checkbox"]
+    zones = [a.registered[int(b.y * px):int(b.y2 * px), int(b.x * px):int(b.x2 * px)] for b in boxes]
+    inks = [np.ascontiguousarray(z < int(T.FAX_INK_LEVEL * 255), dtype=np.uint8) for z in zones]
+    assert all(ink.any() for ink in inks)
+    kh = max(3, int(T.LINE_KERNEL_H_MM * px))
+    rng = np.random.default_rng(11)
+    for h, w in [(60, 400), (40, kh - 5), (30, kh // 2 + 3), (kh + 9, 20)]:
+        ink = (rng.random((h, w)) < 0.05).astype(np.uint8)
+        for n in (kh // 2 - 1, kh // 2, kh // 2 + 1, (kh + 1) // 2 + 1, kh - 1, kh):
+            r = int(rng.integers(0, h))
+            ink[r, :min(w, n)] = 1  # a run from the left edge
+            ink[(r + 7) % h, max(0, w - n):] = 1  # and one to the right edge
+            c = int(rng.integers(0, w))
+            ink[:min(h, n), c] = 1  # from the top
+            ink[max(0, h - n):, (c + 5) % w] = 1  # to the bottom
+        inks.append(ink)
+    for ink in inks:
+        assert np.array_equal(remove_lines(ink, px), _opened_whole(ink, px))

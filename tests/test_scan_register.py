@@ -58,6 +58,18 @@ def test_normal_mode_is_resampled_to_square_pixels(tmp_path: Path) -> None:
     assert im.height / im.width == pytest.approx(297 / 210, rel=0.05)
 
 
+@pytest.mark.parametrize("mode", ["normal", "fine"])
+def test_fax_stretch_is_pillows_nearest_resize(mode: str, tmp_path: Path) -> None:
+    """The rows are gathered by index (a fast path), pixel for pixel what Pillow's NEAREST gives."""
+    s = C.typed_fax(9, random.Random(9), mode, quarter=0)
+    path = s.write(tmp_path)
+    (im,) = list(iter_image_pages(path))
+    with Image.open(path) as raw:
+        want = raw.convert("L").resize(im.size, Image.Resampling.NEAREST)
+        assert raw.size != im.size  # 98 or 196 dpi rows stretched to 204
+    assert np.array_equal(np.asarray(im), np.asarray(want))
+
+
 def test_grey_scan_jpeg_reads_venue(tmp_path: Path, registry: LayoutRegistry) -> None:
     s = C.typed_scan(3, random.Random(3), quarter=2)
     (r,) = _read(s, tmp_path, registry)

@@ -153,14 +153,34 @@ class OcrResult:
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
 
 
+def _runs(ink: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Runs of ink at least *k* long along *axis* (1: horizontal, 0: vertical): the opening of
+    *ink* (uint8 0/1) with a line of k pixels, computed only on the rows (columns) that can hold
+    one. An opening with a line treats each row (column) alone, and one with fewer than k // 2
+    ink pixels (less than k at the image's edge, where the border does not erode) keeps nothing;
+    only a few rows and columns of a text zone have more (its borders, the middle of a line of
+    letters). The same result as opening the whole zone, in less than half the time."""
+    need = min(ink.shape[axis], k // 2)
+    sums = cv2.reduce(ink, axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()  # per row (column)
+    keep = np.flatnonzero(sums >= need)
+    out = np.zeros_like(ink)
+    if keep.size:
+        line = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if axis == 1 else (1, k))
+        part = np.ascontiguousarray(np.take(ink, keep, axis=1 - axis))
+        opened = cv2.morphologyEx(part, cv2.MORPH_OPEN, line)
+        if axis == 1:
+            out[keep] = opened
+        else:
+            out[:, keep] = opened
+    return out
+
+
 def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Ink minus long horizontal and vertical runs (the printed field borders)."""
     kh = max(3, int(T.LINE_KERNEL_H_MM * px_per_mm))
     kv = max(3, int(T.LINE_KERNEL_V_MM * px_per_mm))
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
-    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
-    return np.where(lines > 0, 0, ink).astype(np.uint8)
+    lines = cv2.dilate(cv2.bitwise_or(_runs(ink, kh, 1), _runs(ink, kv, 0)), np.ones((3, 3), np.uint8))
+    return cv2.subtract(ink, lines)  # 0/1 minus 0/1, saturated: ink where no line is
 
 
 def _beside(groups: np.ndarray, words: np.ndarray, labels: np.ndarray, stats: np.ndarray, px_per_mm: float,
@@ -169,7 +189,8 @@ def _beside(groups: np.ndarray, words: np.ndarray, labels: np.ndarray, stats: np
     *words*: a comma, a full stop or a hyphen belongs to the word beside it. The candidates are
     few, so each is looked at inside its own bounding box only."""
     near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
-    beside = cv2.dilate(words[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
+    member = np.take(words.astype(np.uint8), labels)  # (a gather from uint8: 2.5x faster than from bool)
+    beside = cv2.dilate(member, cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
     out = np.zeros(len(groups), dtype=bool)
     for i in np.flatnonzero(groups):
         x, y, w, h = (int(v) for v in stats[i, :4])
@@ -199,7 +220,7 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_m
     ltype = cv2.CV_16U if ((h_px + 1) // 2) * ((w_px + 1) // 2) < 65535 else cv2.CV_32S  # most 8-connected parts
     n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8, ltype=ltype)
     flat = z.reshape(-1)
-    idx = np.flatnonzero(flat)
+    idx = np.flatnonzero(flat.view(bool))  # z is 0/1; numpy's bool path is 3x faster
     specks = stats[:, cv2.CC_STAT_AREA] < T.SPECK_MM2 * px_per_mm * px_per_mm
     specks[0] = False
     if specks.any():
@@ -412,7 +433,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     zone's :func:`interior` when the caller has it already; *known* is what the mailing list says
     of the person in the sheet's QR code (it chooses between two readings, nothing more)."""
     rules = fields.rules(kind)
-    z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner.copy()
+    z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner  # only read here
     ratio = float(z.mean()) if z.size else 0.0
     k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
     grey_scan = not bilevel and levers.grey_interior
@@ -424,28 +445,22 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     else:
         # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
         keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
-        img = np.where(keep > 0, grey, 255).astype(np.uint8)
+        outside = cv2.threshold(keep, 0, 255, cv2.THRESH_BINARY_INV)[1]  # 255 where not kept
+        img = cv2.max(grey, outside)  # grey where kept, else 255
     if ratio < T.FIELD_EMPTY_INK and int(z.sum()) < T.FIELD_EMPTY_INK_MM2 * px_per_mm * px_per_mm:
         return OcrResult("", T.EMPTY_FIELD_CONFIDENCE, ratio, img)
     # Only the inked part goes to Tesseract (its time grows with the area), with a white margin.
-    ys, xs = np.nonzero(z)
+    x0, y0, w0, h0 = cv2.boundingRect(z)  # the ink's extent (np.nonzero over the zone: 50x slower)
     g = int(T.OCR_TRIM_PAD_MM * px_per_mm) if grey_scan else 0
-    trimmed = img[max(0, ys.min() - g):ys.max() + 1 + g, max(0, xs.min() - g):xs.max() + 1 + g]
+    trimmed = img[max(0, y0 - g):y0 + h0 + g, max(0, x0 - g):x0 + w0 + g]
     pad = T.OCR_PAD_PX
     padded = cv2.copyMakeBorder(trimmed, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     fax = bilevel and not grey_scan
     sharp = padded
-    if fax and levers.smooth:
+    if fax and levers.smooth and not rules.sharp:
         padded = cv2.GaussianBlur(padded, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
     vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
-    if fax and levers.smooth and rules.confirm and first.score(kind, levers) >= T.OCR_OK:
-        # Digits sure on the smoothed zone must be sure on the sharp one too: smoothing made one
-        # '09.04.2018' a '04.04.2018' at 0.958 (held-out bench seed 5); the sharp zone read the same
-        # digits at 0.87. The lower confidence stands; other digits: below OCR_OK.
-        check = _recognise(sharp, px_per_mm, multiline, rules, vocab, levers)
-        cap = check.stated(kind, levers) if check.text == first.text else T.SECOND_PASS_CONFIDENCE
-        first = dc_replace(first, cap=min(first.cap, cap))
     best = first
     if fax and levers.second_pass and rules.reread and first.score(kind, levers) < T.OCR_OK:
         # Thin or broken strokes are the usual cause of an unsure fax reading: read a thickened copy.

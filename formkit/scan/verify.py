@@ -81,11 +81,12 @@ _SUPERSAMPLE = 4
 
 Placed = list[tuple[np.ndarray, int, int]]  # per line: its ink and its crop's top-left pixel in the zone
 
-
 @lru_cache(maxsize=256)
 def _line_ink(text: str, family: str, size_pt: float, px: float) -> tuple[np.ndarray, int, int]:
-    """The line as ink (uint8 0/1), tightly cropped, and the crop's top-left corner relative to
-    the pen position (left end of the baseline), in pixels."""
+    """The line as ink (uint8 0/1, read-only), tightly cropped, and the crop's top-left corner
+    relative to the pen position (left end of the baseline), in pixels. Cached: a campaign prints
+    the same few values again and again (a packet's name is compared, then fitted by
+    :func:`agrees`), and drawing a line costs ~1.5 ms."""
     s = _SUPERSAMPLE
     font = _font(family, max(4, int(round(size_pt * 25.4 / 72 * px * s))))
     left, top, right, bottom = font.getbbox(text, anchor="ls")
@@ -95,8 +96,17 @@ def _line_ink(text: str, family: str, size_pt: float, px: float) -> tuple[np.nda
     ImageDraw.Draw(im).text((-x0 * s, -y0 * s), text, fill=0, font=font, anchor="ls")
     small = cv2.resize(np.asarray(im), (w, h), interpolation=cv2.INTER_AREA)
     ink = (small < 128).astype(np.uint8)
-    ink.setflags(write=False)  # shared by the cache
+    ink.flags.writeable = False  # shared by every caller through the cache
     return ink, x0, y0
+
+
+def _labels(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected parts of a 0/1 mask: count, labels, stats. 16-bit labels where they cannot
+    overflow (at most one part per 2x2 pixels): a third of the time of 32-bit ones on a zone."""
+    h, w = mask.shape
+    ltype = cv2.CV_16U if ((h + 1) // 2) * ((w + 1) // 2) < 65535 else cv2.CV_32S
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=ltype)
+    return n, labels, stats
 
 
 def _printed(spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> Placed:
@@ -216,7 +226,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float) -> V
     extra = ((ink > 0) & (explained == 0)).astype(np.uint8)
     # Extra ink counts in groups: the edge of a printed letter a fax rendered a pixel wider is
     # not a change, a written letter is.
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(extra, connectivity=8)
+    n, labels, stats = _labels(extra)
     area = stats[1:, cv2.CC_STAT_AREA]
     # A seam one pixel thick beside a printed stem (the fax drew a long line a pixel wider than
     # our rendering, past the tolerance) is no mark: a pen's stroke is thicker than that.
@@ -227,9 +237,9 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float) -> V
     missing = float(lost.sum()) / max(1, int(placed.sum()))
     # Per printed glyph part too: an umlaut's dots are 2 % of a name's ink, but "Muller" is not
     # "Müller". A part mostly not on the page makes the value another one.
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(placed, connectivity=8)
+    n, labels, stats = _labels(placed)
     if n > 1:
-        lost_per = np.bincount(labels.ravel(), weights=lost.ravel(), minlength=n)[1:]
+        lost_per = np.bincount(labels[lost], minlength=n)[1:]
         area = stats[1:, cv2.CC_STAT_AREA]
         if (lost_per > T.VERIFY_PART_LOST * np.maximum(area, 1)).any():
             missing = max(missing, 1.0)
