@@ -481,7 +481,10 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
         # An unsure reading confirmed by a model trained apart from ``deu`` (formkit.scan.witness);
         # never one whose doubt has a named cause (a word near a known one, ink left unread).
-        other = _recognise(padded, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
+        # The witness reads the smoothed fax zone, as it was measured, also for digits read sharp.
+        seen = padded if not (fax and levers.smooth and rules.sharp) else \
+            cv2.GaussianBlur(sharp, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
+        other = _recognise(seen, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
         if digits:
             confirmed = min(other.confidence, other.symbol_min) >= T.WITNESS_SURE and other.text == best.text
         else:
