@@ -462,11 +462,13 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
     best = first
+    reread_differs = False  # the thickened zone read otherwise: a doubt no witness settles
     if fax and levers.second_pass and rules.reread and first.score(kind, levers) < T.OCR_OK:
         # Thin or broken strokes are the usual cause of an unsure fax reading: read a thickened copy.
         # (the unsmoothed zone: thickening the smoothed one read 2-4 fields fewer exactly on the bench)
         again = _recognise(_thicken(sharp), px_per_mm, multiline, rules, vocab, levers)
         if again.text != first.text:
+            reread_differs = True
             # The reading that is word for word the list's entry of this person, else the surer one;
             # either way the two disagreed: below OCR_OK (the reader's list agreement may lift it).
             agree = [p for p in (first, again) if known and not p.snapped and fields.same_words(p.text, known)]
@@ -477,10 +479,12 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     digits = rules.witness == "digits"
     if levers.witness and rules.witness and best.text and stated < T.OCR_OK \
             and stated >= (T.WITNESS_FROM if digits else T.WITNESS_EXACT_FROM) \
-            and not (best.snapped or best.near_known or best.unread) \
+            and not (best.snapped or best.near_known or best.unread or reread_differs) \
             and fields.plausible(kind, best.text) and has_model(T.WITNESS_MODEL):
         # An unsure reading confirmed by a model trained apart from ``deu`` (formkit.scan.witness);
-        # never one whose doubt has a named cause (a word near a known one, ink left unread).
+        # never one whose doubt has a named cause (a word near a known one, ink left unread, a
+        # second reading of the thickened zone that differs: '03609 886785' / '036509 886785' for
+        # 03600 …, and the witness sided with the first, bench seed 2020).
         # The witness reads the smoothed fax zone, as it was measured, also for digits read sharp.
         seen = padded if not (fax and levers.smooth and rules.sharp) else \
             cv2.GaussianBlur(sharp, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
