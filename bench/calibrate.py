@@ -54,7 +54,7 @@ def observe(seed: int = SEED) -> dict[str, list[Obs]]:
     events = [ld.event for ld in registry.forms() if ld.event is not None][:1]
     # The vocabulary helps OCR as in production; the list's per-person confirmations stay out.
     context = ReadContext(words=ReadContext.build(members, events).words)
-    levers = replace(ALL, calibrate=False, agree=False)  # agreement acts on calibrated values
+    levers = replace(ALL, calibrate=False, agree=False, witness=False)  # agreement and witness act on calibrated values
     tmp = Path(tempfile.mkdtemp(prefix="fk-calibrate-"))
     obs: dict[str, list[Obs]] = defaultdict(list)
     for s in samples:
