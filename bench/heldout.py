@@ -38,7 +38,7 @@ from pypdf import PdfReader, PdfWriter
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf, flatten_pdftk
-from tests.prefilled import Pen
+from tests.prefilled import Pen, onto_first_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = "hx-2021"
@@ -307,11 +307,7 @@ def overlay(pdf: bytes, form: FormLayout, values: dict[str, str], font_file: str
                stroke=0, fill=1)
     c.showPage()
     c.save()
-    w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    w.pages[0].merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
+    return onto_first_page(pdf, buf.getvalue())
 
 
 def reg_page(pdf: bytes) -> bytes:
@@ -350,6 +346,20 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
         (inbox / name).write_bytes(data)
         ret.file = name
         out.append(ret)
+
+    def member(pdf: bytes, venue: str) -> dict[str, str]:
+        """The truth of a member's packet *pdf* sent back with *venue* ticked and nothing typed:
+        what the packet printed."""
+        printed = pdf_values(reg_page(pdf))
+        return {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": venue}
+
+    def covered_qr(rid: str, venue: str, font_file: Path, res: str, mode: str) -> None:
+        """A member's printed sheet, ticked (crosses in *font_file*'s overlay), with a label over
+        its QR code, faxed in *mode*."""
+        sheet = reg_page(packets[rid].read_bytes())
+        put(f"paket-ohne-qr-{rid}.tif", gs(overlay(sheet, form, {venue: "1"}, str(font_file), 10, cover_qr=True),
+                                           "tiffg3", res),
+            Return("", "Paket: nur Kreuz", f"QR covered by a label, fax {mode}", member(sheet, venue)))
 
     def stranger(i: int, venue: int, date: str = "02.08.2021") -> tuple[dict[str, str], dict[str, str]]:
         p = dict(STRANGERS[i % len(STRANGERS)])
@@ -433,9 +443,8 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
     paths = ["pdf", "fine", "normal", "scan"]
     for k, rid in enumerate(ids[:14]):
         sheet = reg_page(packets[rid].read_bytes())
-        printed = pdf_values(sheet)
         venue = k % 5
-        truth = {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[venue]}
+        truth = member(sheet, VENUES[venue])
         path = paths[k % 4]
         if path == "pdf":
             put(f"paket-{rid}.pdf", fill_pypdf(sheet, {VENUES[venue]: "1"}),
@@ -452,9 +461,8 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
     # 4) members' corrections on prefilled packets (must go to a person), a forwarded packet.
     for k, rid in enumerate(ids[14:20]):
         sheet = reg_page(packets[rid].read_bytes())
-        printed = pdf_values(sheet)
         venue = (k + 1) % 5
-        truth = {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[venue]}
+        truth = member(sheet, VENUES[venue])
         if k == 0:  # new institution typed over the printed one in the e-mail PDF
             new = "Landratsamt Kyffhäuserkreis / Jugendamt"
             pdf = fill_pypdf(sheet, {"institution": new, VENUES[venue]: "1"})
@@ -474,10 +482,10 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
                 Return("", "Paket: geändert", f"pen: {fld} struck out, rewritten; fax fine",
                        {**truth, fld: new}, "Vordruck geändert"))
         elif k == 4:  # a character added by hand after the printed address
-            pdf = Pen(form).append("phone", printed.get("phone", ""), " App. 12").tick(VENUES[venue]).onto(sheet)
+            pdf = Pen(form).append("phone", truth["phone"], " App. 12").tick(VENUES[venue]).onto(sheet)
             put(f"korr-{rid}.tif", gs(pdf, "tiffg3", "204x196"),
                 Return("", "Paket: geändert", "pen: extension added to phone; fax fine",
-                       {**truth, "phone": printed.get("phone", "") + " App. 12"}, "Vordruck geändert"))
+                       {**truth, "phone": truth["phone"] + " App. 12"}, "Vordruck geändert"))
         else:  # a stranger on a forwarded packet: every text field retyped (e-mail PDF)
             values, st = stranger(40, venue)
             pdf = fill_pypdf(sheet, values)
@@ -537,17 +545,9 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
                {**truth, "name": values["institution"], "institution": values["name"]}, "Wert im falschen Feld"))
     rid = ids[20]
     whole = packets[rid].read_bytes()
-    printed = pdf_values(reg_page(whole))
     put(f"paket-ganz-{rid}.pdf", fill_pypdf(whole, {VENUES[2]: "1"}),
-        Return("", "Paket: nur Kreuz", "pypdf tick in the whole packet PDF (all pages)",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[2]}))
-    rid = ids[21]
-    sheet = reg_page(packets[rid].read_bytes())
-    printed = pdf_values(sheet)
-    put(f"paket-ohne-qr-{rid}.tif", gs(overlay(sheet, form, {VENUES[4]: "1"}, str(writers[0][1]), 10,
-                                                cover_qr=True), "tiffg3", "204x196"),
-        Return("", "Paket: nur Kreuz", "QR covered by a label, fax fine",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[4]}))
+        Return("", "Paket: nur Kreuz", "pypdf tick in the whole packet PDF (all pages)", member(whole, VENUES[2])))
+    covered_qr(ids[21], VENUES[4], writers[0][1], "204x196", "fine")
     old_blank = (work / "blank-2018.pdf").read_bytes()
     values, truth = stranger(59, 0)
     values = {k: v for k, v in values.items() if not k.startswith("venue_")} | {"venue_gotha": "1",
@@ -555,19 +555,12 @@ def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
     put("lsz2018-fremd.tif", gs(fill_pdftk(old_blank, values), "tiffg3", "204x196"),
         Return("", "fremd: Fax/Scan", "lsz-2018 sheet, pdftk, fax fine",
                {**truth, "date": "05.04.2018", "venue": "venue_gotha"}))
-    rid = ids[22]
-    sheet = reg_page(packets[rid].read_bytes())
-    printed = pdf_values(sheet)
-    put(f"paket-ohne-qr-{rid}.tif", gs(overlay(sheet, form, {VENUES[1]: "1"}, str(writers[0][1]), 10,
-                                                cover_qr=True), "tiffg3", "204x98"),
-        Return("", "Paket: nur Kreuz", "QR covered by a label, fax normal",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[1]}))
+    covered_qr(ids[22], VENUES[1], writers[0][1], "204x98", "normal")
     rid = ids[23]
     sheet = reg_page(packets[rid].read_bytes())
-    printed = pdf_values(sheet)
     put(f"paket-bild-{rid}.pdf", pdf_of_scan(grey(fill_pypdf(sheet, {VENUES[0]: "1"}), 150), 150),
         Return("", "Paket: nur Kreuz", "ticked e-mail PDF printed to a PDF as a 150-dpi image",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": VENUES[0]}))
+               member(sheet, VENUES[0])))
     values, truth = stranger(60, 4)
     put("fremd-ohne-qr.tif", gs(overlay(fill_pdftk(blank, values, flatten=True), form, {}, str(writers[0][1]), 10,
                                         cover_qr=True), "tiffg3", "204x196"),

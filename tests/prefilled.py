@@ -74,11 +74,16 @@ class Pen:
     def onto(self, pdf: bytes) -> bytes:
         self.c.showPage()
         self.c.save()
-        w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        w.pages[0].merge_page(PdfReader(io.BytesIO(self.buf.getvalue())).pages[0])
-        out = io.BytesIO()
-        w.write(out)
-        return out.getvalue()
+        return onto_first_page(pdf, self.buf.getvalue())
+
+
+def onto_first_page(pdf: bytes, drawn: bytes) -> bytes:
+    """*pdf* with the first page of *drawn* (a one-page overlay) stamped onto its first page."""
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    w.pages[0].merge_page(PdfReader(io.BytesIO(drawn)).pages[0])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
 
 
 def fax(pdf: bytes, target: Path, mode: str = "fine") -> Path:

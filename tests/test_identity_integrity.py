@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -37,7 +36,7 @@ from formkit.scan.context import ReadContext
 from formkit.scan.qr import find_qr
 from formkit.store import Store
 from tests.campaign_kit import fax, fax_file, fill_pypdf, make_campaign, person
-from tests.prefilled import Pen, sheet
+from tests.prefilled import Pen, onto_first_page, sheet
 from tests.prefilled import fax as fax_sheet
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -56,11 +55,7 @@ def _overlay(pdf: bytes, form: FormLayout, draw) -> bytes:  # type: ignore[no-un
     draw(c, lambda y: (form.height - y) * mm)
     c.showPage()
     c.save()
-    w = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    w.pages[0].merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
+    return onto_first_page(pdf, buf.getvalue())
 
 
 def cover_qr(pdf: bytes, form: FormLayout) -> bytes:

@@ -16,10 +16,10 @@ import pytest
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec
 from formkit.scan.verify import _line_ink, _redrawn_styles, compare
-from formkit.thresholds import OCR_OK, OCR_PX_PER_MM, VERIFIED_CONFIDENCE
+from formkit.thresholds import OCR_OK, OCR_PX_PER_MM
 from tests.fill import Font, fill_pdftk, fill_pymupdf, with_font
 from tests.prefilled import Pen, fax, sheet
-from tests.test_scan_verify import KAETHE, PREFILLED, _form, _read, _record
+from tests.test_scan_verify import KAETHE, PREFILLED, _form, _read, _record, _verified_ok
 
 pytest.importorskip("pymupdf")
 
@@ -38,14 +38,7 @@ def _ticked(registry: LayoutRegistry, pdf: bytes) -> bytes:
                          ids=lambda f: f.label)
 def test_values_redrawn_in_another_font_are_verified(font: Font, tmp_path: Path, registry: LayoutRegistry) -> None:
     pdf = _ticked(registry, _redrawn_by_mupdf(sheet(registry, KAETHE, fillable=True), font))
-    r = _read(fax(pdf, tmp_path / "fax.tif"), registry)
-    printed = KAETHE.prefill_values()
-    for k in PREFILLED:
-        assert r.fields[k].printed == "untouched", (k, r.fields[k])
-        assert r.fields[k].value == printed[k]
-        assert r.fields[k].confidence == VERIFIED_CONFIDENCE
-    rec = _record(r, registry)
-    assert rec.status == "ok", rec.reason
+    _verified_ok(_read(fax(pdf, tmp_path / "fax.tif"), registry), registry)
 
 
 @pytest.mark.slow

@@ -271,23 +271,30 @@ def prepared_value(f: FieldSpec, raw: str) -> tuple[str, float, list[str]]:
     return value, size, warnings
 
 
-def value_lines(f: FieldSpec, value: str, size: float) -> list[tuple[float, float, str]]:
-    """Where a print copy draws *value* in its box: (x, baseline y, text) per line, in layout mm
-    from the top-left corner, in FIELD_FONT at *size*."""
-    r = f.box
-    width = (r.w - 2.5) * mm
+def wrap(f: FieldSpec, paragraphs: list[str], font: str, size: float) -> list[str]:
+    """The words of each paragraph in lines as wide as *f*'s box holds in *font* at *size* (a
+    word wider than that stands on a line of its own): how the print copy and PDF programs wrap."""
+    width = (f.box.w - 2.5) * mm
     lines: list[str] = []
-    for para in value.split("\n") if f.multiline else [value]:
-        words = para.split(" ")
+    for para in paragraphs:
         cur = ""
-        for w in words:
+        for w in para.split(" "):
             trial = f"{cur} {w}".strip()
-            if stringWidth(trial, FIELD_FONT, size) <= width or not cur:
+            if stringWidth(trial, font, size) <= width or not cur:
                 cur = trial
             else:
                 lines.append(cur)
                 cur = w
         lines.append(cur)
+    return lines
+
+
+def value_lines(f: FieldSpec, value: str, size: float) -> list[tuple[float, float, str]]:
+    """Where a print copy draws *value* in its box: (x, baseline y, text) per line, in layout mm
+    from the top-left corner, in FIELD_FONT at *size*."""
+    r = f.box
+    width = (r.w - 2.5) * mm
+    lines = wrap(f, value.split("\n") if f.multiline else [value], FIELD_FONT, size)
     if not f.multiline:
         lines = lines[:1] if stringWidth(value, FIELD_FONT, size) > width else [value]
     out = []

@@ -35,13 +35,12 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from formkit import thresholds as T
 from formkit.layout.models import FieldSpec
 from formkit.render.fonts import BASE_FONT_NAMES, base_font_file, field_font_file
-from formkit.render.form import prepared_value, value_lines
+from formkit.render.form import prepared_value, value_lines, wrap
 
 State = Literal["untouched", "changed", "unclear"]
 Align = Literal["left", "centre", "right"]
@@ -128,19 +127,7 @@ def _wrap(spec: FieldSpec, value: str, family: str, size: float) -> list[str]:
     one line (what does not fit is clipped, not wrapped), a multi-line one wrapped at the box."""
     if not spec.multiline:
         return [value]
-    width, font = (spec.box.w - 2.5) * mm, BASE_FONT_NAMES[family]
-    lines: list[str] = []
-    for para in value.split("\n"):
-        cur = ""
-        for w in para.split(" "):
-            trial = f"{cur} {w}".strip()
-            if stringWidth(trial, font, size) <= width or not cur:
-                cur = trial
-            else:
-                lines.append(cur)
-                cur = w
-        lines.append(cur)
-    return [line for line in lines if line.strip()]
+    return [line for line in wrap(spec, value.split("\n"), BASE_FONT_NAMES[family], size) if line.strip()]
 
 
 def _redrawn(spec: FieldSpec, value: str, style: Style, px: float) -> Placed:
