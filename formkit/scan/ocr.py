@@ -186,6 +186,15 @@ def remove_lines(ink: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.subtract(ink, lines)  # 0/1 minus 0/1, saturated: ink where no line is
 
 
+def parts(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected parts of a 0/1 mask: count, labels, stats. 16-bit labels where they cannot
+    overflow (at most one part per 2x2 pixels): a third of the time of 32-bit ones on a zone."""
+    h, w = mask.shape
+    ltype = cv2.CV_16U if ((h + 1) // 2) * ((w + 1) // 2) < 65535 else cv2.CV_32S
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=ltype)
+    return n, labels, stats
+
+
 def _beside(groups: np.ndarray, words: np.ndarray, labels: np.ndarray, stats: np.ndarray, px_per_mm: float,
             ky: int) -> np.ndarray:
     """Which of *groups* (a mask over the labels) lie within LOW_GROUP_NEAR_MM of a group of
@@ -217,11 +226,9 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_m
     confidence 0.95-0.96 (the comma gone, nothing told OCR it was there)."""
     z = remove_lines(np.ascontiguousarray(ink), px_per_mm)
     # Pure speed (the result is the same as labelling and masking whole arrays, 6.2 -> 2.8 ms a
-    # zone): 16-bit labels where they cannot overflow, and per-pixel work only on the ink pixels
-    # (idx, about a tenth of the zone) instead of every pixel.
-    h_px, w_px = z.shape
-    ltype = cv2.CV_16U if ((h_px + 1) // 2) * ((w_px + 1) // 2) < 65535 else cv2.CV_32S  # most 8-connected parts
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(z, connectivity=8, ltype=ltype)
+    # zone): 16-bit labels (parts) and per-pixel work only on the ink pixels (idx, about a tenth
+    # of the zone) instead of every pixel.
+    n, labels, stats = parts(z)
     flat = z.reshape(-1)
     idx = np.flatnonzero(flat.view(bool))  # z is 0/1; numpy's bool path is 3x faster
     specks = stats[:, cv2.CC_STAT_AREA] < T.SPECK_MM2 * px_per_mm * px_per_mm
@@ -233,7 +240,7 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_m
     kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
     ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
     grown = cv2.dilate(z, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8, ltype=ltype)
+    n, labels, stats = parts(grown)
     if n <= 1:
         return z
     lab = labels.reshape(-1)[idx]  # the word group of each ink pixel

@@ -41,6 +41,7 @@ from formkit import thresholds as T
 from formkit.layout.models import FieldSpec
 from formkit.render.fonts import BASE_FONT_NAMES, base_font_file, field_font_file
 from formkit.render.form import prepared_value, value_lines, wrap
+from formkit.scan.ocr import parts
 
 State = Literal["untouched", "changed", "unclear"]
 Align = Literal["left", "centre", "right"]
@@ -97,15 +98,6 @@ def _line_ink(text: str, family: str, size_pt: float, px: float) -> tuple[np.nda
     ink = (small < 128).astype(np.uint8)
     ink.flags.writeable = False  # shared by every caller through the cache
     return ink, x0, y0
-
-
-def _labels(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """8-connected parts of a 0/1 mask: count, labels, stats. 16-bit labels where they cannot
-    overflow (at most one part per 2x2 pixels): a third of the time of 32-bit ones on a zone."""
-    h, w = mask.shape
-    ltype = cv2.CV_16U if ((h + 1) // 2) * ((w + 1) // 2) < 65535 else cv2.CV_32S
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=ltype)
-    return n, labels, stats
 
 
 def _printed(spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> Placed:
@@ -213,7 +205,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float) -> V
     extra = ((ink > 0) & (explained == 0)).astype(np.uint8)
     # Extra ink counts in groups: the edge of a printed letter a fax rendered a pixel wider is
     # not a change, a written letter is.
-    n, labels, stats = _labels(extra)
+    n, labels, stats = parts(extra)
     area = stats[1:, cv2.CC_STAT_AREA]
     # A seam one pixel thick beside a printed stem (the fax drew a long line a pixel wider than
     # our rendering, past the tolerance) is no mark: a pen's stroke is thicker than that.
@@ -224,7 +216,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float) -> V
     missing = float(lost.sum()) / max(1, int(placed.sum()))
     # Per printed glyph part too: an umlaut's dots are 2 % of a name's ink, but "Muller" is not
     # "Müller". A part mostly not on the page makes the value another one.
-    n, labels, stats = _labels(placed)
+    n, labels, stats = parts(placed)
     if n > 1:
         lost_per = np.bincount(labels[lost], minlength=n)[1:]
         area = stats[1:, cv2.CC_STAT_AREA]
