@@ -22,14 +22,14 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from bench import corpus as C  # noqa: E402
-from bench.returns import PRINTED  # noqa: E402
+from bench.returns import PRINTED, campaign_returns  # noqa: E402
 from bench.scan import norm  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
 from formkit.readings import PageReading  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
 from formkit.scan.ocr import ALL  # noqa: E402
+from tests import corpus as C  # noqa: E402
 
 SEED = 31
 SIZES = dict(n_fine=160, n_normal=80, n_scan=48, n_hand=0, n_photo=0, n_cover=0, n_packet=0, bad=False)
@@ -49,7 +49,7 @@ Obs = tuple[float, bool, str]  # raw confidence, right, "value ≠ truth" when w
 def observe(seed: int = SEED) -> dict[str, list[Obs]]:
     """(raw confidence, right, what was wrong) of every typed text field of the calibration
     corpus, by kind."""
-    samples, members = C.campaign_corpus(seed=seed, **SIZES)  # type: ignore[arg-type]
+    samples, members = campaign_returns(seed=seed, **SIZES)  # type: ignore[arg-type]
     registry = C.registry()
     events = [ld.event for ld in registry.forms() if ld.event is not None][:1]
     # The vocabulary helps OCR as in production; the list's per-person confirmations stay out.

@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf, sample_values
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options
 from formkit.pipeline import run as parse_run
 from formkit.render.document import RenderOptions, render_to_bytes
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf, sample_values
 
 N_FILES = 1500
 N_PDFTK = 20

@@ -3,7 +3,7 @@
 The mailing list's members return THEIR packet, never a blank sheet: its sheet carries their
 name, institution, address and e-mail (:func:`formkit.recipients.sheet_prefill`, what the packets
 print) and their recipient id. Everyone else returns a sheet without an id. Each return is one
-story (:data:`STORIES`), told through the same printers, faxes and scanners as :mod:`bench.corpus`:
+story (:data:`STORIES`), told through the same printers, faxes and scanners as :mod:`tests.corpus`:
 
 - ``Paket-PDF``: a member fills the e-mailed fillable PDF in a program (pypdf, PyMuPDF, pdftk),
   typing phone (unless the list printed one) and date in a font and size of their choice, ticks a
@@ -34,15 +34,17 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from bench import corpus as C
-from bench.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf
 from formkit.recipients import Recipient, sheet_prefill
 from formkit.render.document import RenderOptions, render_to_bytes
+from tests import corpus as C
+from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf
 
 TEXT = ("name", "institution", "address", "phone", "email", "date")
 PRINTED = "Vordruck"
@@ -352,3 +354,17 @@ def campaign_returns(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_s
     if bad:
         out.extend(C.bad_pages(rng))
     return out, members
+
+
+def main(argv: list[str]) -> int:
+    """Write a small corpus to look at: ``python -m bench.returns OUTDIR [N]``."""
+    target = Path(argv[0] if argv else "corpus")
+    n = int(argv[1]) if len(argv) > 1 else 10
+    samples, _ = campaign_returns(n_fine=n, n_normal=n // 2, n_scan=n // 2, n_hand=n // 2, n_photo=2, n_cover=2)
+    for s in samples:
+        print(s.write(target))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -19,13 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.fill import fill_pypdf
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options
 from formkit.pipeline import run as parse_run
 from formkit.recipients import read_recipients
 from formkit.render.document import render_to_bytes
 from formkit.review.server import ReviewServer
+from tests.fill import fill_pypdf
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "layouts" / "lsz-2018"
 CHROMIUM = "/usr/bin/chromium"

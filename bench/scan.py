@@ -1,6 +1,6 @@
 """Recognition of faxed and scanned sheets: accuracy and speed against the issue's targets.
 
-``python -m bench scan`` generates a corpus (:mod:`bench.corpus`, fixed seed), reads every page
+``python -m bench scan`` generates a corpus (:mod:`tests.corpus` and :mod:`bench.returns`, fixed seed), reads every page
 with :func:`formkit.scan.read_page` twice — today's reading (``BASELINE``: no mailing list, no
 levers) and this one (``ALL`` with the campaign's :class:`~formkit.scan.context.ReadContext`) — and
 prints each figure for both, per return (:data:`bench.returns.STORIES`: a member's packet PDF
@@ -20,7 +20,7 @@ value is on the page in (Helvetica/Courier/Times as typed, "Vordruck" as the pac
 - the naive approach (full-page OCR, then searching the text) on the same faxes, same run.
 
 ``FK_BENCH_CORPUS=path.pickle`` keeps the generated corpus in that file and reads it from there
-next time (:func:`corpus`: not when the seed, sizes, :mod:`bench.corpus` or :mod:`bench.returns` changed).
+next time (:func:`corpus`: not when the seed, sizes, :mod:`tests.corpus` or :mod:`bench.returns` changed).
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from bench import corpus as C  # noqa: E402
-from bench.returns import HAND, PRINTED  # noqa: E402
+from bench.returns import HAND, PRINTED, campaign_returns  # noqa: E402
 from formkit import records  # noqa: E402
 from formkit import thresholds as T  # noqa: E402
 from formkit.campaign import Campaign  # noqa: E402
@@ -52,6 +51,7 @@ from formkit.records import Context, Matcher, Provenance, assemble  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
 from formkit.scan.ocr import ALL, BASELINE  # noqa: E402
+from tests import corpus as C  # noqa: E402
 
 SEED = int(os.environ.get("FK_BENCH_SEED", "2018"))  # another seed: figures on a corpus no rule was tuned on
 SIZES = dict(n_fine=60, n_normal=30, n_scan=16, n_hand=18, n_photo=4, n_cover=4, n_packet=24, n_blank_id=4)
@@ -141,7 +141,7 @@ def corpus(cache: Path | None = None) -> tuple[list[C.Sample], list[Recipient]]:
     kept = pickle.loads(path.read_bytes()) if path.name and path.exists() else None  # noqa: S301 -- our own file
     if kept is not None and kept[0] == key:
         return kept[1], kept[2]
-    samples, members = C.campaign_corpus(seed=SEED, **SIZES)
+    samples, members = campaign_returns(seed=SEED, **SIZES)
     if path.name:
         tmp = path.with_suffix(".part")
         tmp.write_bytes(pickle.dumps((key, samples, members)))

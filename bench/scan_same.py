@@ -30,13 +30,13 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench import corpus as C  # noqa: E402
 from bench.scan import PIPELINES, SEED  # noqa: E402
 from bench.scan import corpus as scan_corpus  # noqa: E402
 from formkit.readings import NotAForm, PageReading  # noqa: E402
 from formkit.recipients import Recipient  # noqa: E402
 from formkit.scan import iter_image_pages, read_page  # noqa: E402
 from formkit.scan.context import ReadContext  # noqa: E402
+from tests import corpus as C  # noqa: E402
 
 # The default cache of the corpus when FK_BENCH_CORPUS is not set (bench.scan.corpus checks that it
 # was made by the same seed, sizes and generator).

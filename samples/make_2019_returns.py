@@ -14,10 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import corpus as C  # noqa: E402
-from bench.fill import fill_pymupdf, fill_pypdf  # noqa: E402
 from formkit.layout.loader import LayoutRegistry  # noqa: E402
 from formkit.render.document import RenderOptions, render_to_bytes  # noqa: E402
+from tests import corpus as C  # noqa: E402
+from tests.fill import fill_pymupdf, fill_pypdf  # noqa: E402
 
 OUT = ROOT / "samples" / "returns" / "2019"
 

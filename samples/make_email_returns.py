@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf  # noqa: E402
 from formkit.layout.loader import LayoutRegistry  # noqa: E402
 from formkit.render.document import RenderOptions, render_to_bytes  # noqa: E402
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf  # noqa: E402
 
 OUT = ROOT / "samples" / "returns" / "email"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import corpus as C  # noqa: E402
 from formkit.recipients import read_recipients  # noqa: E402
+from tests import corpus as C  # noqa: E402
 
 OUT = ROOT / "samples" / "returns" / "fax"
 

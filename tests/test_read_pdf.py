@@ -314,7 +314,7 @@ def test_foreign_form_is_not_recognised(registry: LayoutRegistry) -> None:
 
 def _faxed_sheet(tmp_path: Path, rid: str, venue: str) -> tuple[Path, dict[str, str]]:
     """The filled sheet through Ghostscript's fax driver (G4, fine mode 204x196 dpi)."""
-    from bench.corpus import blank_pdf
+    from tests.corpus import blank_pdf
 
     vals = returns.values(1, venue)
     src, tif = tmp_path / "sheet.pdf", tmp_path / "fax.tif"
@@ -361,7 +361,7 @@ def _tesseract_pdf(image: Path, tmp_path: Path) -> bytes:
 
 
 def _scan_300(tmp_path: Path, rid: str, venue: str) -> tuple[Path, dict[str, str]]:
-    from bench.corpus import blank_pdf, gs
+    from tests.corpus import blank_pdf, gs
 
     vals = returns.values(2, venue)
     png = tmp_path / "scan.png"

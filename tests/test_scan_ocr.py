@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from bench import corpus as C
 from formkit.cli import main
 from formkit.layout.loader import LayoutRegistry
 from formkit.readings import PageReading
 from formkit.scan import iter_image_pages, rasterize_pdf_page, read_page
 from formkit.thresholds import OCR_OK
+from tests import corpus as C
 
 VALUES = {
     "name": "Schröder, Käthe",

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench import corpus as C
 from formkit.layout.loader import LayoutRegistry
 from formkit.readings import NotAForm, PageReading
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.qr import find_qr
 from formkit.scan.reader import analyse_page
+from tests import corpus as C
 
 
 def _read(sample: C.Sample, tmp_path: Path, registry: LayoutRegistry) -> list[PageReading | NotAForm]:

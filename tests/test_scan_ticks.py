@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from bench import corpus as C
 from formkit.geometry import Rect
 from formkit.layout.loader import LayoutRegistry
 from formkit.readings import PageReading
 from formkit.scan import iter_image_pages, read_page
 from formkit.scan.ticks import read_tick
+from tests import corpus as C
 
 PX = 8.0
 

@@ -1,16 +1,15 @@
 """Returned registration sheets, made the way the world makes them (tests, bench, samples).
 
 Deterministic: the same seed gives the same files. Typed sheets are filled by other programs
-(pypdf, PyMuPDF, pdftk via :mod:`bench.fill`), rendered by Ghostscript's fax driver
+(pypdf, PyMuPDF, pdftk via :mod:`tests.fill`), rendered by Ghostscript's fax driver
 (``tiffg3``, fine 204x196 and normal 204x98 dpi) or as a grey scan, then degraded: skew,
 shift, fit-to-page scale, fax noise, a fax header line, darker/lighter print, JPEG, upside
 down or sideways, a phone photo's perspective and shadow, a cover sheet in front. Handwritten
 sheets are the blank print copy with text in handwriting fonts and ticks drawn as strokes.
 Bad pages (blank, unrelated, unreadable) come with the reason they must produce. Who returns
 which sheet (list members their prefilled packet, strangers a sheet without id, in which font)
-is :mod:`bench.returns`; :func:`campaign_corpus` is its entry point.
-
-``python -m bench.corpus OUTDIR [N]`` writes a corpus to look at.
+is :mod:`bench.returns` (``python -m bench.returns OUTDIR [N]`` writes a corpus to look at).
+These are test helpers: the bench builds on them, never the other way round.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import io
 import math
 import random
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,11 +27,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from bench.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.recipients import Recipient
 from formkit.render.document import RenderOptions, render_to_bytes
+from tests.fill import fill_pdftk, fill_pymupdf, fill_pypdf
 
 ROOT = Path(__file__).resolve().parents[1]
 VENUES = ["venue_sonneberg", "venue_gotha", "venue_sondershausen", "venue_schleiz"]
@@ -628,32 +626,3 @@ def hand_marks(pdf: bytes, marks: list[tuple[str, object]], rng: random.Random) 
     out = io.BytesIO()
     w.write(out)
     return out.getvalue()
-
-
-def campaign_corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
-                    n_photo: int = 3, n_cover: int = 3, n_packet: int = 0, bad: bool = True,
-                    stranger_share: float = 0.5, n_blank_id: int = 0) -> tuple[list[Sample], list[Recipient]]:
-    """A campaign's returns and its mailing list: members return their prefilled packet, strangers
-    a blank sheet without id or a member's forwarded packet (:func:`bench.returns.campaign_returns`)."""
-    from bench.returns import campaign_returns
-
-    return campaign_returns(seed, n_fine, n_normal, n_scan, n_hand, n_photo, n_cover, n_packet, bad,
-                            stranger_share, n_blank_id)
-
-
-def corpus(seed: int = 2018, n_fine: int = 40, n_normal: int = 20, n_scan: int = 12, n_hand: int = 12,
-           n_photo: int = 3, n_cover: int = 3, bad: bool = True) -> list[Sample]:
-    """A mixed corpus (see :func:`campaign_corpus`)."""
-    return campaign_corpus(seed, n_fine, n_normal, n_scan, n_hand, n_photo, n_cover, bad=bad)[0]
-
-
-def main(argv: list[str]) -> int:
-    target = Path(argv[0] if argv else "corpus")
-    n = int(argv[1]) if len(argv) > 1 else 10
-    for s in corpus(n_fine=n, n_normal=n // 2, n_scan=n // 2, n_hand=n // 2, n_photo=2, n_cover=2):
-        print(s.write(target))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
