@@ -460,3 +460,24 @@ def test_eight_meetings_with_long_town_names_fit_the_sheet(tmp_path: Path) -> No
     lines = summary_lines(c.event, [])
     assert any(line.startswith("Heilbad Heiligenstadt ") for line in lines)
     assert len({len(line) for line in lines[: 1 + len(long_names)]}) == 1
+
+
+def test_same_person_in_two_campaigns_is_no_duplicate_but_twice_in_one_is(tmp_path: Path) -> None:
+    """One store serves every campaign: a person who registers for last year's round and this
+    year's is two registrations, not „doppelte Anmeldung“ (held-out campaigns, qa4). A second sheet
+    of the same person for the same campaign still is one."""
+    layouts = ROOT / "layouts"
+    campaigns = Campaigns.load(layouts)
+    b18, _ = render_to_bytes("registration", campaigns.campaign("lsz-2018").registry)
+    b19, _ = render_to_bytes("registration", campaigns.campaign("lsz-2019").registry)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a-2018.pdf").write_bytes(fill_pypdf(b18, person("venue_gotha", date="26.03.2018")))
+    (inbox / "b-2019.pdf").write_bytes(fill_pypdf(b19, person("venue_erfurt", date="15.03.2019")))
+    (inbox / "c-2019.pdf").write_bytes(fill_pymupdf(b19, person("venue_jena", date="16.03.2019")))
+    out = tmp_path / "alle.csv"
+    run([inbox], Options(db=tmp_path / "s.sqlite", csv=out, layouts=[layouts]))
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["a-2018.pdf"]["status"], rows["a-2018.pdf"]["reason"]) == ("ok", "")
+    assert (rows["b-2019.pdf"]["status"], rows["b-2019.pdf"]["reason"]) == ("ok", "")
+    assert rows["c-2019.pdf"]["reason"] == "doppelte Anmeldung (wie b-2019.pdf, Seite 1)"
