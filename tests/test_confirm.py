@@ -265,3 +265,38 @@ def test_salutation_from_mailing_list_only_for_the_invitee(tmp_path: Path, regis
         people = {a.recipient_id: a for a in addressees_from_store(store, invitees).values()}
     assert people["R0001"].salutation == "Sehr geehrte Frau Dr. Müller,"
     assert people["R0002"].salutation is None  # a deputy registered: the neutral form is used
+
+
+def _words(pdf: Path, page: int = 1) -> list[tuple[str, float, float]]:
+    """Words of a page with their right edge and top, in points (poppler's pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [(w, float(x1), float(y0)) for y0, x1, w in
+            re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)]
+
+
+def test_long_organiser_block_is_printed_whole_inside_the_letterhead(tmp_path: Path) -> None:
+    """An office's longer sender (organisation and unit) fits the letterhead's width in a smaller
+    size; it was cut at 80 characters without a word (held-out campaigns, qa4)."""
+    import yaml
+
+    from tests.campaign_kit import make_campaign
+
+    folder = make_campaign(tmp_path, "lang-2022", 3)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    org = ("Thüringer Ministerium für Bildung, Jugend und Sport – Abteilung Kinder, Jugend, Familie und "
+           "Gleichstellung")
+    unit = ("Referat 34 – Familienförderung, Familienbildung und Mehrgenerationenhäuser (Geschäftsstelle "
+            "Landesfamilienrat und Servicestelle)")
+    data["sender"].update(organisation=org, unit=unit)
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "einladung.pdf"
+    res = CliRunner().invoke(main, ["render", "invitation", "--layouts", str(folder), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    head = [(w, x1) for w, x1, top in _words(out) if top < 30 * 72 / 25.4]
+    assert " ".join(w for w, _ in head).replace("&amp;", "&") == f"{org} {unit}"
+    assert max(x1 for _, x1 in head) <= 190 * 72 / 25.4 + 0.5  # the rule under the letterhead ends at 190 mm
