@@ -293,10 +293,16 @@ def test_long_organiser_block_is_printed_whole_inside_the_letterhead(tmp_path: P
     unit = ("Referat 34 – Familienförderung, Familienbildung und Mehrgenerationenhäuser (Geschäftsstelle "
             "Landesfamilienrat und Servicestelle)")
     data["sender"].update(organisation=org, unit=unit)
+    data["contacts"] = [{"name": "Jörg Müßiggang", "organisation": "Servicestelle Familienbildung e. V.",
+                         "street": "Löberstraße 34", "postcode": "99096", "city": "Erfurt",
+                         "phone": "0361 2225-115", "email": "j.muessiggang@familienbildung.de"}]
     event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = tmp_path / "einladung.pdf"
     res = CliRunner().invoke(main, ["render", "invitation", "--layouts", str(folder), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    head = [(w, x1) for w, x1, top in _words(out) if top < 30 * 72 / 25.4]
+    words = _words(out)
+    head = [(w, x1) for w, x1, top in words if top < 30 * 72 / 25.4]
+    # The information block names the first contact, here Jörg Müßiggang: not „Ansprechpartnerin“.
+    assert "Ansprechperson" in [w for w, _, _ in words] and "Ansprechpartnerin" not in [w for w, _, _ in words]
     assert " ".join(w for w, _ in head).replace("&amp;", "&") == f"{org} {unit}"
     assert max(x1 for _, x1 in head) <= 190 * 72 / 25.4 + 0.5  # the rule under the letterhead ends at 190 mm

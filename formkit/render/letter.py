@@ -93,7 +93,7 @@ def draw_letter_head(
 
     # Information block.
     info = [
-        ("Ansprechpartnerin", event.contacts[0].name if event.contacts else ""),
+        ("Ansprechperson", event.contacts[0].name if event.contacts else ""),  # any contact, any gender
         ("Telefon", event.contacts[0].phone if event.contacts else (s.phone or "")),
         ("Telefax", s.fax or ""),
         ("E-Mail", event.contacts[0].email if event.contacts else (s.email or "")),
