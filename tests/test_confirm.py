@@ -151,6 +151,8 @@ def test_attendee_list_sorted_by_surname_with_signature_column(tmp_path: Path, r
     assert "27. April 2018" in text and "Landratsamt Gotha, 18.-März-Str. 50" in flat(text)
     assert "5 angemeldete Personen (Plätze: 40)" in text
     assert render_attendee_list(people, ev.meeting("gotha")) == data  # deterministic
+    # One person is „1 angemeldete Person“ (a venue with one registration in bench.heldout_campaigns).
+    assert "1 angemeldete Person (Plätze: 40)" in text_of(render_attendee_list(people[:1], ev.meeting("gotha")))
 
 
 def test_attendee_sort_rules() -> None:
