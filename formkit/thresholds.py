@@ -305,6 +305,15 @@ LIST_AGREEMENT_CONFIDENCE = 0.97
 # clean_zone are a few pixels.
 UNREAD_INK_MIN_MM2 = 0.12
 UNREAD_INK_CONFIDENCE = 0.9
+# Ink in the first or last column of a box's interior (BOX_INNER_INSET_MM inside its side lines),
+# at least this tall in total: the value runs into the box's left or right line, and line removal
+# may have taken a glyph's stem with the line ('39610 Sömmerda' for 99610, typed flush with the
+# box; both models read it so and the witness stated it 0.96, bench.heldout_campaigns). Such a
+# reading is capped below OCR_OK and never witnessed. Values set inside the box (every filler and
+# the print copy) leave that column white: 0 px on the held-out returners read; flush with the
+# line 2-35 px (fine fax, 8 px/mm).
+EDGE_INK_MIN_MM = 0.3
+EDGE_INK_CONFIDENCE = 0.9
 
 # --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
 # Two reads of one word (the place in institution, address and e-mail domain; the surname in name
