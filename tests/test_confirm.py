@@ -308,3 +308,33 @@ def test_long_organiser_block_is_printed_whole_inside_the_letterhead(tmp_path: P
     assert "Ansprechperson" in [w for w, _, _ in words] and "Ansprechpartnerin" not in [w for w, _, _ in words]
     assert " ".join(w for w, _ in head).replace("&amp;", "&") == f"{org} {unit}"
     assert max(x1 for _, x1 in head) <= 190 * 72 / 25.4 + 0.5  # the rule under the letterhead ends at 190 mm
+
+
+def test_door_list_default_file_name_is_one_safe_file_for_a_town_with_a_slash(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export --format pdf --venue „Bad Frankenhausen/Kyffhäuser“` without -o wrote into a folder
+    „teilnehmerliste-bad frankenhausen/“ (held-out campaigns, qa4); the file is named as letters
+    are, and the message names the meeting's town as the event spells it."""
+    import yaml
+
+    from tests.campaign_kit import make_campaign
+
+    folder = make_campaign(tmp_path, "kyff-2022", 2)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["meetings"][1]["city"] = "Bad Frankenhausen/Kyffhäuser"
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    blank, _ = render_to_bytes("registration", LayoutRegistry(folder))
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(fill_pypdf(blank, {"name": "Anke Ahrens", "institution": "Amt",
+                                                     f"venue_{data['meetings'][1]['id']}": "1"}))
+    db = tmp_path / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=folder))
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "pdf", "--venue",
+                                    "bad frankenhausen/kyffhäuser", "--layouts", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("teilnehmerliste-bad-frankenhausen-kyffhaeuser.pdf: Teilnehmerliste "
+                                 "Bad Frankenhausen/Kyffhäuser (kyff-2022), 1 Person"), res.output
+    assert "Ahrens" in text_of(tmp_path / "teilnehmerliste-bad-frankenhausen-kyffhaeuser.pdf")
