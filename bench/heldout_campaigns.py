@@ -251,7 +251,14 @@ def venue_fields(form: FormLayout) -> dict[str, str]:
 
 
 def stranger(i: int, venue: str, date: str = "12.09.2022") -> tuple[dict[str, str], dict[str, str]]:
+    """Stranger *i*: each index another person (from the ninth on, a colleague with a first name and
+    e-mail of their own), so that no two returns are rightly „doppelte Anmeldung“."""
     p = dict(STRANGERS[i % len(STRANGERS)])
+    if i >= len(STRANGERS):
+        first = ["Elke", "Torsten", "Mareike", "Jens"][i // len(STRANGERS) - 1]
+        p["name"] = re.sub(r"(\w+)(?=\s\S+$)|(?<=, )\w+$", first, p["name"], count=1)
+        local, dom = p["email"].split("@")
+        p["email"] = f"{first.lower()}.{local.split('.')[-1]}@{dom}"
     return {**p, "date": date, venue: "1"}, {**p, "date": date, "venue": venue}
 
 
@@ -320,14 +327,14 @@ def build(work: Path, form: FormLayout, old_form: FormLayout, rng: random.Random
     sheet, truth = member(rid, v[5])
     put(f"fit97n-{rid}.tif", gs(fit_to_page(Marks(form).tick(v[5]).onto(sheet), 0.97), "tiffg3", "204x98"),
         Return("", "Paket: gedruckt 97 %", "pen tick, printed at 97 %, fax normal", truth))
-    values, truth = stranger(3, v[3])
+    values, truth = stranger(6, v[3])
     put("fit97-fremd.tif", gs(fit_to_page(fill_pdftk(blank, values, flatten=True), 0.97), "tiffg3", "204x196"),
         Return("", "fremd: gedruckt 97 %", "pdftk flatten, printed at 97 %, fax fine", truth))
     rid = ids[8]
     sheet, truth = member(rid, v[0])
     put(f"kopfueber-{rid}.tif", upside_down(gs(Marks(form).tick(v[0]).onto(sheet), "tiffg3", "204x196")),
         Return("", "Paket: kopfüber", "pen tick, faxed upside down (fine)", truth))
-    values, truth = stranger(4, v[4])
+    values, truth = stranger(7, v[4])
     put("kopfueber-fremd.tif", upside_down(gs(fill_pymupdf(blank, values, Font("Courier", 10)), "tiffg3",
                                               "204x196")),
         Return("", "fremd: kopfüber", "pymupdf Courier 10, faxed upside down (fine)", truth))
@@ -356,16 +363,16 @@ def build(work: Path, form: FormLayout, old_form: FormLayout, rng: random.Random
     next_form = _form(work / "layouts" / NEXT)
     nvf = venue_fields(next_form)
     next_blank = (work / f"{NEXT}-registration.pdf").read_bytes()
-    values, truth = stranger(6, nvf["gruenberg"], "10.02.2023")
+    values, truth = stranger(8, nvf["gruenberg"], "10.02.2023")
     put("naechstes-jahr.eml", mail_with([(fill_pymupdf(next_blank, values, Font("Times", 11)), "application", "pdf",
                                           "Anmeldung Grünberg.pdf")], truth["email"]),
         Return("", "nächste Veranstaltung", "kreis-2023 sheet, pymupdf Times 11, e-mail", truth))
-    values, truth = stranger(7, nvf["eisenberg"], "10.02.2023")
+    values, truth = stranger(9, nvf["eisenberg"], "10.02.2023")
     put("naechstes-jahr.tif", gs(fill_pdftk(next_blank, values, flatten=True), "tiffg3", "204x98"),
         Return("", "nächste Veranstaltung", "kreis-2023 sheet, pdftk flatten, fax normal", truth))
 
     # 6) an e-mail with the filled PDF and a photo of the printed, signed page.
-    values, truth = stranger(5, v[1])
+    values, truth = stranger(10, v[1])
     filled = fill_pypdf(blank, values)
     put("mail-pdf-und-foto.eml", mail_with([(filled, "application", "pdf", "Anmeldung.pdf"),
                                             (photo(sign(form, filled)), "image", "jpeg", "IMG_2041.jpg")],
