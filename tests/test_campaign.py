@@ -98,6 +98,13 @@ def test_cli_campaign_new_copies_and_says_what_to_edit(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "lsz-2020" in res.output
     bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "Neu 2020", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 3 and "keine gültige Veranstaltungs-id" in bad.output
+    # An id as an office types it gets the id it can use instead (qa4).
+    assert "z. B. neu-2020" in bad.output
+    bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "Familie Thüringen 2022/Süd",
+                                    "-o", str(tmp_path / "x")])
+    assert "z. B. familie-thueringen-2022-sued" in bad.output
+    bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "2022", "-o", str(tmp_path / "x")])
+    assert "z. B. lsz-2019" in bad.output  # nothing to offer: the general example
 
 
 def test_render_confirmation_and_waitlist_render_a_sample_letter(tmp_path: Path) -> None:
