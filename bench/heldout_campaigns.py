@@ -524,6 +524,17 @@ def report(returns: list[Return], work: Path, cities: dict[str, str]) -> None:
     print("\n| Gruppe | ok | review | rejected |\n|---|---|---|---|")
     for g, c in groups.items():
         print(f"| {g} | {c['ok']} | {c['review']} | {c['rejected']} |")
+    # Fields read right, by group (rows to a person included): how much of a person's look is
+    # checking a value that was right.
+    exact: dict[str, list[int]] = {}
+    for ret in returns:
+        for row in ret.rows:
+            if row["status"] != "rejected" and not ret.must_review:
+                bad = {d.split(":")[0] for d in compare(ret, row, cities)}
+                e = exact.setdefault(ret.group, [0, 0])
+                e[0] += sum(f not in bad for f in (*TEXT, "date", "venue"))
+                e[1] += 7
+    print("Felder exakt: " + "; ".join(f"{g} {a}/{n}" for g, (a, n) in exact.items()))
     print(f"\nok mit FALSCHEM Wert: {len(worst)}")
     for ret, diff in worst:
         print(f"  {ret.file} ({ret.how}): {'; '.join(diff)}")
