@@ -322,13 +322,14 @@ def unread_ink_between(boxes: list[tuple[int, int, int, int]], ink: np.ndarray, 
 
 
 def ink_at_side(z: np.ndarray, k: int, px_per_mm: float) -> bool:
-    """Does the cleaned ink *z* of a zone reach the first or last column of the box's interior
-    (*k* px from the zone's edge), i.e. run into the box's left or right line? Then a glyph may have
-    lost its stem to the line removal (T.EDGE_INK_MIN_MM)."""
-    if z.shape[1] <= 2 * k + 1:
+    """Does the cleaned ink *z* of a zone reach the first or last column or row of the box's
+    interior (*k* px from the zone's edge), i.e. run into one of the box's lines? Then a glyph may
+    have lost a stem, a descender (a comma read as a full stop) or an umlaut's dots to the line
+    removal (T.EDGE_INK_MIN_MM)."""
+    if z.shape[0] <= 2 * k + 1 or z.shape[1] <= 2 * k + 1:
         return False
     min_px = T.EDGE_INK_MIN_MM * px_per_mm
-    return int(z[:, k].sum()) >= min_px or int(z[:, -k - 1].sum()) >= min_px
+    return any(int(line.sum()) >= min_px for line in (z[:, k], z[:, -k - 1], z[k, :], z[-k - 1, :]))
 
 
 @dataclass(frozen=True)
