@@ -302,6 +302,19 @@ def build(work: Path, form: FormLayout, old_form: FormLayout, rng: random.Random
         put(f"buendig-{k}.tif", gs(marks.tick(v[(k + 2) % 6]).onto(blank), "tiffg3", res),
             Return("", "fremd: bündig an der Linie", f"{font} {size} flush with the box line, fax {res}", truth))
 
+    # ... and typed on the box's bottom line (a typewriter's baseline set to the line).
+    for k, (font, res) in enumerate([("Courier", "204x196"), ("Helvetica", "204x98")]):
+        values, truth = stranger(k + 11, v[k])
+        marks = Marks(form)
+        marks.c.setFont(font, 11)
+        for f in ("name", "institution", "phone", "email", "date"):
+            b = form.field(f).box
+            marks.c.drawString((b.x + 2) * mm, marks._y(b.y2 - 0.3), values[f])
+        truth = {**truth, "address": ""}
+        put(f"auf-der-linie-{k}.tif", gs(marks.tick(v[k]).onto(blank), "tiffg3", res),
+            Return("", "fremd: auf der unteren Linie", f"{font} 11 on the bottom line, no address, fax {res}",
+                   truth))
+
     # 2) members' packets ticked in other shapes, faxed fine.
     for k, shape in enumerate(["dot", "slash", "circle", "check"]):
         rid = ids[k]
