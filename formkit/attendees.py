@@ -95,7 +95,8 @@ def render_attendee_list(records: Iterable[Attendee | Mapping[str, Any]], meetin
     if subtitle:
         story.append(Paragraph(_esc(subtitle), small))
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(f"{len(people)} angemeldete Personen (Plätze: {meeting.capacity})", small))
+    count = "1 angemeldete Person" if len(people) == 1 else f"{len(people)} angemeldete Personen"
+    story.append(Paragraph(f"{count} (Plätze: {meeting.capacity})", small))
     story.append(Spacer(1, 4 * mm))
     width = (A4[0] - margins[1] - margins[3]) * mm
     cols = [10 * mm, 55 * mm, width - 10 * mm - 55 * mm - 55 * mm, 55 * mm]

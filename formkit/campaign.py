@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formkit.errors import LayoutError
+from formkit.filenames import slugify
 from formkit.ident import CAMPAIGN_ID, FormIdentity
 from formkit.layout.event import Event, Meeting
 from formkit.layout.loader import EVENT_FILE, LayoutRegistry, LoadedLayout, default_layouts_dir
@@ -216,8 +217,10 @@ _ID_LINE = re.compile(r"^id:\s*\S+.*$", re.M)
 def copy_campaign(source: Path, target: Path, new_id: str) -> Path:
     """Copy the campaign folder *source* to *target* with the event id *new_id*; returns the event file."""
     if not CAMPAIGN_ID.match(new_id):
+        offer = slugify(new_id, max_len=40, fallback="")  # "Familie Thüringen 2022" -> familie-thueringen-2022
+        example = offer if CAMPAIGN_ID.match(offer) else "lsz-2019"
         raise LayoutError(f"„{new_id}“ ist keine gültige Veranstaltungs-id (Kleinbuchstaben, Ziffern, '-'; "
-                          f"mit einem Buchstaben beginnen, z. B. lsz-2019)")
+                          f"mit einem Buchstaben beginnen, z. B. {example})")
     if not (source / EVENT_FILE).is_file():
         raise LayoutError(f"{source}: kein Veranstaltungsordner (keine {EVENT_FILE})")
     if target.exists():

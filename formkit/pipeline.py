@@ -291,7 +291,8 @@ class Assembler:
             late_policy=policies.late_policy,
             signing=policies.signing,
             matcher=self.matcher,
-            find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0),
+            find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0,
+                                                                   reading.identity.campaign),
         )
         return assemble(reading, prov, ctx)
 

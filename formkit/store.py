@@ -307,15 +307,18 @@ class Store:
             return None
         return SourceInfo(row[0], row[1], row[2], _from_iso(row[3]), row[4], row[5], row[6])
 
-    def find_duplicate(self, keys: Sequence[str], sha256: str, page: int) -> str | None:
-        """Source and page of the earliest other record with one of *keys*."""
+    def find_duplicate(self, keys: Sequence[str], sha256: str, page: int, campaign: str) -> str | None:
+        """Source and page of the earliest other record of *campaign* with one of *keys*. One store
+        serves every campaign: the same person in last year's round and this year's is no duplicate."""
         if not keys:
             return None
         best: tuple[int, str, int] | None = None
         for key in keys:
             # The first two rows by seq of this key: one of them is not the record itself.
             for seq, source, p, sha in self.db.execute(
-                    "SELECT seq, source, page, sha256 FROM person_keys WHERE key = ? ORDER BY seq LIMIT 2", (key,)):
+                    "SELECT k.seq, k.source, k.page, k.sha256 FROM person_keys k JOIN records r "
+                    "ON r.sha256 = k.sha256 AND r.page = k.page WHERE k.key = ? AND r.campaign = ? "
+                    "ORDER BY k.seq LIMIT 2", (key, campaign)):
                 if (sha, p) != (sha256, page):
                     if best is None or seq < best[0]:
                         best = (seq, source, p)

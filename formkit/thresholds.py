@@ -305,6 +305,16 @@ LIST_AGREEMENT_CONFIDENCE = 0.97
 # clean_zone are a few pixels.
 UNREAD_INK_MIN_MM2 = 0.12
 UNREAD_INK_CONFIDENCE = 0.9
+# Ink in the first or last column or row of a box's interior (BOX_INNER_INSET_MM inside its
+# lines), at least this much in total: the value runs into one of the box's lines, and line
+# removal may have taken a glyph's stem with it ('39610 Sömmerda' for 99610, typed flush with the
+# left line; both models read it so and the witness stated it 0.96, bench.heldout_campaigns) or a
+# comma's tail ('Universität Erfurt. Staatswissenschaftliche …' at 0.952, typed on the bottom
+# line). Such a reading is capped below OCR_OK and never witnessed. Values set inside the box
+# (every filler and the print copy) leave those lines white: 0 px on the held-out returners read;
+# flush with a line 21-376 px, 1 mm above the bottom line 2 px (a comma's tip; fine fax, 8 px/mm).
+EDGE_INK_MIN_MM = 0.3
+EDGE_INK_CONFIDENCE = 0.9
 
 # --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
 # Two reads of one word (the place in institution, address and e-mail domain; the surname in name

@@ -98,6 +98,13 @@ def test_cli_campaign_new_copies_and_says_what_to_edit(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "lsz-2020" in res.output
     bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "Neu 2020", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 3 and "keine gültige Veranstaltungs-id" in bad.output
+    # An id as an office types it gets the id it can use instead (qa4).
+    assert "z. B. neu-2020" in bad.output
+    bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "Familie Thüringen 2022/Süd",
+                                    "-o", str(tmp_path / "x")])
+    assert "z. B. familie-thueringen-2022-sued" in bad.output
+    bad = CliRunner().invoke(main, ["campaign", "new", str(LAYOUTS), "2022", "-o", str(tmp_path / "x")])
+    assert "z. B. lsz-2019" in bad.output  # nothing to offer: the general example
 
 
 def test_render_confirmation_and_waitlist_render_a_sample_letter(tmp_path: Path) -> None:
@@ -460,3 +467,58 @@ def test_eight_meetings_with_long_town_names_fit_the_sheet(tmp_path: Path) -> No
     lines = summary_lines(c.event, [])
     assert any(line.startswith("Heilbad Heiligenstadt ") for line in lines)
     assert len({len(line) for line in lines[: 1 + len(long_names)]}) == 1
+
+
+def test_same_person_in_two_campaigns_is_no_duplicate_but_twice_in_one_is(tmp_path: Path) -> None:
+    """One store serves every campaign: a person who registers for last year's round and this
+    year's is two registrations, not „doppelte Anmeldung“ (held-out campaigns, qa4). A second sheet
+    of the same person for the same campaign still is one."""
+    layouts = ROOT / "layouts"
+    campaigns = Campaigns.load(layouts)
+    b18, _ = render_to_bytes("registration", campaigns.campaign("lsz-2018").registry)
+    b19, _ = render_to_bytes("registration", campaigns.campaign("lsz-2019").registry)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a-2018.pdf").write_bytes(fill_pypdf(b18, person("venue_gotha", date="26.03.2018")))
+    (inbox / "b-2019.pdf").write_bytes(fill_pypdf(b19, person("venue_erfurt", date="15.03.2019")))
+    (inbox / "c-2019.pdf").write_bytes(fill_pymupdf(b19, person("venue_jena", date="16.03.2019")))
+    out = tmp_path / "alle.csv"
+    run([inbox], Options(db=tmp_path / "s.sqlite", csv=out, layouts=[layouts]))
+    rows = {r["source"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["a-2018.pdf"]["status"], rows["a-2018.pdf"]["reason"]) == ("ok", "")
+    assert (rows["b-2019.pdf"]["status"], rows["b-2019.pdf"]["reason"]) == ("ok", "")
+    assert rows["c-2019.pdf"]["reason"] == "doppelte Anmeldung (wie b-2019.pdf, Seite 1)"
+
+
+def test_long_venue_names_shrink_into_their_column_and_too_long_ones_are_an_error(tmp_path: Path) -> None:
+    """Six meetings in two columns, one town an office spells „Bad Frankenhausen/Kyffhäuser“: its
+    label printed at 11 pt ran to 206 mm of the 210 mm page, where printers and fax machines cut
+    (held-out campaigns, qa4). It prints smaller, inside its column; a name too long even at 8 pt
+    is a German error of the check."""
+    import re
+    import subprocess
+
+    folder = make_campaign(tmp_path, "sechs", 6)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["meetings"][3]["city"] = "Bad Frankenhausen/Kyffhäuser"
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    c = Campaigns.load(folder).single()
+    form = c.get("registration").layout
+    assert isinstance(form, FormLayout)
+    spec = form.field("venue_" + data["meetings"][3]["id"])
+    box = spec.box
+    pdf = tmp_path / "bogen.pdf"
+    pdf.write_bytes(render_to_bytes("registration", c.registry, RenderOptions())[0])
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)
+    top = box.y / 25.4 * 72
+    line = [(float(x0), float(x1), w) for x0, y0, x1, w in words if abs(float(y0) - top) < 12
+            and float(x0) > box.x2 / 25.4 * 72]
+    assert " ".join(w for _, _, w in line).startswith("Bad Frankenhausen/Kyffhäuser,")
+    right = (box.x2 + 4 + spec.label_width) / 25.4 * 72
+    assert max(x1 for _, x1, _ in line) <= right + 0.5
+    data["meetings"][3]["city"] = "Bad Frankenhausen/Kyffhäuser an der Kleinen Wipper im Kyffhäuserkreis"
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(LayoutError, match=r"venue_choice \(Ort „Bad Frankenhausen.*auch in 8 pt .* kürzer fassen"):
+        Campaigns.load(folder)

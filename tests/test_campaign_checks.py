@@ -159,3 +159,15 @@ def test_broken_yaml_is_explained_in_german(tmp_path: Path) -> None:
     assert "event.yaml: kein gültiges YAML (Zeile" in msg and "Einrückung prüfen" in msg, msg
     event.write_text(original + "extra:\n\t- a\n", encoding="utf-8")
     assert "ein Tabulator?" in _error(folder)
+
+
+def test_errors_in_contacts_notes_and_letter_name_their_key(tmp_path: Path) -> None:
+    """„contacts“, „notes“ and „letter“ are keys of event.yaml as well as block kinds of a layout:
+    an office's contact without a street was reported as „[0].street“, the key lost (qa4)."""
+    folder = make_campaign(tmp_path, "c", 2)
+    _event_edit(folder, lambda d: d.__setitem__("contacts", [{"name": "Jörg Müßiggang", "organisation": "LFR"}]))
+    assert "event.yaml: contacts[0].street: Pflichtangabe fehlt" in _error(folder)
+    _event_edit(folder, lambda d: (d.pop("contacts"), d["letter"].__setitem__("date", "19.03.2022")))
+    assert re.search(r"event\.yaml: letter\.date: „19\.03\.2022“: erwartet ein Datum", _error(folder))
+    _event_edit(folder, lambda d: (d["letter"].__setitem__("date", "2020-03-01"), d.__setitem__("notes", "eine")))
+    assert "event.yaml: notes: „eine“: erwartet eine Liste" in _error(folder)

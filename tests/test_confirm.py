@@ -151,6 +151,8 @@ def test_attendee_list_sorted_by_surname_with_signature_column(tmp_path: Path, r
     assert "27. April 2018" in text and "Landratsamt Gotha, 18.-März-Str. 50" in flat(text)
     assert "5 angemeldete Personen (Plätze: 40)" in text
     assert render_attendee_list(people, ev.meeting("gotha")) == data  # deterministic
+    # One person is „1 angemeldete Person“ (a venue with one registration in bench.heldout_campaigns).
+    assert "1 angemeldete Person (Plätze: 40)" in text_of(render_attendee_list(people[:1], ev.meeting("gotha")))
 
 
 def test_attendee_sort_rules() -> None:
@@ -265,3 +267,74 @@ def test_salutation_from_mailing_list_only_for_the_invitee(tmp_path: Path, regis
         people = {a.recipient_id: a for a in addressees_from_store(store, invitees).values()}
     assert people["R0001"].salutation == "Sehr geehrte Frau Dr. Müller,"
     assert people["R0002"].salutation is None  # a deputy registered: the neutral form is used
+
+
+def _words(pdf: Path, page: int = 1) -> list[tuple[str, float, float]]:
+    """Words of a page with their right edge and top, in points (poppler's pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [(w, float(x1), float(y0)) for y0, x1, w in
+            re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)]
+
+
+def test_long_organiser_block_is_printed_whole_inside_the_letterhead(tmp_path: Path) -> None:
+    """An office's longer sender (organisation and unit) fits the letterhead's width in a smaller
+    size; it was cut at 80 characters without a word (held-out campaigns, qa4)."""
+    import yaml
+
+    from tests.campaign_kit import make_campaign
+
+    folder = make_campaign(tmp_path, "lang-2022", 3)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    org = ("Thüringer Ministerium für Bildung, Jugend und Sport – Abteilung Kinder, Jugend, Familie und "
+           "Gleichstellung")
+    unit = ("Referat 34 – Familienförderung, Familienbildung und Mehrgenerationenhäuser (Geschäftsstelle "
+            "Landesfamilienrat und Servicestelle)")
+    data["sender"].update(organisation=org, unit=unit)
+    data["contacts"] = [{"name": "Jörg Müßiggang", "organisation": "Servicestelle Familienbildung e. V.",
+                         "street": "Löberstraße 34", "postcode": "99096", "city": "Erfurt",
+                         "phone": "0361 2225-115", "email": "j.muessiggang@familienbildung.de"}]
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "einladung.pdf"
+    res = CliRunner().invoke(main, ["render", "invitation", "--layouts", str(folder), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    words = _words(out)
+    head = [(w, x1) for w, x1, top in words if top < 30 * 72 / 25.4]
+    # The information block names the first contact, here Jörg Müßiggang: not „Ansprechpartnerin“.
+    assert "Ansprechperson" in [w for w, _, _ in words] and "Ansprechpartnerin" not in [w for w, _, _ in words]
+    assert " ".join(w for w, _ in head).replace("&amp;", "&") == f"{org} {unit}"
+    assert max(x1 for _, x1 in head) <= 190 * 72 / 25.4 + 0.5  # the rule under the letterhead ends at 190 mm
+
+
+def test_door_list_default_file_name_is_one_safe_file_for_a_town_with_a_slash(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export --format pdf --venue „Bad Frankenhausen/Kyffhäuser“` without -o wrote into a folder
+    „teilnehmerliste-bad frankenhausen/“ (held-out campaigns, qa4); the file is named as letters
+    are, and the message names the meeting's town as the event spells it."""
+    import yaml
+
+    from tests.campaign_kit import make_campaign
+
+    folder = make_campaign(tmp_path, "kyff-2022", 2)
+    event = folder / "event.yaml"
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["meetings"][1]["city"] = "Bad Frankenhausen/Kyffhäuser"
+    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    blank, _ = render_to_bytes("registration", LayoutRegistry(folder))
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(fill_pypdf(blank, {"name": "Anke Ahrens", "institution": "Amt",
+                                                     f"venue_{data['meetings'][1]['id']}": "1"}))
+    db = tmp_path / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=folder))
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "pdf", "--venue",
+                                    "bad frankenhausen/kyffhäuser", "--layouts", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("teilnehmerliste-bad-frankenhausen-kyffhaeuser.pdf: Teilnehmerliste "
+                                 "Bad Frankenhausen/Kyffhäuser (kyff-2022), 1 Person"), res.output
+    assert "Ahrens" in text_of(tmp_path / "teilnehmerliste-bad-frankenhausen-kyffhaeuser.pdf")

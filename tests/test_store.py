@@ -54,8 +54,10 @@ def test_duplicate_lookup_by_person_key(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as s:
         _write(s, "c" * 64)
         keys = _record("d" * 64, 1, "groß anna").person_keys
-        assert s.find_duplicate(keys, "d" * 64, 1) == "f.pdf, Seite 1"
-        assert s.find_duplicate(keys, "c" * 64, 1) is None
+        campaign = _record("c" * 64, 1).provenance.campaign
+        assert s.find_duplicate(keys, "d" * 64, 1, campaign) == "f.pdf, Seite 1"
+        assert s.find_duplicate(keys, "c" * 64, 1, campaign) is None
+        assert s.find_duplicate(keys, "d" * 64, 1, "lsz-2031") is None
 
 
 def test_unusable_database_is_a_store_error(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from formkit.cli.options import campaign_option, layouts_option
 from formkit.errors import InputError, LayoutError
 from formkit.export import DIALECTS
 from formkit.export_xlsx import export_workbook
+from formkit.filenames import slugify
 from formkit.layout.event import Event
 from formkit.pipeline import Options, Summary, run
 from formkit.pipeline import export as export_records
@@ -100,10 +101,13 @@ def export(db: Path, csv_out: Path | None, output: Path | None, fmt: str, dialec
     if fmt == "pdf":
         if not venue:
             raise click.UsageError("--format pdf braucht --venue (z. B. --venue Gotha).")
-        out = output or Path(f"teilnehmerliste-{venue.lower()}.pdf")
-        event = campaign_of_venue(Campaigns.load(layouts_dirs), venue, campaign_id).event
-        n = export_attendee_list(db, venue, out, event)
-        click.echo(f"{out}: Teilnehmerliste {venue} ({event.id}), {n} Person(en)")
+        camp = campaign_of_venue(Campaigns.load(layouts_dirs), venue, campaign_id)
+        meeting = camp.meeting_for_venue(venue)
+        city = meeting.city if meeting is not None else venue  # unknown: export_attendee_list says so
+        # A file name of its own, as the letters' (a town may hold a '/': Bad Frankenhausen/Kyffhäuser).
+        out = output or Path(f"teilnehmerliste-{slugify(city, fallback='ort')}.pdf")
+        n = export_attendee_list(db, venue, out, camp.event)
+        click.echo(f"{out}: Teilnehmerliste {city} ({camp.id}), {n} Person(en)")
         return
     target = output or csv_out
     if target is None:

@@ -92,7 +92,7 @@ def _validate(path: Path, adapter: TypeAdapter[Any], data: Any) -> Any:
     except ValidationError as e:
         lines = []
         for err in e.errors()[:5]:
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+            loc = _without_tags(tuple(err["loc"]))
             lines.append(f"{path}: {_loc(loc)}: {describe(err)}")
         more = len(e.errors()) - 5
         if more > 0:
@@ -100,11 +100,20 @@ def _validate(path: Path, adapter: TypeAdapter[Any], data: Any) -> Any:
         raise LayoutError("\n".join(lines)) from None
 
 
-# Discriminator tags pydantic puts into error locations; they are not keys of the file.
+# Discriminator tags pydantic puts into error locations; they are not keys of the file. A tag
+# stands right after a list index (a block of a page) or first (the layout's kind, the page's
+# kind); elsewhere the same word is a key: event.yaml's contacts, notes and letter.
 _UNION_TAGS = {
     "heading", "paragraph", "bullets", "spacer", "meeting_dates", "agenda", "venues",
     "contacts", "notes", "letter", "statement", "document", "form", "flow",
 }
+_ROOT_TAGS = {"document", "form", "flow"}
+
+
+def _without_tags(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    return tuple(p for i, p in enumerate(loc)
+                 if not (isinstance(p, str) and ((i == 0 and p in _ROOT_TAGS)
+                                                 or (i > 0 and isinstance(loc[i - 1], int) and p in _UNION_TAGS))))
 
 
 @dataclass(frozen=True)

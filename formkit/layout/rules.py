@@ -39,6 +39,7 @@ FAX_HEADER_MM = 12.0  # fax machines print their header line into the top 12 mm 
 CHECKBOX_LABEL_PT = 11.0  # the check box label's font size (render/form.py draws it so)
 FIELD_LABEL_PT = 10.0
 LABEL_GAP_MM = 4.0  # from a check box to its label
+CHECKBOX_LABEL_MIN_PT = 8.0  # a long label shrinks to its column's width, not below this
 MIN_OVERLAP_MM2 = 0.05  # touching edges are not an overlap
 
 
@@ -207,6 +208,24 @@ def _text_width_mm(text: str, font: str, size: float) -> float:
     return float(stringWidth(text, font, size)) / MM
 
 
+def label_room(f: FieldSpec) -> float:
+    """The width a check box's label may take: a venue box's column (``venue_choice`` sets
+    label_width to it); 0 (no limit but the page) for a check box written by hand."""
+    return f.label_width if f.type == "checkbox" and f.kind == "venue" else 0.0
+
+
+def checkbox_label_pt(label: str, width_mm: float) -> float:
+    """The size a check box's label prints in: 11 pt, smaller (down to 8 pt) where a long name (an
+    office's „Bad Frankenhausen/Kyffhäuser, 13. Oktober 2022“) would leave its column; one rule for
+    the renderer and the checks."""
+    from formkit.render.fonts import REGULAR
+
+    size = CHECKBOX_LABEL_PT
+    while size > CHECKBOX_LABEL_MIN_PT and width_mm > 0 and _text_width_mm(label, REGULAR, size) > width_mm:
+        size -= 0.25
+    return size
+
+
 def _key_of(form: FormLayout, original: FormLayout | None, i: int) -> str:
     f = form.fields[i]
     if original is not None and f.kind == "venue" and original.venue_choice is not None \
@@ -237,10 +256,15 @@ def check_form(form: FormLayout, event: Event | None, statements: Statements | N
         if f.type == "checkbox":
             if r.w < 5.0 or r.h < 5.0:
                 raise LayoutError(f"{path}: {key}.rect: Ankreuzfelder müssen mindestens 5 mm groß sein")
-            size = CHECKBOX_LABEL_PT / MM
+            room = label_room(f)
+            pt = checkbox_label_pt(label, room)
+            size = pt / MM
             base = r.y + r.h / 2 + 1.4
-            items.append((f"{key}.label", Rect(r.x2 + LABEL_GAP_MM, base - 0.75 * size,
-                                               _text_width_mm(label, REGULAR, CHECKBOX_LABEL_PT), size)))
+            lw = _text_width_mm(label, REGULAR, pt)
+            if room > 0 and lw > room + 1e-6:
+                raise LayoutError(f"{path}: {key}.label: „{label}“ ist auch in {pt:g} pt {lw:.0f} mm breit, Platz "
+                                  f"nur {room:.0f} mm; kürzer fassen")
+            items.append((f"{key}.label", Rect(r.x2 + LABEL_GAP_MM, base - 0.75 * size, lw, size)))
             if f.kind == "venue" or f.group == "venue":
                 _check_venue_value(f, event, path, key)
         elif f.label_width > 0:

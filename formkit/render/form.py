@@ -22,7 +22,7 @@ from formkit.geometry import Rect
 from formkit.ident import FormIdentity
 from formkit.layout.event import Event, Statements
 from formkit.layout.models import FieldSpec, FormLayout, MeetingDatesBlock
-from formkit.layout.rules import CHECKBOX_LABEL_PT, LABEL_GAP_MM, event_context
+from formkit.layout.rules import LABEL_GAP_MM, checkbox_label_pt, event_context, label_room
 from formkit.layout.text import plain, render_text
 from formkit.render import blocks
 from formkit.render.fieldap import acroform
@@ -123,7 +123,7 @@ def _draw_label(c: Canvas, form: FormLayout, f: FieldSpec, label: str) -> None:
     r = f.box
     c.setFillColorRGB(0, 0, 0)
     if f.type == "checkbox":
-        c.setFont(REGULAR, CHECKBOX_LABEL_PT)
+        c.setFont(REGULAR, checkbox_label_pt(label, label_room(f)))
         c.drawString((r.x2 + LABEL_GAP_MM) * mm, (form.height - r.y - r.h / 2 - 1.4) * mm, label)
     elif f.label_width > 0:
         c.setFont(BOLD, 10)

@@ -25,6 +25,7 @@ FOLD_MARKS = (105.0, 210.0)
 PUNCH_MARK = 148.5
 BODY_TOP = 98.5  # subject line starts here (form B)
 MAX_ADDRESS_LINES = 6
+LETTERHEAD_X2 = 190.0  # the letterhead's rule ends here
 
 
 def _esc(s: str) -> str:
@@ -57,17 +58,21 @@ def draw_letter_head(
         return (page_h - top_mm) * mm
 
     s = event.sender
-    # Letterhead (top 45 mm).
+    # Letterhead (top 45 mm): organisation and unit each on one line up to the rule's end at 190 mm,
+    # an office's longer name in a smaller size rather than cut.
+    head_pt = (LETTERHEAD_X2 - 25.0) * mm
     c.setFillColorRGB(*styles.DARK_BLUE)
-    c.setFont(BOLD, 12)
-    c.drawString(25 * mm, y(20), s.organisation[:80])
-    c.setFont(REGULAR, 9)
+    text, size = _fit_line(c, s.organisation, BOLD, 12, head_pt)
+    c.setFont(BOLD, size)
+    c.drawString(25 * mm, y(20), text)
     c.setFillColorRGB(0.25, 0.25, 0.25)
     if s.unit:
-        c.drawString(25 * mm, y(25), s.unit)
+        text, size = _fit_line(c, s.unit, REGULAR, 9, head_pt)
+        c.setFont(REGULAR, size)
+        c.drawString(25 * mm, y(25), text)
     c.setStrokeColorRGB(*styles.DARK_BLUE)
     c.setLineWidth(0.8)
-    c.line(25 * mm, y(29), 190 * mm, y(29))
+    c.line(25 * mm, y(29), LETTERHEAD_X2 * mm, y(29))
     c.setFillColorRGB(0, 0, 0)
 
     # Return address, small and underlined, at the bottom of the additional zone.
@@ -88,7 +93,7 @@ def draw_letter_head(
 
     # Information block.
     info = [
-        ("Ansprechpartnerin", event.contacts[0].name if event.contacts else ""),
+        ("Ansprechperson", event.contacts[0].name if event.contacts else ""),  # any contact, any gender
         ("Telefon", event.contacts[0].phone if event.contacts else (s.phone or "")),
         ("Telefax", s.fax or ""),
         ("E-Mail", event.contacts[0].email if event.contacts else (s.email or "")),
