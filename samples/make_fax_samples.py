@@ -3,7 +3,7 @@
 Typed fine mode, typed normal mode, handwritten, upside down, and a two-page fax with a cover
 sheet, each made the way the world makes them (filled by pypdf/PyMuPDF/pdftk, rendered by
 Ghostscript's fax driver, skewed, noisy, with the sender's header line), from fixed values and
-seeds with :mod:`bench.corpus`. Run: .venv/bin/python samples/make_fax_samples.py
+seeds with :mod:`tests.corpus`. Run: .venv/bin/python samples/make_fax_samples.py
 """
 
 from __future__ import annotations
