@@ -231,7 +231,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
         verdict = None
-        zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px), levers)
+        # Which line is the form's own is told by position: only where the registration is trusted.
+        zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                           bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""))
         if printed.get(spec.name):
