@@ -35,7 +35,8 @@ def _edges(r: Rect) -> tuple[Rule, ...]:
 
 def ruled_lines(form: FormLayout) -> tuple[Rule, ...]:
     """Every straight line *form* prints: the four edges of each field's and each box's rect."""
-    return tuple(e for spec in [*form.fields, *form.boxes] for e in _edges(spec.box))
+    rects = [f.box for f in form.fields] + [b.box for b in form.boxes]
+    return tuple(e for r in rects for e in _edges(r))
 
 
 def lines_in(rules: tuple[Rule, ...], zone: Rect) -> tuple[Rule, ...]:
