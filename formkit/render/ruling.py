@@ -33,10 +33,21 @@ def _edges(r: Rect) -> tuple[Rule, ...]:
             Rule("v", r.x, r.y, r.y2), Rule("v", r.x2, r.y, r.y2))
 
 
+_made: dict[int, tuple[FormLayout, tuple[Rule, ...]]] = {}
+
+
 def ruled_lines(form: FormLayout) -> tuple[Rule, ...]:
-    """Every straight line *form* prints: the four edges of each field's and each box's rect."""
+    """Every straight line *form* prints: the four edges of each field's and each box's rect.
+    Kept per layout object (the reader asks once a page; a layout is not changed once loaded)."""
+    kept = _made.get(id(form))
+    if kept is not None and kept[0] is form:
+        return kept[1]
     rects = [f.box for f in form.fields] + [b.box for b in form.boxes]
-    return tuple(e for r in rects for e in _edges(r))
+    lines = tuple(e for r in rects for e in _edges(r))
+    if len(_made) >= 16:  # a run reads a few campaigns' layouts: keep memory bounded
+        _made.clear()
+    _made[id(form)] = (form, lines)
+    return lines
 
 
 def lines_in(rules: tuple[Rule, ...], zone: Rect) -> tuple[Rule, ...]:

@@ -213,11 +213,28 @@ class FormLines:
     def of(cls, rules: tuple[Rule, ...], zone: Rect, px_per_mm: float) -> FormLines:
         """The lines of *rules* through *zone* (a zone of the page cut by
         :func:`formkit.scan.register.warp_rect`: pixel i is layout point zone.x + (i + 0.5) / px)."""
-        tol = T.FORM_LINE_TOLERANCE_MM
-        near = lines_in(rules, zone.inset(-tol))
-        return cls(tuple((r.at - zone.y) * px_per_mm - 0.5 for r in near if r.axis == "h"),
-                   tuple((r.at - zone.x) * px_per_mm - 0.5 for r in near if r.axis == "v"),
-                   tol * px_per_mm)
+        # Kept: every page of a form asks the same for each of its fields (by the rules' identity:
+        # hashing their tuple cost more than the lookup saves; ruling.ruled_lines keeps one per layout).
+        key = (id(rules), zone, px_per_mm)
+        kept = _form_lines.get(key)
+        if kept is not None and kept[0] is rules:
+            return kept[1]
+        if len(_form_lines) >= 512:
+            _form_lines.clear()
+        made = _lines_in_zone(rules, zone, px_per_mm)
+        _form_lines[key] = (rules, made)
+        return made
+
+
+_form_lines: dict[tuple[int, Rect, float], tuple[tuple[Rule, ...], FormLines]] = {}
+
+
+def _lines_in_zone(rules: tuple[Rule, ...], zone: Rect, px_per_mm: float) -> FormLines:
+    tol = T.FORM_LINE_TOLERANCE_MM
+    near = lines_in(rules, zone.inset(-tol))
+    return FormLines(tuple((r.at - zone.y) * px_per_mm - 0.5 for r in near if r.axis == "h"),
+                     tuple((r.at - zone.x) * px_per_mm - 0.5 for r in near if r.axis == "v"),
+                     tol * px_per_mm)
 
 
 def _stray(runs: np.ndarray, axis: int, own: tuple[float, ...], tolerance: float) -> np.ndarray | None:
