@@ -112,6 +112,8 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
 
 def _at_side(streak: np.ndarray, edge: int) -> np.ndarray:
     """The parts of *streak* (0/1) that reach within *edge* pixels of the left or right side."""
+    if not (streak[:, :edge + 1].any() or streak[:, -edge - 1:].any()):
+        return np.zeros_like(streak)  # the usual case: no labelling (a skewed border's thin steps)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(streak, connectivity=8)
     w = streak.shape[1]
     x0, x1 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH]
