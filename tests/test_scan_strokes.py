@@ -94,8 +94,8 @@ def test_an_untouched_packet_with_only_a_tick_has_no_stroke(who, mode: str, tmp_
     r = _read(fax(pdf, tmp_path / "fax.tif", mode), registry, ReadContext.build([who]))
     assert not any(f.struck for f in r.fields.values()), [n for n, f in r.fields.items() if f.struck]
     assert all(r.fields[k].printed != "changed" for k in ("name", "institution", "address", "email"))
-    if mode == "fine":  # (normal-mode dropouts of a glyph's part are another matter: issue 11)
-        assert all(r.fields[k].printed == "untouched" for k in ("name", "institution", "address", "email"))
+    assert all(r.fields[k].printed == "untouched" for k in ("name", "institution", "address", "email")), \
+        {k: r.fields[k].printed for k in ("name", "institution", "address", "email")}
 
 
 @pytest.mark.slow
@@ -133,8 +133,10 @@ def _zone(registry: LayoutRegistry) -> tuple[np.ndarray, ocr.FormLines, Rect]:
     return ink, ocr.FormLines.of(ruled_lines(_form(registry)), zone, px), spec.box
 
 
-@pytest.mark.parametrize("shift", [-3, -1, 0, 1, 3])
+@pytest.mark.parametrize("shift", [-6, -3, -1, 0, 1, 3, 6])
 def test_box_borders_a_few_pixels_off_are_the_forms_own(shift: int, registry: LayoutRegistry) -> None:
+    """Up to 0.75 mm (6 px) off, the farthest a border lay on a trusted registration of the bench
+    corpus: farther than the 0.5 mm inset that keeps a border out of the box's interior anyway."""
     ink, own, _ = _zone(registry)
     moved = np.roll(np.roll(ink, shift, axis=0), shift, axis=1)
     z = ocr.zone_ink(moved, OCR_PX_PER_MM, ZONE_MARGIN_MM, own)
