@@ -237,27 +237,35 @@ def _lines_in_zone(rules: tuple[Rule, ...], zone: Rect, px_per_mm: float) -> For
                      tol * px_per_mm)
 
 
+def _bands(rows: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive numbers in sorted *rows*, as (first, last)."""
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
 def _stray(runs: np.ndarray, axis: int, own: tuple[float, ...], tolerance: float) -> np.ndarray | None:
     """The bands of long runs along *axis* (1: horizontal, 0: vertical) whose middle lies farther
     than *tolerance* from every one of the form's own lines (*own*: rows or columns), or None.
     A band is a run of neighbouring rows (columns) holding runs: a printed border 2-4 rows thick
     on a fax, a pen's line through a value 1-3."""
-    prof = cv2.reduce(runs, axis, cv2.REDUCE_MAX).ravel()
-    idx = np.flatnonzero(prof)
-    if not idx.size:
-        return None
+    # (numpy's any, then plain Python over the few rows: 80 us a zone; cv2.reduce's row maximum
+    # alone took 1 ms, numpy's split and vector arithmetic over the bands 2-4 times this)
+    rows = np.flatnonzero(runs.view(bool).any(axis=axis)).tolist()
     out: np.ndarray | None = None
-    for band in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
-        mid = (band[0] + band[-1]) / 2
-        if any(abs(mid - at) <= tolerance for at in own):
+    for first, last in _bands(rows):
+        if any(abs((first + last) / 2 - at) <= tolerance for at in own):
             continue
         if out is None:
             out = np.zeros_like(runs)
-        sl = slice(int(band[0]), int(band[-1]) + 1)
         if axis == 1:
-            out[sl] = runs[sl]
+            out[first:last + 1] = runs[first:last + 1]
         else:
-            out[:, sl] = runs[:, sl]
+            out[:, first:last + 1] = runs[:, first:last + 1]
     return out
 
 
