@@ -105,7 +105,7 @@ LINE_KERNEL_V_MM = 9.0
 # A band of such long runs in a text zone is one of the form's own lines (formkit.render.ruling)
 # when its middle lies within this distance (mm) of one; any other is a writer's stroke through the
 # value (formkit.scan.ocr.zone_ink: kept for the comparison with the print, the field to a person).
-# Chosen from the bands of the bench corpus (seed 2018, every text zone of the 190 sheets, 3,714
+# Chosen from the bands of the bench corpus (seed 2018, every text zone of the 160 sheets, 3,714
 # bands): 98 % lie within 0.2 mm of a printed border, the farthest on a trusted registration 0.75 mm
 # (text in Times 12 touching the border widens its band); only a phone photo (registration not
 # trusted, where no stroke is looked for) lay farther, up to 4 mm. A line through a value's middle

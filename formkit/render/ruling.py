@@ -4,8 +4,8 @@
 and no other straight line (its marks are solid squares, its text is text). The scan reader asks
 this module where those lines are, so that a long straight line found in a field's zone can be
 told apart: one of the form's own (removed before OCR) or a writer's stroke through a value
-(ink: the field goes to a person). ``tests/test_ruling.py`` checks the list against a rendered
-page, so that this stays the one description of them.
+(ink: the field goes to a person). ``tests/test_scan_strokes.py`` checks the list against a
+rendered page, so that this stays the one description of them.
 """
 
 from __future__ import annotations
