@@ -43,6 +43,9 @@ class FieldReading:
     # A word of the value is the campaign vocabulary's proposal for what OCR read unsure, not a
     # reading: the field goes to a person and is never confirmed by the mailing list.
     snapped: bool = False
+    # A long straight stroke in the box that is none of the form's lines (formkit.scan.ocr.zone_ink):
+    # the value (or part of it) may be crossed out; the field goes to a person.
+    struck: bool = False
 
 
 @dataclass(frozen=True)

@@ -269,10 +269,16 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         printed = _printed(reading, form, ctx)
         low = [n for n in low
                if reading.fields[n].printed in ("changed", "differs") or reading.fields[n].snapped
-               or not _as_printed(form.field(n), form, printed, values)]
-    # A prefilled value not found as printed has a reason of its own, not "unsicher gelesen".
+               or reading.fields[n].struck or not _as_printed(form.field(n), form, printed, values)]
+    # A value with a stroke through it, and a prefilled value not found as printed, have a reason of
+    # their own (one per field), not "unsicher gelesen".
+    struck = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.struck]
+    if struck:
+        reasons.append("Wert durchgestrichen oder Strich im Feld: " + labels(form, struck))
+        low = [n for n in low if n not in struck]
     for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: ")):
-        names = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == state]
+        names = [s.name for s in form.fields
+                 if (r := reading.fields.get(s.name)) and r.printed == state and s.name not in struck]
         if names:
             reasons.append(why + labels(form, names))
             low = [n for n in low if n not in names]

@@ -102,6 +102,18 @@ TICK_TICKED_ABOVE = 0.08
 # so 9 mm vertical / 12 mm horizontal keep every letter stroke.
 LINE_KERNEL_H_MM = 12.0
 LINE_KERNEL_V_MM = 9.0
+# A band of such long runs in a text zone is one of the form's own lines (formkit.render.ruling)
+# when its middle lies within this distance (mm) of one; any other is a writer's stroke through the
+# value (formkit.scan.ocr.zone_ink: kept for the comparison with the print, the field to a person).
+# Chosen from the bands of the bench corpus (seed 2018, every text zone of the 160 sheets, 3,714
+# bands): 98 % lie within 0.2 mm of a printed border, the farthest on a trusted registration 0.75 mm
+# (text in Times 12 touching the border widens its band); only a phone photo (registration not
+# trusted, where no stroke is looked for) lay farther, up to 4 mm. A line through a value's middle
+# lies >= 2.5 mm from the box's border.
+FORM_LINE_TOLERANCE_MM = 1.0
+# A writer's stroke counts when at least this much of it (mm of run pixels) lies inside the box:
+# one row of the shortest run the line removal takes for a line (a vertical one across a box).
+STROKE_MIN_MM = LINE_KERNEL_V_MM
 # White padding (px) around a zone crop before OCR: Tesseract needs a margin to find the line.
 OCR_PAD_PX = 12
 # A zone with less ink than this ratio (after line removal) is empty; no OCR is run.
@@ -167,6 +179,11 @@ BOX_INNER_INSET_MM = 0.5
 # Fax line errors: horizontal runs at least this long (mm) and at most 2 rows thick are erased
 # before reading (the longest printed horizontal ink that thin is a letter's bar, < 5 mm).
 STREAK_MIN_MM = 25.0
+# ... and reach within this many mm of the page image's left or right side: a line error runs on
+# to the end of its row (every streak of the bench corpus does), a pen's stroke through a value
+# ends inside the page. 1 mm: the fax driver's and the corpus's edges are exact; more would take a
+# writer's line that ends near the edge for an error, which no field lies near.
+STREAK_EDGE_MM = 1.0
 # A leading or trailing "word" of punctuation only ("|", ".", "_") below this Tesseract word
 # confidence is a speck, not text: on the corpus such words scored 20-45, real ones >= 80.
 JUNK_WORD_CONF = 70.0
@@ -257,6 +274,9 @@ VERIFY_REDRAWN_MIN_SIMILARITY = 0.6
 VERIFIED_CONFIDENCE = 0.99
 # Cap for a field whose printed value was changed by hand: below every threshold, a person reads it.
 CHANGED_CONFIDENCE = 0.3
+# Cap for a field with a writer's long straight stroke in its box (a value struck through, perhaps
+# rewritten beside it): what OCR reads may be the value the writer crossed out; a person reads it.
+STRUCK_CONFIDENCE = CHANGED_CONFIDENCE
 
 # --- OCR levers (issue 11) ---------------------------------------------------------------------
 # Ink groups lower than this (mm) left after line removal are border remains, not text; such a

@@ -55,6 +55,17 @@ def test_agreement_confirms_and_a_wholly_stated_email_is_raised() -> None:
         {k: fields[k] for k in ("name", "institution", "address")}  # confirmed words alone raise nothing else
 
 
+@pytest.mark.parametrize("struck", ["email", "name"])
+def test_a_struck_field_is_neither_raised_nor_a_witness(struck: str) -> None:
+    """A field with a stroke through it (formkit.scan.ocr.zone_ink) may hold a value crossed out:
+    agreement neither raises it nor lets it confirm another field's words."""
+    page = _page("Drößler, Ottokar", "o.droessler@ohrdruf.de", conf={struck: T.STRUCK_CONFIDENCE})
+    fields = {k: FieldReading(k, v, c, "ocr", struck=k == struck) for k, (_, v, c) in page.items()}
+    out = apply(fields, KINDS)
+    assert out["email"].confidence < T.OCR_OK
+    assert out[struck] == fields[struck]
+
+
 def test_disagreement_gives_the_weaker_read_a_proposal_below_ocr_ok() -> None:
     page = _page("Drößler, Ottokar", "o.droessier@ohrdruf.de", conf={"email": 0.8})
     fields = {k: FieldReading(k, v, c, "ocr") for k, (_, v, c) in page.items()}

@@ -490,9 +490,10 @@ def email_confirmed(value: str, finding: Finding | None) -> bool:
 def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[str, FieldReading]:
     """The page's fields with agreement applied: a proposal goes in as a snapped value below
     OCR_OK (a field read at OCR_OK or above keeps its value, capped below it), a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE. Fields
-    a person changed on a packet, snapped ones and verified prints are neither sources nor targets."""
+    a person changed on a packet, struck through (scan.ocr.zone_ink), snapped ones and verified prints are
+    neither sources nor targets."""
     usable = {n: (kinds[n], f.value, f.confidence) for n, f in fields.items()
-              if n in kinds and f.value and not f.snapped and f.printed != "changed"}
+              if n in kinds and f.value and not f.snapped and f.printed != "changed" and not f.struck}
     out = dict(fields)
     for n, fnd in findings(usable).items():
         f = fields[n]

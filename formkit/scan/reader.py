@@ -22,6 +22,7 @@ from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
+from formkit.render import ruling
 from formkit.scan import agree, ocr, qr, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.register import Registration
@@ -213,6 +214,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     words = context.words if context else frozenset()
     of_sheet = registry.by_id.get(ident.campaign)
     signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on
+    rules = ruling.ruled_lines(layout)  # the form's own straight lines: the rest is the writer's
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
@@ -229,13 +231,15 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
         verdict = None
-        inner = ocr.interior(ink, px, m, levers)
+        # Which line is the form's own is told by position: only where the registration is trusted.
+        zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers, inner=inner, known=printed.get(spec.name, ""))
+                          bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""))
         if printed.get(spec.name):
-            verdict = verify.compare(inner, spec, printed[spec.name], px, m, r.text)
-            if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
-                                                                          px, m, verdict.style):
+            # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
+            verdict = verify.compare(zi.seen, spec, printed[spec.name], px, m, r.text)
+            if verdict.state == "untouched" and trusted and not zi.struck \
+                    and verify.agrees(zi.seen, spec, printed[spec.name], r.text, px, m, verdict.style):
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
                 # confirmed, not read.
                 texts[spec.name] = verdict.value
@@ -261,7 +265,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             conf = max(conf, T.LIST_AGREEMENT_CONFIDENCE)
         if r.snapped:
             conf = min(conf, T.SNAPPED_CONFIDENCE)
-        changed = verdict is not None and verdict.state == "changed"
+        # A stroke through a print that is still found whole changed it too (however thin the stroke).
+        changed = verdict is not None and (verdict.state == "changed" or (zi.struck and verdict.state == "untouched"))
         # The print not found as printed and OCR reading other words (or none): retyped in a viewer,
         # deleted, or misread — either way not the packet's value, and not OCR's to decide.
         differs = (verdict is not None and verdict.state == "unclear"
@@ -272,12 +277,14 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
         if changed:
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
+        if zi.struck:
+            conf = min(conf, T.STRUCK_CONFIDENCE)  # OCR read past the stroke: perhaps the value crossed out
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
                                          printed="changed" if changed else ("differs" if differs else None),
-                                         snapped=r.snapped)
+                                         snapped=r.snapped, struck=zi.struck)
 
     if levers.agree and trusted:
         # Facts the sheet states twice, read apart, confirm or question each other (same page only).
