@@ -202,12 +202,24 @@ def _beside(groups: np.ndarray, words: np.ndarray, labels: np.ndarray, stats: np
     *words*: a comma, a full stop or a hyphen belongs to the word beside it. The candidates are
     few, so each is looked at inside its own bounding box only."""
     near = max(3, int(T.LOW_GROUP_NEAR_MM * px_per_mm)) | 1
-    member = np.take(words.astype(np.uint8), labels)  # (a gather from uint8: 2.5x faster than from bool)
-    beside = cv2.dilate(member, cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
     out = np.zeros(len(groups), dtype=bool)
-    for i in np.flatnonzero(groups):
+    cand = np.flatnonzero(groups)
+    if not cand.size:
+        return out
+    # Only the window of the candidates' boxes and the kernel's reach around them is gathered and
+    # grown (pure speed: the pixels looked at are the same; a zone's candidates are a few commas).
+    box = stats[cand, :4]
+    rx, ry = near // 2, ky // 2
+    x0, y0 = max(0, int(box[:, 0].min()) - rx), max(0, int(box[:, 1].min()) - ry)
+    x1 = min(labels.shape[1], int((box[:, 0] + box[:, 2]).max()) + rx)
+    y1 = min(labels.shape[0], int((box[:, 1] + box[:, 3]).max()) + ry)
+    win = labels[y0:y1, x0:x1]
+    member = np.take(words.astype(np.uint8), win)  # (a gather from uint8: 2.5x faster than from bool)
+    beside = cv2.dilate(member, cv2.getStructuringElement(cv2.MORPH_RECT, (near, ky)))
+    for i in cand:
         x, y, w, h = (int(v) for v in stats[i, :4])
-        out[i] = bool(beside[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i].any())
+        x, y = x - x0, y - y0
+        out[i] = bool(beside[y:y + h, x:x + w][win[y:y + h, x:x + w] == i].any())
     return out
 
 
