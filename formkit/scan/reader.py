@@ -6,6 +6,7 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -20,11 +21,12 @@ from formkit.campaign import Campaigns, Unresolved, as_campaigns
 from formkit.geometry import Rect
 from formkit.ident import FormIdentity, parse_payload, starts_with_prefix
 from formkit.layout.loader import LayoutRegistry
-from formkit.layout.models import FormLayout
+from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.render import ruling
 from formkit.scan import agree, ocr, qr, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
+from formkit.scan.png import grey_png
 from formkit.scan.register import Registration
 
 
@@ -36,20 +38,6 @@ class Analysis:
     registration: Registration | None = None
     registered: np.ndarray | None = None  # grey page in layout space at REG_PX_PER_MM
     ocr_text: dict[str, str] = field(default_factory=dict)
-
-
-# PNG without row filters, zlib level 1 with run-length matching: a fifth of the time Pillow's
-# adaptive filters took for the 11 crops and preview of a fax page (24 -> 6 ms) and ~10 % smaller
-# (fax 130 -> 118 KiB a page, grey scan 974 -> 937 KiB); the pixels are the same.
-_PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE,
-               cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE]
-
-
-def _png(arr: np.ndarray) -> bytes:
-    ok, buf = cv2.imencode(".png", arr, _PNG_PARAMS)
-    if not ok:  # pragma: no cover - a grey uint8 array always encodes
-        raise ValueError("PNG-Kodierung fehlgeschlagen")
-    return buf.tobytes()
 
 
 # Typographic punctuation Tesseract writes for plain signs; everything else must be Latin-1.
@@ -95,6 +83,80 @@ def _qr_windows(forms: list[FormLayout], shape: tuple[int, ...], dpi: float) -> 
             if win not in out:
                 out.append(win)
     return out
+
+
+class _Statement:
+    """What the reader states of a text zone for a reading of it: the printed value where the
+    print is confirmed (prefilled, found untouched, not contradicted by the text, the registration
+    trusted), else OCR's confidence under the caps of kind, print and page. OCR asks it too
+    (:func:`ocr.read_zone`'s *outcome*) and leaves out passes that could not change it. The ink
+    comparison is made once per text."""
+
+    def __init__(self, spec: FieldSpec, printed: str, zone: ocr.ZoneInk, px: float, margin_mm: float,
+                 trusted: bool, signing: tuple[dt.date, dt.date] | None) -> None:
+        # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
+        self.spec, self.printed, self.inner, self.px, self.margin = spec, printed, zone.seen, px, margin_mm
+        self.struck, self.trusted, self.signing = zone.struck, trusted, signing
+        self.seen: dict[str, tuple[verify.Verdict | None, bool]] = {}
+
+    def verdict(self, text: str) -> tuple[verify.Verdict | None, bool]:
+        """The ink comparison with the print (None: nothing printed) and whether it confirms the print."""
+        if text not in self.seen:
+            if not self.printed:
+                self.seen[text] = None, False
+            else:
+                v = verify.compare(self.inner, self.spec, self.printed, self.px, self.margin, text)
+                self.seen[text] = v, (v.state == "untouched" and self.trusted and not self.struck
+                                      and verify.agrees(self.inner, self.spec, self.printed, text, self.px,
+                                                        self.margin, v.style))
+        return self.seen[text]
+
+    def confidence(self, text: str, snapped: bool, conf: float) -> float:
+        """The confidence stated for *text* read with *conf* (OCR's own, calibrated per kind); never
+        lower for a higher *conf*."""
+        verdict, verified = self.verdict(text)
+        if verified:
+            return T.VERIFIED_CONFIDENCE
+        kind = self.spec.kind
+        if text and not kinds.plausible(kind, text):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        if kind == "date" and kinds.outside(text, self.signing):
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)  # a day no sheet of this campaign is dated on
+        if not _latin1(text):
+            # The sheet's fields hold Latin-1; a letter beyond it is the model's guess at noise
+            # ("Harıs-Peter" for "Hans-Peter" came at 0.92).
+            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
+        own = self.printed
+        if own and text and not snapped and (verdict is None or verdict.state == "unclear") \
+                and kinds.same_words(text, own):
+            # Word for word what the list says of the person in the QR (the sheet typed anew, not
+            # the print): an independent source agrees. Other people's entries never count.
+            conf = max(conf, T.LIST_AGREEMENT_CONFIDENCE)
+        if snapped:
+            conf = min(conf, T.SNAPPED_CONFIDENCE)
+        if verdict is not None and verdict.state == "untouched":
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
+        if self.differs(text):
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
+        if self.changed(text):
+            conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
+        if self.struck:
+            conf = min(conf, T.STRUCK_CONFIDENCE)  # OCR read past the stroke: perhaps the value crossed out
+        if not self.trusted:
+            conf = min(conf, T.UNTRUSTED_CONFIDENCE)
+        return conf
+
+    def changed(self, text: str) -> bool:
+        """Ink added to the print; a stroke through a print that is still found whole changed it too
+        (however thin the stroke)."""
+        verdict, _ = self.verdict(text)
+        return verdict is not None and (verdict.state == "changed" or (self.struck and verdict.state == "untouched"))
+
+    def differs(self, text: str) -> bool:
+        """The print not found as printed and OCR reading other words (or none): retyped in a viewer,
+        deleted, or misread — either way not the packet's value, and not OCR's to decide."""
+        verdict, _ = self.verdict(text)
+        return verdict is not None and verdict.state == "unclear" and not kinds.same_words(text, self.printed)
 
 
 def _ours(text: str) -> bool:
@@ -221,7 +283,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
         ink = (flat < level).astype(np.uint8)
         shown = flat if page.bilevel else register.warp_rect(grey, reg.H, zone, px)
-        crop = _png(shown)
+        crop = grey_png(shown)
         local = Rect(m, m, spec.box.w, spec.box.h)
         if spec.type == "checkbox":
             t = ticks.read_tick(ink, local, px)
@@ -230,57 +292,25 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
                                              state=t.state, score=round(t.score, 4), crop=crop)
             continue
-        verdict = None
         # Which line is the form's own is told by position: only where the registration is trusted.
         zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
+        said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""))
-        if printed.get(spec.name):
-            # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
-            verdict = verify.compare(zi.seen, spec, printed[spec.name], px, m, r.text)
-            if verdict.state == "untouched" and trusted and not zi.struck \
-                    and verify.agrees(zi.seen, spec, printed[spec.name], r.text, px, m, verdict.style):
-                # The packet's own value, unchanged on the page and not contradicted by OCR:
-                # confirmed, not read.
-                texts[spec.name] = verdict.value
-                fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
-                                                 printed="untouched")
-                continue
-        conf = r.confidence  # OCR's own, calibrated per kind (formkit.scan.calibration)
-        if r.text and not kinds.plausible(spec.kind, r.text):
-            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
-        if spec.kind == "date" and kinds.outside(r.text, signing):
-            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)  # a day no sheet of this campaign is dated on
-        if not _latin1(r.text):
-            # The sheet's fields hold Latin-1; a letter beyond it is the model's guess at noise
-            # ("Harıs-Peter" for "Hans-Peter" came at 0.92).
-            conf = min(conf, T.IMPLAUSIBLE_CONFIDENCE)
-        if not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK):
-            conf = 0.0  # ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look
-        own = printed.get(spec.name)
-        if own and r.text and not r.snapped and (verdict is None or verdict.state == "unclear") \
-                and kinds.same_words(r.text, own):
-            # Word for word what the list says of the person in the QR (the sheet typed anew, not
-            # the print): an independent source agrees. Other people's entries never count.
-            conf = max(conf, T.LIST_AGREEMENT_CONFIDENCE)
-        if r.snapped:
-            conf = min(conf, T.SNAPPED_CONFIDENCE)
-        # A stroke through a print that is still found whole changed it too (however thin the stroke).
-        changed = verdict is not None and (verdict.state == "changed" or (zi.struck and verdict.state == "untouched"))
-        # The print not found as printed and OCR reading other words (or none): retyped in a viewer,
-        # deleted, or misread — either way not the packet's value, and not OCR's to decide.
-        differs = (verdict is not None and verdict.state == "unclear"
-                   and not kinds.same_words(r.text, printed[spec.name]))
-        if verdict is not None and verdict.state == "untouched":
-            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
-        if differs:
-            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
-        if changed:
-            conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
-        if zi.struck:
-            conf = min(conf, T.STRUCK_CONFIDENCE)  # OCR read past the stroke: perhaps the value crossed out
-        if not trusted:
-            conf = min(conf, T.UNTRUSTED_CONFIDENCE)
+                          bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
+                          outcome=said.confidence)
+        verdict, verified = said.verdict(r.text)
+        if verdict is not None and verified:
+            # The packet's own value, unchanged on the page and not contradicted by OCR:
+            # confirmed, not read.
+            texts[spec.name] = verdict.value
+            fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
+                                             printed="untouched")
+            continue
+        # Ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look.
+        smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
+        conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
+        changed = said.changed(r.text)
+        differs = said.differs(r.text)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
                                          printed="changed" if changed else ("differs" if differs else None),
@@ -293,7 +323,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
     registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None
     reading = PageReading(page=page_no, method="ocr", identity=ident, fields=fields, problems=tuple(problems),
-                          fit_error_mm=round(reg.fit_error_mm, 3), image=_png(preview))
+                          fit_error_mm=round(reg.fit_error_mm, 3), image=grey_png(preview))
     return Analysis(reading, reg, registered, texts)
 
 
