@@ -268,10 +268,11 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # string is no independent reading, and a person reads it.
         printed = _printed(reading, form, ctx)
         low = [n for n in low
-               if reading.fields[n].printed in ("changed", "differs") or reading.fields[n].snapped
+               if reading.fields[n].printed in ("changed", "differs", "faded") or reading.fields[n].snapped
                or not _as_printed(form.field(n), form, printed, values)]
     # A prefilled value not found as printed has a reason of its own, not "unsicher gelesen".
-    for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: ")):
+    for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: "),
+                       ("faded", "Umlaut- oder Akzentzeichen im Fax nicht erkennbar, Vordruck sonst unverändert: ")):
         names = [s.name for s in form.fields if (r := reading.fields.get(s.name)) and r.printed == state]
         if names:
             reasons.append(why + labels(form, names))

@@ -228,6 +228,17 @@ VERIFY_MIN_MATCH = 0.7
 VERIFY_MAX_MISSING = 0.15
 # ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
 VERIFY_PART_LOST = 0.5
+# The channel model (formkit.scan.verify._expected): a page whose inked rows come in runs of equal
+# rows, with at most this share of single rows, was sent in coarser rows (a normal-mode fax
+# stretched 98 -> 204 dpi: 0 % single; fine faxes of the bench corpus: >= 40 %).
+VERIFY_CHANNEL_SINGLE_ROWS = 0.05
+# The page's weight (the share of a source pixel the print must cover to come out as ink) is
+# measured per zone among these; the demanded ink is what the model keeps at the measured weight
+# plus VERIFY_CHANNEL_MARGIN (the estimate's spread between fields of one page), never lighter than
+# VERIFY_CHANNEL_LIGHTEST (paler than that a stem itself breaks up: the page is no evidence).
+VERIFY_CHANNEL_THETAS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+VERIFY_CHANNEL_MARGIN = 0.1
+VERIFY_CHANNEL_LIGHTEST = 0.8
 # When the print copy's rendering does not explain a prefilled zone, the printed value is drawn
 # again as another program re-draws a field (formkit.scan.verify._redrawn_styles): in each of these
 # base fonts, at the size whose widest line is as wide as the ink, within VERIFY_REDRAWN_SIZES pt (a

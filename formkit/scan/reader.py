@@ -210,6 +210,9 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # The list's entry for this person changed after the packet was printed: it no longer says
         # what the paper says, so it neither verifies nor confirms anything on this sheet.
         printed = {}
+    # What the page's transmission can lose (a normal-mode fax's coarse rows): verify demands only
+    # the printed ink the channel keeps.
+    channel = verify.Channel.of_page(page.flat, page.px_per_mm, page.bilevel) if printed else None
     words = context.words if context else frozenset()
     of_sheet = registry.by_id.get(ident.campaign)
     signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on
@@ -233,7 +236,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                           bilevel=page.bilevel, levers=levers, inner=inner, known=printed.get(spec.name, ""))
         if printed.get(spec.name):
-            verdict = verify.compare(inner, spec, printed[spec.name], px, m, r.text)
+            verdict = verify.compare(inner, spec, printed[spec.name], px, m, r.text, channel)
             if verdict.state == "untouched" and trusted and verify.agrees(inner, spec, printed[spec.name], r.text,
                                                                           px, m, verdict.style):
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
@@ -270,13 +273,16 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
         if differs:
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
+        faded = verdict is not None and verdict.faded and not changed
+        if faded:
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # 'Muller' for 'Müller' would look the same
         if changed:
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if not trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
-                                         printed="changed" if changed else ("differs" if differs else None),
+                                         printed="changed" if changed else ("faded" if faded else ("differs" if differs else None)),
                                          snapped=r.snapped)
 
     if levers.agree and trusted:
