@@ -232,6 +232,13 @@ VERIFY_PART_LOST = 0.5
 # rows, with at most this share of single rows, was sent in coarser rows (a normal-mode fax
 # stretched 98 -> 204 dpi: 0 % single; fine faxes of the bench corpus: >= 40 %).
 VERIFY_CHANNEL_SINGLE_ROWS = 0.05
+# A bilevel page whose registration scale is off its stated resolution by more than this share, or
+# that is turned by more than VERIFY_CHANNEL_TURNED_DEG, counts as resampled after it was sampled
+# (fax software scaling a 1728-px line to A4, the bench's rotated and scaled faxes: each row taken
+# from the nearest one, a single row can drop out). A paper turned in a fax machine's feeder is
+# sampled once; it is counted as resampled all the same, which only forgives more thin strokes.
+VERIFY_CHANNEL_RESCALED = 0.01
+VERIFY_CHANNEL_TURNED_DEG = 0.2
 # The page's weight (the share of a source pixel the print must cover to come out as ink) is
 # measured per zone among these; the demanded ink is what the model keeps at the measured weight
 # plus VERIFY_CHANNEL_MARGIN (the estimate's spread between fields of one page), never lighter than
@@ -239,6 +246,11 @@ VERIFY_CHANNEL_SINGLE_ROWS = 0.05
 VERIFY_CHANNEL_THETAS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 VERIFY_CHANNEL_MARGIN = 0.1
 VERIFY_CHANNEL_LIGHTEST = 0.8
+# Sampled ink thinner than this (zone pixels) may vanish when registration resamples the page
+# bilinearly and thresholds at FAX_INK_LEVEL: one fine-fax row (1.04 zone px) at half a pixel's
+# phase becomes two rows at 50 % (the hyphen of 'landkreis-greiz' on a light fine fax); two rows,
+# or one normal-mode row (2.07 px), always leave a row.
+VERIFY_CHANNEL_RESAMPLED_PX = 1.5
 # When the print copy's rendering does not explain a prefilled zone, the printed value is drawn
 # again as another program re-draws a field (formkit.scan.verify._redrawn_styles): in each of these
 # base fonts, at the size whose widest line is as wide as the ink, within VERIFY_REDRAWN_SIZES pt (a

@@ -77,35 +77,43 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Channel:
-    """How the page came to us: the source's pixel pitch (mm) across and down. A fine-mode fax
-    0.125 x 0.130 mm, a normal-mode one 0.125 x 0.259 mm (its rows stretched to square pixels by
+    """How the page came to us: the source's pixel pitch (layout mm) across and down, and whether
+    the bilevel image was resampled after it was sampled (rescaled or rotated: each row is taken
+    again from the nearest one, and a row can drop out). A fine-mode fax 0.125 x 0.130 mm, a
+    normal-mode one 0.125 x 0.259 mm (its rows stretched to square pixels by
     :mod:`formkit.scan.raster`), a 200-dpi scan 0.127 mm."""
 
     pitch_x_mm: float
     pitch_y_mm: float
+    resampled: bool = False
 
     @classmethod
-    def of_page(cls, flat: np.ndarray, px_per_mm: float, bilevel: bool) -> Channel:
-        """The channel of a prepared page (:func:`formkit.scan.register.prepare`). A bilevel page
-        whose rows of ink all come in runs of two or more equal rows was sent in coarser rows than
-        it holds: its rows were stretched (98 to 204 dpi: runs of 2 and 3 rows). On a fine fax
-        most rows through text differ from both neighbours."""
-        pitch = 1.0 / px_per_mm
+    def of_page(cls, flat: np.ndarray, px_per_mm: float, bilevel: bool, h: np.ndarray | None = None) -> Channel:
+        """The channel of a prepared page (:func:`formkit.scan.register.prepare`) registered by
+        *h* (page px -> layout mm; None: the page's stated resolution). A bilevel page whose rows
+        of ink all come in runs of two or more equal rows was sent in coarser rows than it holds:
+        its rows were stretched (98 to 204 dpi: runs of 2 and 3 rows). On a fine fax most rows
+        through text differ from both neighbours."""
+        mm_x = mm_y = 1.0 / px_per_mm
+        resampled = False
+        if h is not None:
+            mm_x, mm_y = float(np.hypot(h[0, 0], h[1, 0])), float(np.hypot(h[0, 1], h[1, 1]))
+            turned = abs(np.degrees(np.arctan2(h[1, 0], h[0, 0])))
+            resampled = bilevel and (abs(mm_x * px_per_mm - 1) > T.VERIFY_CHANNEL_RESCALED
+                                     or min(turned, abs(turned - 180)) > T.VERIFY_CHANNEL_TURNED_DEG)
         if not bilevel or flat.shape[0] < 3:
-            return cls(pitch, pitch)
+            return cls(mm_x, mm_y)
         rows = flat[:, ::3]
         inked: np.ndarray = np.asarray((rows < 128).any(axis=1))
         new = np.ones(len(rows), bool)  # a row that starts a run of equal rows
         new[1:] = ~np.equal(rows[1:], rows[:-1]).all(axis=1)
         starts = np.flatnonzero(new)
         lengths = np.diff(np.append(starts, len(rows)))[inked[starts]]
-        if not len(lengths):
-            return cls(pitch, pitch)
-        if float((lengths == 1).sum()) / len(lengths) > T.VERIFY_CHANNEL_SINGLE_ROWS:
-            return cls(pitch, pitch)
-        # (longer runs are rows that cross box borders only)
-        short = lengths[lengths <= 4]
-        return cls(pitch, pitch * float(short.mean()) if len(short) else pitch)
+        stretch = 1.0
+        if len(lengths) and float((lengths == 1).sum()) / len(lengths) <= T.VERIFY_CHANNEL_SINGLE_ROWS:
+            short = lengths[lengths <= 4]  # (longer runs are rows that cross box borders only)
+            stretch = float(short.mean()) if len(short) else 1.0
+        return cls(mm_x, mm_y * stretch, resampled)
 
 
 @lru_cache(maxsize=64)
@@ -319,8 +327,13 @@ def _expected(zone: _Zone, lines: list[tuple[_Line, int, int]], placed: np.ndarr
     (0.26 mm rows) may fall between two rows and vanish on a light page; a stem never does."""
     s = _SUPERSAMPLE
     bx, by = _box(channel.pitch_x_mm * px * s), _box(channel.pitch_y_mm * px * s)
-    run = (max(1, int(np.ceil(channel.pitch_x_mm * px * s - 1e-3))),
-           max(1, int(np.ceil(channel.pitch_y_mm * px * s - 1e-3))))
+    # A run of kept ink k source pixels long holds k samples at any phase; the samples must make
+    # VERIFY_CHANNEL_RESAMPLED_PX zone pixels to survive registration's bilinear resampling (one
+    # fine-fax row, ~1 zone pixel, at half a pixel's phase becomes two rows at 50 %: gone), and
+    # one more where the bilevel image was resampled (a row taken again from its neighbour).
+    run = tuple(max(1, int(np.ceil((np.ceil(T.VERIFY_CHANNEL_RESAMPLED_PX / (pitch * px) - 1e-3)
+                                    + channel.resampled) * pitch * px * s - 1e-3)))
+                for pitch in (channel.pitch_x_mm, channel.pitch_y_mm))
     grid = np.asarray(T.VERIFY_CHANNEL_THETAS, np.float32)
     seen = [cv2.sepFilter2D(_line_fine(ln.text, ln.family, ln.size, px), cv2.CV_32F, bx, by,
                             borderType=cv2.BORDER_CONSTANT) for ln, _, _ in lines]
@@ -330,7 +343,7 @@ def _expected(zone: _Zone, lines: list[tuple[_Line, int, int]], placed: np.ndarr
     theta = float(grid[int(np.argmin(np.abs(inked - observed)))])
     lightest = min(theta + T.VERIFY_CHANNEL_MARGIN, T.VERIFY_CHANNEL_LIGHTEST)
     kept = np.zeros_like(placed)
-    rect = cv2.getStructuringElement(cv2.MORPH_RECT, run)
+    rect = cv2.getStructuringElement(cv2.MORPH_RECT, (run[0], run[1]))
     for (ln, x, y), b in zip(lines, seen, strict=True):
         sure = cv2.morphologyEx((b > lightest).astype(np.uint8), cv2.MORPH_OPEN, rect)
         th, tw = ln.ink.shape
@@ -339,6 +352,21 @@ def _expected(zone: _Zone, lines: list[tuple[_Line, int, int]], placed: np.ndarr
         at = np.s_[y:y + th, x:x + tw]
         np.maximum(kept[at], small.astype(np.uint8), out=kept[at])
     return placed & kept, theta
+
+
+def _missing(placed: np.ndarray, absent: np.ndarray, demanded: np.ndarray) -> float:
+    """The share of the *demanded* printed ink not on the page; 1.0 when a printed glyph part (a
+    letter, an umlaut's dot) has most of its demanded ink absent: an umlaut's dots are 2 % of a
+    name's ink, but "Muller" is not "Müller"."""
+    lost = absent & (demanded > 0)
+    missing = float(lost.sum()) / max(1, int(demanded.sum()))
+    n, labels, _ = parts(placed)
+    if n > 1:
+        lost_per = np.bincount(labels[lost], minlength=n)[1:]
+        due = np.bincount(labels[demanded > 0], minlength=n)[1:]
+        if ((due > 0) & (lost_per > T.VERIFY_PART_LOST * np.maximum(due, 1))).any():
+            missing = 1.0
+    return missing
 
 
 def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float, channel: Channel | None = None) -> Verdict:
@@ -388,30 +416,21 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float, chan
     seam = area < T.VERIFY_SEAM_THICK_PX * np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     big = (area >= T.VERIFY_EXTRA_BLOB_MM2 * px * px) & ~seam
     extra_mm2 = float(area[big].sum()) / (px * px)
-    # The printed ink the page must show: all of it, or with a channel what the channel keeps.
-    theta = 0.0
-    demanded = placed
     absent = (placed > 0) & (zone.found == 0)
-    if channel is not None and absent.any():  # (with nothing absent the channel changes nothing)
+    missing = _missing(placed, absent, placed)
+    theta, faded = 0.0, False
+    if channel is not None and missing > T.VERIFY_MAX_MISSING:
+        # The channel only forgives: printed ink it may lose is not demanded, nothing else changes.
         demanded, theta = _expected(zone, found, placed, explained, channel, px)
-    lost = absent & (demanded > 0)
-    missing = float(lost.sum()) / max(1, int(demanded.sum()))
-    # Per printed glyph part too: an umlaut's dots are 2 % of a name's ink, but "Muller" is not
-    # "Müller". A part mostly not on the page makes the value another one.
-    n, labels, stats = parts(placed)
-    if n > 1:
-        lost_per = np.bincount(labels[lost], minlength=n)[1:]
-        due = np.bincount(labels[demanded > 0], minlength=n)[1:]
-        if ((due > 0) & (lost_per > T.VERIFY_PART_LOST * np.maximum(due, 1))).any():
-            missing = max(missing, 1.0)
-    # A mark (umlaut dots, an accent) the channel may lose and the page does not show: 'Muller'
-    # printed from an edited e-mail PDF would look the same. Not the print's to confirm.
-    faded = False
-    if marks.any() and demanded is not placed:
-        n, labels, stats = parts(marks)
-        gone = np.bincount(labels[absent & (marks > 0)], minlength=n)[1:]
-        due = np.bincount(labels[(demanded > 0) & (marks > 0)], minlength=n)[1:]
-        faded = bool(((due == 0) & (gone > T.VERIFY_PART_LOST * stats[1:, cv2.CC_STAT_AREA])).any())
+        missing = min(missing, _missing(placed, absent, demanded))
+        if marks.any():
+            # A mark (umlaut dots, an accent) the channel may lose and the page does not show:
+            # 'Muller' printed from an edited e-mail PDF would look the same. Not the print's to
+            # confirm.
+            n, labels, stats = parts(marks)
+            gone = np.bincount(labels[absent & (marks > 0)], minlength=n)[1:]
+            due = np.bincount(labels[(demanded > 0) & (marks > 0)], minlength=n)[1:]
+            faded = bool(((due == 0) & (gone > T.VERIFY_PART_LOST * stats[1:, cv2.CC_STAT_AREA])).any())
     state: State = "unclear"
     if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
         # The printed value is on the page: with anything added it was changed by hand.
