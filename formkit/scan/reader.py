@@ -6,6 +6,7 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -212,7 +213,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         printed = {}
     # What the page's transmission can lose (a normal-mode fax's coarse rows): verify demands only
     # the printed ink the channel keeps.
-    channel = verify.Channel.of_page(page.flat, page.px_per_mm, page.bilevel, reg.H) if printed else None
+    channel = functools.cache(lambda: verify.Channel.of_page(page.flat, page.px_per_mm, page.bilevel, reg.H))
     words = context.words if context else frozenset()
     of_sheet = registry.by_id.get(ident.campaign)
     signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on

@@ -28,6 +28,7 @@ correction is ink the printed text does not explain.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -384,9 +385,11 @@ def _marks_gone(zone: _Zone, placed: np.ndarray, marks: np.ndarray) -> tuple[np.
     return groups, ink < T.VERIFY_MARK_INK * np.maximum(area, 1)
 
 
-def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float, channel: Channel | None = None) -> Verdict:
+def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
+           channel: Callable[[], Channel] | None = None) -> Verdict:
     """Whether *lines* (the printed value in *style*) explain a zone's ink, each searched around
-    its place; with a *channel*, only the printed ink the channel keeps is demanded."""
+    its place; with the page's *channel* (asked for only when printed ink is absent), only the
+    printed ink the channel keeps is demanded."""
     if not lines:
         return Verdict("unclear", value, 0.0, 0.0, 1.0, style)
     ink, obs = zone.ink, zone.obs
@@ -439,7 +442,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float, chan
         missing = 1.0
     elif channel is not None and (missing > T.VERIFY_MAX_MISSING or gone.any()):
         # The channel only forgives: printed ink it may lose is not demanded, nothing else changes.
-        demanded, theta = _expected(zone, found, placed, explained, channel, px)
+        demanded, theta = _expected(zone, found, placed, explained, channel(), px)
         missing = min(missing, _missing(placed, absent, demanded))
         if gone.any():
             # An umlaut's dots (an accent) not on the page: where the channel keeps them, the
@@ -519,12 +522,13 @@ def _redrawn_styles(ink: np.ndarray, spec: FieldSpec, value: str, px: float) -> 
 
 
 def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm: float,
-            ocr_text: str = "", channel: Channel | None = None) -> Verdict:
+            ocr_text: str = "", channel: Callable[[], Channel] | None = None) -> Verdict:
     """Compare a registered zone's cleaned ink (1 = ink, box lines removed, only the box
     interior) with the value the packet printed into it: drawn as the print copy draws it, and
     when that does not explain the ink, as another program may have re-drawn it, unless OCR's
     reading of the zone (*ocr_text*, when there is one) is another text altogether. With the page's
-    *channel*, printed ink the channel may lose is not demanded (:func:`_expected`)."""
+    *channel* (a function: measuring it costs ~10 ms a page, and most pages never need it), printed
+    ink the channel may lose is not demanded (:func:`_expected`)."""
     value, size, _ = prepared_value(spec, printed)
     zone = _Zone.of(ink, px)
     own = _judge(zone, value, _printed(spec, value, size, px, margin_mm), Style("Helvetica", size), px, channel)
