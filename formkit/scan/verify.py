@@ -457,6 +457,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
     if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
         # The printed value is on the page: with anything added it was changed by hand.
         state = "changed" if extra_mm2 > T.VERIFY_EXTRA_MM2 else ("unclear" if faded else "untouched")
+    faded = faded and state == "unclear"  # (only where all else is as printed)
     return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3), style, faded=faded,
                    theta=round(theta, 2))
 
