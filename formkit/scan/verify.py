@@ -128,12 +128,10 @@ _SUPERSAMPLE = 4
 
 @dataclass(frozen=True)
 class _Line:
-    """A line of the value (*text* in *family* at *size* pt) as ink (uint8 0/1) with its marks
-    (ink of accents and umlaut dots that another letter of the same width lacks, or None), its
-    crop's top-left pixel at (x, y) in the zone."""
+    """A line of the value (*text* in *family* at *size* pt) as ink (uint8 0/1), its crop's
+    top-left pixel at (x, y) in the zone."""
 
     ink: np.ndarray
-    marks: np.ndarray | None
     x: int
     y: int
     text: str
@@ -232,7 +230,7 @@ def _line_marks(text: str, family: str, size_pt: float, px: float) -> np.ndarray
 def _line(text: str, family: str, size_pt: float, px: float, x: int, y: int) -> _Line:
     """The line at pen position (x, y) in the zone."""
     ink, dx, dy = _line_ink(text, family, size_pt, px)
-    return _Line(ink, _line_marks(text, family, size_pt, px), x + dx, y + dy, text, family, size_pt)
+    return _Line(ink, x + dx, y + dy, text, family, size_pt)
 
 
 def _printed(spec: FieldSpec, value: str, size: float, px: float, margin_mm: float) -> Placed:
@@ -396,7 +394,6 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
     h, w = ink.shape
     sx, sy = _shift(style, px)
     placed = np.zeros_like(ink)
-    marks = np.zeros_like(ink)
     found: list[tuple[_Line, int, int]] = []  # each line and where it matched
     worst = 1.0
     for ln in lines:
@@ -421,8 +418,6 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
         at = np.s_[y0 + by:y0 + by + th, x0 + bx:x0 + bx + tw]
         np.maximum(placed[at], tmpl, out=placed[at])
         found.append((ln, x0 + bx, y0 + by))
-        if ln.marks is not None:
-            np.maximum(marks[at], ln.marks, out=marks[at])
     explained = cv2.dilate(placed, zone.kernel)
     extra = ((ink > 0) & (explained == 0)).astype(np.uint8)
     # Extra ink counts in groups: the edge of a printed letter a fax rendered a pixel wider is
@@ -436,19 +431,27 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
     extra_mm2 = float(area[big].sum()) / (px * px)
     absent = (placed > 0) & (zone.found == 0)
     missing = _missing(placed, absent, placed)
-    groups, gone = _marks_gone(zone, placed, marks)
-    theta, faded = 0.0, False
-    if channel is None and gone.any():
-        missing = 1.0
-    elif channel is not None and (missing > T.VERIFY_MAX_MISSING or gone.any()):
+    theta, faded, demanded = 0.0, False, None
+    if channel is not None and missing > T.VERIFY_MAX_MISSING:
         # The channel only forgives: printed ink it may lose is not demanded, nothing else changes.
         demanded, theta = _expected(zone, found, placed, explained, channel(), px)
         missing = min(missing, _missing(placed, absent, demanded))
+    if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING and extra_mm2 <= T.VERIFY_EXTRA_MM2:
+        # All as printed, so far: an umlaut's dots (an accent) must be on the page too. Where the
+        # channel keeps them and they are not, the value is another; where it may have lost them,
+        # 'Muller' printed from an edited e-mail PDF would look the same: not the print's to confirm.
+        marks = np.zeros_like(ink)
+        for ln, x, y in found:
+            m = _line_marks(ln.text, ln.family, ln.size, px)
+            if m is not None:
+                at = np.s_[y:y + m.shape[0], x:x + m.shape[1]]
+                np.maximum(marks[at], m, out=marks[at])
+        groups, gone = _marks_gone(zone, placed, marks)
         if gone.any():
-            # An umlaut's dots (an accent) not on the page: where the channel keeps them, the
-            # value is another; where it may have lost them, 'Muller' printed from an edited
-            # e-mail PDF would look the same. Either way not the print's to confirm.
-            due = np.bincount(groups[(demanded > 0) & (marks > 0)], minlength=len(gone) + 1)[1:]
+            if channel is not None and demanded is None:
+                demanded, theta = _expected(zone, found, placed, explained, channel(), px)
+            due = np.bincount(groups[(demanded > 0) & (marks > 0)], minlength=len(gone) + 1)[1:] \
+                if demanded is not None else np.ones(len(gone), int)
             if (gone & (due > 0)).any():
                 missing = 1.0
             else:
@@ -457,7 +460,6 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
     if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING:
         # The printed value is on the page: with anything added it was changed by hand.
         state = "changed" if extra_mm2 > T.VERIFY_EXTRA_MM2 else ("unclear" if faded else "untouched")
-    faded = faded and state == "unclear"  # (only where all else is as printed)
     return Verdict(state, value, round(worst, 3), round(extra_mm2, 3), round(missing, 3), style, faded=faded,
                    theta=round(theta, 2))
 
