@@ -104,6 +104,15 @@ class Pen:
         self.c.setFillGray(0)
         return self
 
+    def cover(self, field: str, printed: str, index: int) -> Pen:
+        """Paper-white over character *index* of the printed value (its last letter: 'Leite' printed
+        for 'Leiter', the value shortened in a program before printing)."""
+        left, base, adv, size = self._char(field, printed, index)
+        self.c.setFillGray(1)
+        self.c.rect(left, base - 0.25 * size, adv, 1.05 * size, stroke=0, fill=1)
+        self.c.setFillGray(0)
+        return self
+
     def onto(self, pdf: bytes) -> bytes:
         self.c.showPage()
         self.c.save()

@@ -326,13 +326,17 @@ def _expected(zone: _Zone, lines: list[tuple[_Line, int, int]], placed: np.ndarr
     (0.26 mm rows) may fall between two rows and vanish on a light page; a stem never does."""
     s = _SUPERSAMPLE
     bx, by = _box(channel.pitch_x_mm * px * s), _box(channel.pitch_y_mm * px * s)
-    # A run of kept ink k source pixels long holds k samples at any phase; the samples must make
+    # A run of kept ink k source rows long holds k samples at any phase; the samples must make
     # VERIFY_CHANNEL_RESAMPLED_PX zone pixels to survive registration's bilinear resampling (one
     # fine-fax row, ~1 zone pixel, at half a pixel's phase becomes two rows at 50 %: gone), and
     # one more where the bilevel image was resampled (a row taken again from its neighbour).
-    run = tuple(max(1, int(np.ceil((np.ceil(T.VERIFY_CHANNEL_RESAMPLED_PX / (pitch * px) - 1e-3)
-                                    + channel.resampled) * pitch * px * s - 1e-3)))
-                for pitch in (channel.pitch_x_mm, channel.pitch_y_mm))
+    # Down the page only: the worst phase at every point of a long stroke at once is no model of
+    # a stem (a rotated page changes the phase along it), and every loss seen was of a thin
+    # horizontal stroke or a dot (the arms of an 'E', a hyphen, a full stop), whose height is
+    # what a row's phase decides. Across, a stem keeps its demand.
+    py = channel.pitch_y_mm * px
+    run = (1, max(1, int(np.ceil((np.ceil(T.VERIFY_CHANNEL_RESAMPLED_PX / py - 1e-3) + channel.resampled) * py * s
+                                 - 1e-3))))
     grid = np.asarray(T.VERIFY_CHANNEL_THETAS, np.float32)
     seen = [cv2.sepFilter2D(_line_fine(ln.text, ln.family, ln.size, px), cv2.CV_32F, bx, by,
                             borderType=cv2.BORDER_CONSTANT) for ln, _, _ in lines]
@@ -353,19 +357,43 @@ def _expected(zone: _Zone, lines: list[tuple[_Line, int, int]], placed: np.ndarr
     return placed & kept, theta
 
 
-def _missing(placed: np.ndarray, absent: np.ndarray, demanded: np.ndarray) -> float:
+def _missing(placed: np.ndarray, absent: np.ndarray, demanded: np.ndarray, part_lost: float) -> float:
     """The share of the *demanded* printed ink not on the page; 1.0 when a printed glyph part (a
-    letter, an umlaut's dot) has most of its demanded ink absent: an umlaut's dots are 2 % of a
-    name's ink, but "Muller" is not "Müller"."""
+    letter, an umlaut's dot) has more than *part_lost* of its demanded ink absent: an umlaut's
+    dots are 2 % of a name's ink, but "Muller" is not "Müller"."""
     lost = absent & (demanded > 0)
     missing = float(lost.sum()) / max(1, int(demanded.sum()))
     n, labels, _ = parts(placed)
     if n > 1:
         lost_per = np.bincount(labels[lost], minlength=n)[1:]
         due = np.bincount(labels[demanded > 0], minlength=n)[1:]
-        if ((due > 0) & (lost_per > T.VERIFY_PART_LOST * np.maximum(due, 1))).any():
+        if ((due > 0) & (lost_per > part_lost * np.maximum(due, 1))).any():
             missing = 1.0
     return missing
+
+
+def _absent_alone(zone: _Zone, placed: np.ndarray, demanded: np.ndarray) -> np.ndarray:
+    """Printed pixels not on the page, each glyph part found only by the ink nearer to it than to
+    any other part: once the channel demands only a thin stem of an 'r', the 'e' beside it (within
+    the tolerance) would stand in for an 'r' that is not there ('Leite' for 'Leiter')."""
+    absent = (placed > 0) & (zone.found == 0)
+    n, labels, stats = parts(placed)
+    if n <= 2:
+        return absent
+    # the part each pixel is nearest to (labels of the nearest printed pixel, in raster order)
+    _, near = cv2.distanceTransformWithLabels((placed == 0).astype(np.uint8), cv2.DIST_L2, 3,
+                                              labelType=cv2.DIST_LABEL_PIXEL)
+    part_of = np.concatenate(([0], labels[placed > 0]))
+    nearest = part_of[near]
+    r = zone.kernel.shape[0] // 2 + 1
+    h, w = placed.shape
+    for i in np.unique(labels[demanded > 0]):
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        x0, y0, x1, y1 = max(0, x - r), max(0, y - r), min(w, x + bw + r), min(h, y + bh + r)
+        own = ((zone.ink[y0:y1, x0:x1] > 0) & (nearest[y0:y1, x0:x1] == i)).astype(np.uint8)
+        mine = labels[y0:y1, x0:x1] == i
+        absent[y0:y1, x0:x1][mine] = cv2.dilate(own, zone.kernel)[mine] == 0
+    return absent
 
 
 def _marks_gone(zone: _Zone, placed: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -430,12 +458,14 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
     big = (area >= T.VERIFY_EXTRA_BLOB_MM2 * px * px) & ~seam
     extra_mm2 = float(area[big].sum()) / (px * px)
     absent = (placed > 0) & (zone.found == 0)
-    missing = _missing(placed, absent, placed)
+    missing = _missing(placed, absent, placed, T.VERIFY_PART_LOST)
     theta, faded, demanded = 0.0, False, None
     if channel is not None and missing > T.VERIFY_MAX_MISSING:
         # The channel only forgives: printed ink it may lose is not demanded, nothing else changes.
         demanded, theta = _expected(zone, found, placed, explained, channel(), px)
-        missing = min(missing, _missing(placed, absent, demanded))
+        # (the kept ink survives at every phase: a part must show nearly all of it)
+        missing = min(missing, _missing(placed, _absent_alone(zone, placed, demanded), demanded,
+                                        T.VERIFY_CHANNEL_PART_LOST))
     if worst >= T.VERIFY_MIN_MATCH and missing <= T.VERIFY_MAX_MISSING and extra_mm2 <= T.VERIFY_EXTRA_MM2:
         # All as printed, so far: an umlaut's dots (an accent) must be on the page too. Where the
         # channel keeps them and they are not, the value is another; where it may have lost them,
