@@ -16,7 +16,7 @@ from formkit.ident import FormIdentity
 
 Method = Literal["acroform", "textlayer", "ocr"]
 TickState = Literal["ticked", "empty", "uncertain"]
-PrintedState = Literal["untouched", "changed", "differs"]
+PrintedState = Literal["untouched", "changed", "differs", "faded"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,9 @@ class FieldReading:
     # A prefilled field of a packet's sheet compared with what the packet printed there
     # (formkit.scan.verify): "untouched" (value = the printed one), "changed" (ink added: the
     # value is what OCR read and a person must look), "differs" (the print not found as printed
-    # and OCR reads other words: retyped, deleted or misread; a person looks), None (nothing
-    # printed, or not compared).
+    # and OCR reads other words: retyped, deleted or misread; a person looks), "faded" (found as
+    # printed but for an umlaut's dots or an accent the fax channel may have lost: 'Muller' would
+    # look the same; a person looks), None (nothing printed, or not compared).
     printed: PrintedState | None = None
     # A word of the value is the campaign vocabulary's proposal for what OCR read unsure, not a
     # reading: the field goes to a person and is never confirmed by the mailing list.

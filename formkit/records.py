@@ -268,7 +268,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
         # string is no independent reading, and a person reads it.
         printed = _printed(reading, form, ctx)
         low = [n for n in low
-               if reading.fields[n].printed in ("changed", "differs") or reading.fields[n].snapped
+               if reading.fields[n].printed in ("changed", "differs", "faded") or reading.fields[n].snapped
                or reading.fields[n].struck or not _as_printed(form.field(n), form, printed, values)]
     # A value with a stroke through it, and a prefilled value not found as printed, have a reason of
     # their own (one per field), not "unsicher gelesen".
@@ -276,7 +276,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
     if struck:
         reasons.append("Wert durchgestrichen oder Strich im Feld: " + labels(form, struck))
         low = [n for n in low if n not in struck]
-    for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: ")):
+    for state, why in (("changed", "Vordruck von Hand geändert: "), ("differs", "anders gelesen als vorgedruckt: "),
+                       ("faded", "Umlaut- oder Akzentzeichen im Fax nicht erkennbar, Vordruck sonst unverändert: ")):
         names = [s.name for s in form.fields
                  if (r := reading.fields.get(s.name)) and r.printed == state and s.name not in struck]
         if names:

@@ -245,6 +245,41 @@ VERIFY_MIN_MATCH = 0.7
 VERIFY_MAX_MISSING = 0.15
 # ... and no connected part of the printed ink (a letter, an umlaut's dot) more than this share lost.
 VERIFY_PART_LOST = 0.5
+# The channel model (formkit.scan.verify._expected): a page whose inked rows come in runs of equal
+# rows, with at most this share of single rows, was sent in coarser rows (a normal-mode fax
+# stretched 98 -> 204 dpi: 0 % single on 25 bench pages; fine faxes: 87-98 % on 25 bench pages).
+VERIFY_CHANNEL_SINGLE_ROWS = 0.05
+# A bilevel page whose registration scale is off its stated resolution by more than this share, or
+# that is turned by more than VERIFY_CHANNEL_TURNED_DEG, counts as resampled after it was sampled
+# (fax software scaling a 1728-px line to A4, the bench's rotated and scaled faxes: each row taken
+# from the nearest one, a single row can drop out). A paper turned in a fax machine's feeder is
+# sampled once; it is counted as resampled all the same, which only forgives more thin strokes.
+VERIFY_CHANNEL_RESCALED = 0.01
+VERIFY_CHANNEL_TURNED_DEG = 0.2
+# The page's weight (the share of a source pixel the print must cover to come out as ink) is
+# measured per zone among these; the demanded ink is what the model keeps at the measured weight
+# plus VERIFY_CHANNEL_MARGIN (the estimate's spread between fields of one page), never lighter than
+# VERIFY_CHANNEL_LIGHTEST (paler than that a stem itself breaks up: the page is no evidence).
+VERIFY_CHANNEL_THETAS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+VERIFY_CHANNEL_MARGIN = 0.1
+VERIFY_CHANNEL_LIGHTEST = 0.8
+# With the channel, a glyph part counts as lost when more than this share of the ink the model
+# keeps at every phase is not on the page (found only by ink nearer to that part than to any
+# other): the model says all of it survives. Parts present on light, turned normal-mode test faxes
+# lost up to 14 %, the 'r' of 'Leiter' covered before faxing 36 % (its neighbour's ink bleeding
+# within the tolerance). VERIFY_PART_LOST (0.5) stays for all printed ink.
+VERIFY_CHANNEL_PART_LOST = 0.25
+# Sampled ink thinner than this (zone pixels) may vanish when registration resamples the page
+# bilinearly and thresholds at FAX_INK_LEVEL: one fine-fax row (1.04 zone px) at half a pixel's
+# phase becomes two rows at 50 % (the hyphen of 'landkreis-greiz' on a light fine fax); two rows,
+# or one normal-mode row (2.07 px), always leave a row.
+VERIFY_CHANNEL_RESAMPLED_PX = 1.5
+# An umlaut's dots (an accent) count as on the page when the ink near them that no bare letter
+# explains is at least this share of their printed area (see verify._marks_gone). Measured: dots
+# printed and faxed 0.24-2.2 (bench seed 2018 packets: fine >= 0.24, normal >= 0.88, scans >= 1.0;
+# tests' light/driver/dark, fine/normal, turned or not >= 0.41); dots covered with paper-white
+# before faxing ('Köhler' printed as 'Kohler') 0.0-0.12. Midway.
+VERIFY_MARK_INK = 0.18
 # When the print copy's rendering does not explain a prefilled zone, the printed value is drawn
 # again as another program re-draws a field (formkit.scan.verify._redrawn_styles): in each of these
 # base fonts, at the size whose widest line is as wide as the ink, within VERIFY_REDRAWN_SIZES pt (a

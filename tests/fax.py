@@ -19,12 +19,15 @@ def fax_tiff(pdf: bytes, res: tuple[int, int] = FINE) -> bytes:
         return out.read_bytes()
 
 
-def fax_tiff_toned(pdf: bytes, level: int, res: tuple[int, int] = FINE) -> bytes:
+def fax_tiff_toned(pdf: bytes, level: int, res: tuple[int, int] = FINE, angle: float = 0.0,
+                   scale: float = 1.0) -> bytes:
     """The first page as a fax machine's scanner sends paper set lighter or darker: anti-aliased
     grey at the fax resolution, thresholded at *level* (85: thin, broken strokes; 175: heavy ones;
-    the fax driver itself is about 128)."""
+    the fax driver itself is about 128). *angle* (degrees) and *scale*: the black-and-white image
+    then turned and scaled by the receiving software, each pixel taken from the nearest one."""
     import io
 
+    import cv2
     import numpy as np
     from PIL import Image
 
@@ -35,7 +38,16 @@ def fax_tiff_toned(pdf: bytes, level: int, res: tuple[int, int] = FINE) -> bytes
                         "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-dFirstPage=1", "-dLastPage=1",
                         f"-sOutputFile={out}", str(src)], capture_output=True, check=True, timeout=120)
         grey = np.asarray(Image.open(out).convert("L"))
-    bw = Image.fromarray(np.where(grey < level, 0, 255).astype(np.uint8)).convert("1")
+    bw_arr = np.where(grey < level, 0, 255).astype(np.uint8)
+    if angle or scale != 1.0:
+        h, w = bw_arr.shape
+        a, aspect = np.radians(angle), res[1] / res[0]  # (the turn in paper space: rows are coarser)
+        d = np.diag([1.0, aspect])
+        m2 = d @ (np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) * scale) @ np.linalg.inv(d)
+        c = np.array([w / 2, h / 2])
+        m = np.hstack([m2, (c - m2 @ c).reshape(2, 1)])
+        bw_arr = cv2.warpAffine(bw_arr, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=255)
+    bw = Image.fromarray(bw_arr).convert("1")
     buf = io.BytesIO()
     bw.save(buf, format="TIFF", compression="group3", dpi=res)
     return buf.getvalue()

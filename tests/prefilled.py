@@ -71,6 +71,48 @@ class Pen:
         self.c.drawString((x + 0.8) * mm + pdfmetrics.stringWidth(line, FIELD_FONT, size), self._y(y), extra)
         return self
 
+    def _char(self, field: str, printed: str, index: int) -> tuple[float, float, float, float]:
+        """Where the print copy prints character *index* of the first line of *printed* in
+        *field*: its left edge and baseline (points, PDF space), its advance and the size."""
+        spec = self.form.field(field)
+        value, size, _ = prepared_value(spec, printed)
+        x, y, line = value_lines(spec, value, size)[0]
+        left = x * mm + pdfmetrics.stringWidth(line[:index], FIELD_FONT, size)
+        return left, self._y(y), pdfmetrics.stringWidth(line[index], FIELD_FONT, size), size
+
+    def dots(self, field: str, printed: str, index: int) -> Pen:
+        """Two dots by hand over character *index* of the printed value (an 'u' made 'ü')."""
+        left, base, adv, size = self._char(field, printed, index)
+        self.c.setFillGray(0)
+        for dx in (0.3, 0.7):
+            self.c.circle(left + adv * dx, base + 0.86 * size, 0.35 * mm, stroke=0, fill=1)
+        return self
+
+    def overwrite(self, field: str, printed: str, index: int, letter: str) -> Pen:
+        """*letter* written by hand over character *index* of the printed value."""
+        left, base, adv, _ = self._char(field, printed, index)
+        self.c.setFont("Hand", 15)
+        self.c.drawCentredString(left + adv / 2, base - 0.5 * mm, letter)
+        return self
+
+    def white_out(self, field: str, printed: str, index: int) -> Pen:
+        """Paper-white over the marks above the x-height of character *index* ('Köhler' printed
+        as 'Kohler': the e-mail PDF's value changed in a program before it was printed)."""
+        left, base, adv, size = self._char(field, printed, index)
+        self.c.setFillGray(1)
+        self.c.rect(left + 0.03 * size, base + 0.56 * size, adv - 0.06 * size, 0.3 * size, stroke=0, fill=1)
+        self.c.setFillGray(0)
+        return self
+
+    def cover(self, field: str, printed: str, index: int) -> Pen:
+        """Paper-white over character *index* of the printed value (its last letter: 'Leite' printed
+        for 'Leiter', the value shortened in a program before printing)."""
+        left, base, adv, size = self._char(field, printed, index)
+        self.c.setFillGray(1)
+        self.c.rect(left, base - 0.25 * size, adv, 1.05 * size, stroke=0, fill=1)
+        self.c.setFillGray(0)
+        return self
+
     def onto(self, pdf: bytes) -> bytes:
         self.c.showPage()
         self.c.save()

@@ -7,6 +7,8 @@ This module only composes the stages (:mod:`.qr`, :mod:`.register`, :mod:`.ticks
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -93,10 +95,11 @@ class _Statement:
     comparison is made once per text."""
 
     def __init__(self, spec: FieldSpec, printed: str, zone: ocr.ZoneInk, px: float, margin_mm: float,
-                 trusted: bool, signing: tuple[dt.date, dt.date] | None) -> None:
+                 trusted: bool, signing: tuple[dt.date, dt.date] | None,
+                 channel: Callable[[], verify.Channel] | None = None) -> None:
         # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
         self.spec, self.printed, self.inner, self.px, self.margin = spec, printed, zone.seen, px, margin_mm
-        self.struck, self.trusted, self.signing = zone.struck, trusted, signing
+        self.struck, self.trusted, self.signing, self.channel = zone.struck, trusted, signing, channel
         self.seen: dict[str, tuple[verify.Verdict | None, bool]] = {}
 
     def verdict(self, text: str) -> tuple[verify.Verdict | None, bool]:
@@ -105,7 +108,7 @@ class _Statement:
             if not self.printed:
                 self.seen[text] = None, False
             else:
-                v = verify.compare(self.inner, self.spec, self.printed, self.px, self.margin, text)
+                v = verify.compare(self.inner, self.spec, self.printed, self.px, self.margin, text, self.channel)
                 self.seen[text] = v, (v.state == "untouched" and self.trusted and not self.struck
                                       and verify.agrees(self.inner, self.spec, self.printed, text, self.px,
                                                         self.margin, v.style))
@@ -138,6 +141,8 @@ class _Statement:
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # the ink says printed, OCR reads other text that fits better
         if self.differs(text):
             conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)
+        if self.faded(text):
+            conf = min(conf, T.AGREE_CONFLICT_CONFIDENCE)  # 'Muller' for 'Müller' would look the same
         if self.changed(text):
             conf = min(conf, T.CHANGED_CONFIDENCE)  # ink added to the printed value: a person reads it
         if self.struck:
@@ -151,6 +156,11 @@ class _Statement:
         (however thin the stroke)."""
         verdict, _ = self.verdict(text)
         return verdict is not None and (verdict.state == "changed" or (self.struck and verdict.state == "untouched"))
+
+    def faded(self, text: str) -> bool:
+        """The print found but for marks (an umlaut's dots) the fax may have lost: a person looks."""
+        verdict, _ = self.verdict(text)
+        return verdict is not None and verdict.faded and not self.changed(text)
 
     def differs(self, text: str) -> bool:
         """The print not found as printed and OCR reading other words (or none): retyped in a viewer,
@@ -273,6 +283,9 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # The list's entry for this person changed after the packet was printed: it no longer says
         # what the paper says, so it neither verifies nor confirms anything on this sheet.
         printed = {}
+    # What the page's transmission can lose (a normal-mode fax's coarse rows): verify demands only
+    # the printed ink the channel keeps.
+    channel = functools.cache(lambda: verify.Channel.of_page(page.flat, page.px_per_mm, page.bilevel, reg.H))
     words = context.words if context else frozenset()
     of_sheet = registry.by_id.get(ident.campaign)
     signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on
@@ -294,7 +307,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             continue
         # Which line is the form's own is told by position: only where the registration is trusted.
         zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
-        said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing)
+        said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing, channel)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                           bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
                           outcome=said.confidence)
@@ -313,7 +326,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         differs = said.differs(r.text)
         texts[spec.name] = r.text
         fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
-                                         printed="changed" if changed else ("differs" if differs else None),
+                                         printed="changed" if changed else ("faded" if said.faded(r.text) else ("differs" if differs else None)),
                                          snapped=r.snapped, struck=zi.struck)
 
     if levers.agree and trusted:
