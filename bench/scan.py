@@ -138,7 +138,10 @@ def corpus(cache: Path | None = None) -> tuple[list[C.Sample], list[Recipient]]:
     kept there. The one cache of ``bench scan``, ``bench.scan_same`` and ``bench.scan_ab``."""
     path = cache or Path(os.environ.get("FK_BENCH_CORPUS", ""))
     key = _generator_key()
-    kept = pickle.loads(path.read_bytes()) if path.name and path.exists() else None  # noqa: S301 -- our own file
+    try:
+        kept = pickle.loads(path.read_bytes()) if path.name and path.exists() else None  # noqa: S301 -- our own file
+    except (pickle.UnpicklingError, ImportError, AttributeError, EOFError):
+        kept = None  # made by a generator whose classes have moved or changed since: made anew
     if kept is not None and kept[0] == key:
         return kept[1], kept[2]
     samples, members = campaign_returns(seed=SEED, **SIZES)
