@@ -194,6 +194,29 @@ def test_junk_after_the_small_print_payload_is_no_part_of_its_last_hash(tmp_path
     assert old is not None and old.recipient_id == "ABC12X"
 
 
+def test_a_prefill_separator_read_as_a_hyphen_keeps_the_recipient(tmp_path: Path) -> None:
+    """Footer reading of a tick-only packet on a normal-mode fax whose QR code did not read (bench
+    scan seed 2021, druck-normal-3015): the ':' before the prefill came back as '-', so the geometry
+    fingerprint "3e4d6" was taken for an FK2 recipient's id and the packet went to a person
+    („Empfänger unbekannt“)."""
+    forms = _three_campaigns(tmp_path)
+    (form,) = [f for c, f in forms if (c, f.id) == ("lsz-2018", "registration")]
+    geometry = fingerprint.geometry(form)
+    misread = ("3" if geometry[0] != "3" else "2") + geometry[1:]
+    text = ("AnmeldungzumRegionatreffen-Formularregistrationv1-Empfanger-Nr.R-001.47-"
+            f"FK3:Is7-2018:registration:1:{misread}:R-00147-a567F\n")
+    ident = identify(text, forms)
+    assert ident is not None
+    assert (ident.campaign, ident.geometry, ident.recipient_id, ident.prefill) == ("lsz-2018", geometry, "R-00147",
+                                                                                   "a567f")
+    # Without a prefill-shaped tail the recipient stays unknown: the geometry is never taken for it.
+    alone = identify(f"FK3:Is7-2018:registration:1:{misread}:R-00147-a5\n", forms)
+    assert alone is not None and alone.recipient_id is None and alone.geometry == geometry
+    # Read exactly but for one character of the geometry: the same sheet, not another layout's.
+    exact = identify(f"FK3:lsz-2018:registration:1:{misread}:R-00147:a567f\n", forms)
+    assert exact is not None and (exact.geometry, exact.recipient_id) == (geometry, "R-00147")
+
+
 # Typed text that starts on the box's left line (a typewriter or an overlay set flush with the
 # box, qa4's held-out returners): line removal takes the first glyph's stem with the line, both
 # models then read '39610 Sömmerda' for 99610 alike, and the witness stated it sure (0.96).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -115,8 +116,13 @@ def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity
 
     flat = text.replace(" ", "").replace("\n", "")
     exact = parse_payload(flat)
-    if exact is not None and any((c, f.id, f.version) == (exact.campaign, exact.layout_id, exact.version)
-                                 for c, f in forms):
+    named = [f for c, f in forms if (c, f.id, f.version) == (exact.campaign, exact.layout_id, exact.version)] \
+        if exact is not None else []
+    if exact is not None and named:
+        # One misread character of five is OCR (as below), not a sheet printed for another layout.
+        printed = fingerprint.geometry(named[0])
+        if exact.geometry and Levenshtein.distance(exact.geometry, printed) <= 1:
+            exact = replace(exact, geometry=printed)
         return exact
     # Campaign ids are lower case: Tesseract's "I" for "l" is no difference.
     scored: list[tuple[int, str, FormLayout, str]] = []
@@ -151,16 +157,27 @@ def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity
     # hash: a sheet's geometry then read as an FK2 recipient "acc94Y", a packet's prefill as "1608y".
     if segs and (len(segs) == 3 or Levenshtein.distance(_hex_like(_untailed(segs[0])), printed_geometry) <= 1):
         segs[-1] = _untailed(segs[-1])
-    if len(segs) in (1, 3) and len(segs[0]) == HASH_LEN and (len(segs) == 3 or _hex_like(segs[0]) == segs[0]
-                                                              or Levenshtein.distance(_hex_like(segs[0]),
-                                                                                      printed_geometry) <= 1):
+    geometry_first = bool(segs) and len(segs[0]) == HASH_LEN \
+        and Levenshtein.distance(_hex_like(segs[0]), printed_geometry) <= 1
+    if len(segs) == 2 and geometry_first:
+        # FK3 with the ':' before the prefill read as '-' ("3e4d6:R-00147-a567F", a normal-mode fax
+        # with its QR unreadable): a recipient's id may hold hyphens, the prefill is the last
+        # HASH_LEN characters. The list's fingerprint of that recipient must still agree with it.
+        who, sep, tail = segs[1].rpartition("-")
+        if sep and len(tail) == HASH_LEN and RECIPIENT_ID.match(who) \
+                and all(c in "0123456789abcdef" for c in _hex_like(tail)):
+            segs = [segs[0], who, tail]
+    if geometry_first or (len(segs) in (1, 3) and len(segs[0]) == HASH_LEN
+                          and (len(segs) == 3 or _hex_like(segs[0]) == segs[0])):
         # FK3: geometry[:recipient:prefill]. One misread character of five is OCR; more is another layout.
         g = _hex_like(segs[0])
         geometry = printed_geometry if Levenshtein.distance(g, printed_geometry) <= 1 else g
         if len(segs) == 3 and RECIPIENT_ID.match(segs[1]):
             recipient, prefill = segs[1], _hex_like(segs[2][:HASH_LEN])
-    elif segs and RECIPIENT_ID.match(segs[0]):
-        recipient = segs[0]  # FK2/FK1: the recipient follows the version
+    elif segs and RECIPIENT_ID.match(segs[0]) and not geometry_first:
+        # FK2/FK1: the recipient follows the version (never the geometry fingerprint of an FK3 sheet
+        # whose other separators were misread: "3e4d6" was taken for the recipient's id).
+        recipient = segs[0]
     return FormIdentity(form.id, form.version, recipient, campaign, geometry=geometry, prefill=prefill)
 
 
