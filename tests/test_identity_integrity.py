@@ -4,7 +4,8 @@
   never read with the new boxes (geometry fingerprint);
 - a mailing list changed after printing no longer verifies or confirms that sheet's values
   (prefill fingerprint);
-- a fax whose QR code is covered or smudged names itself by its small print and reaches a person.
+- a fax whose QR code is covered or smudged names itself by its small print and reaches a person,
+  unless it is an untouched packet: its prefill fingerprint and every printed value vouch for it.
 
 Every case is a real round trip: render -> fill (pypdf) or pen marks -> Ghostscript tiffg3 -> parse.
 """
@@ -261,3 +262,32 @@ def test_qr_and_small_print_unreadable_is_still_a_sheet_for_a_person(tmp_path: P
     (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
     assert row["status"] == "rejected" and row["venue"] == ""
     assert "bitte von Hand erfassen" in row["reason"] and "kein Anmeldeformular" not in row["reason"], row
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_untouched_packet_with_its_qr_lost_needs_no_person(mode: str, tmp_path: Path,
+                                                           registry: LayoutRegistry) -> None:
+    """A tick-only packet whose QR code the fax lost: the small print names the recipient, the
+    packet's prefill fingerprint agrees with the list and every printed value is found as printed,
+    so the record is that person's as by its QR code. A value changed by hand keeps the doubt."""
+    form = _form(registry)
+    for changed in (False, True):
+        pen = Pen(form).tick("venue_gotha")
+        if changed:
+            pen.append("institution", KAI.prefill_values()["institution"], " Ost")
+        pdf = cover_qr(pen.onto(sheet(registry, KAI, fillable=False)), form)
+        (im,) = list(iter_image_pages(fax_sheet(pdf, tmp_path / f"fax-{changed}.tif", mode)))
+        assert not find_qr(np.asarray(im.convert("L")))
+        r = read_page(im, 1, registry, ReadContext.build([KAI], forms=[form]))
+        assert isinstance(r, PageReading), r
+        assert r.identity.recipient_id == "R0201"
+        rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([KAI])))
+        if not changed:
+            assert all(r.fields[n].printed == "untouched" for n in KAI.prefill_values() if n in r.fields)
+            assert not r.problems, r.problems
+            assert rec.status == "ok" and rec.values["venue"] == "Gotha", rec.reason
+        else:
+            assert r.fields["institution"].printed in ("changed", "differs")
+            assert any("Kleinschrift" in p for p in r.problems)
+            assert rec.status == "review"

@@ -194,6 +194,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         return Analysis(NotAForm(page_no, f"Seite unlesbar: {ink_share:.0%} schwarz (Faxfehler oder zu dunkel gescannt)",
                                  recognised=bool(ours)))
     problems: list[str] = []
+    told_by_print = ""  # the doubt of an identity read from the small print (the QR code unreadable)
     reg: Registration | None
     list_ok = True  # may the mailing list verify and confirm this sheet's values
     if ours:
@@ -244,9 +245,10 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
                 ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
-            problems.append("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen"
-                            if vouched else "QR-Code nicht lesbar: Formular aus der Kleinschrift gelesen, "
-                            "Empfänger unbekannt, bitte prüfen")
+            told_by_print = ("QR-Code nicht lesbar: Formular und Empfänger aus der Kleinschrift gelesen, bitte prüfen"
+                             if vouched else "QR-Code nicht lesbar: Formular aus der Kleinschrift gelesen, "
+                             "Empfänger unbekannt, bitte prüfen")
+            problems.append(told_by_print)
         else:
             # Marks alone say which sheet only when no other loaded form has the same marks: a 2019
             # sheet must never be read with 2018 geometry because its QR code was unreadable.
@@ -329,6 +331,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                          printed="changed" if changed else ("faded" if said.faded(r.text) else ("differs" if differs else None)),
                                          snapped=r.snapped, struck=zi.struck)
 
+    if told_by_print and printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+        # The small print named the recipient, the packet's prefill fingerprint read with it agrees
+        # with the list, and every value the packet printed is found on the page as printed: the
+        # sheet is that person's packet as surely as by its QR code (an untouched tick-only packet
+        # whose QR code a fax lost needs no person).
+        problems.remove(told_by_print)
     if levers.agree and trusted:
         # Facts the sheet states twice, read apart, confirm or question each other (same page only).
         fields = agree.apply(fields, {s.name: s.kind for s in layout.fields if s.type != "checkbox"})
