@@ -666,6 +666,16 @@ def run() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def print_worst(worst: list[tuple[Return, list[str]]], missed: list[Return]) -> None:
+    """The errors that matter most: records ok with a wrong value, and ok where a person had to look."""
+    print(f"\nok mit FALSCHEM Wert: {len(worst)}")
+    for ret, diff in worst:
+        print(f"  {ret.file} ({ret.how}): {'; '.join(diff)}")
+    print(f"ok, obwohl eine Person hätte sehen müssen: {len(missed)}")
+    for ret in missed:
+        print(f"  {ret.file} ({ret.how}): {ret.must_review}")
+
+
 def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Path) -> None:
     cities = {t[1]: f"venue_{t[0]}" for t in TOWNS} | {c: f"venue_{c.lower()}" for c in
                                                         ("Sonneberg", "Gotha", "Sondershausen", "Schleiz")}
@@ -715,12 +725,7 @@ def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Pa
     for g, c in groups.items():
         n = sum(c.values())
         print(f"| {g} | {n} | {c['ok']} | {c['review']} ({100 * c['review'] / n:.0f} %) | {c['rejected']} |")
-    print(f"\nok mit FALSCHEM Wert: {len(worst)}")
-    for ret, diff in worst:
-        print(f"  {ret.file} ({ret.how}): {'; '.join(diff)}")
-    print(f"ok, obwohl eine Person hätte sehen müssen: {len(missed)}")
-    for ret in missed:
-        print(f"  {ret.file} ({ret.how}): {ret.must_review}")
+    print_worst(worst, missed)
     print(f"abgelehnt: {len(rejected)}")
     for ret, why in rejected:
         print(f"  {ret.file} ({ret.how}): {why}")

@@ -50,6 +50,7 @@ from bench.heldout import (
     jpeg,
     norm,
     pdf_values,
+    print_worst,
     read_csv,
     reg_page,
     tiff,
@@ -59,7 +60,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.thresholds import OCR_OK
 from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf
-from tests.prefilled import onto_first_page
+from tests.prefilled import Pen, onto_first_page
 
 TEXT = ("name", "institution", "address", "phone", "email")
 
@@ -145,17 +146,8 @@ def new_campaign(work: Path, cid: str, meetings: list[tuple[str, str, str, str, 
 
 # ---- marks a person makes (layout millimetres) ----
 
-class Marks:
-    """A pen on the printed sheet: ticks of several shapes, text in a given font."""
-
-    def __init__(self, form: FormLayout) -> None:
-        self.form = form
-        self.buf = io.BytesIO()
-        self.c = Canvas(self.buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
-        self.c.setLineWidth(1.3)
-
-    def _y(self, y: float) -> float:
-        return (self.form.height - y) * mm
+class Marks(Pen):
+    """A pen on the printed sheet (tests.prefilled.Pen): ticks of several shapes, text in a given font."""
 
     def tick(self, name: str, shape: str = "cross", dx: float = 0.0) -> Marks:
         b = self.form.field(name).box
@@ -184,11 +176,6 @@ class Marks:
             dy = jitter.uniform(-0.3, 0.3) if jitter else 0.0
             self.c.drawString((b.x + dx) * mm, self._y(b.y + 5 + i * size * 0.42 + dy), line)
         return self
-
-    def onto(self, pdf: bytes) -> bytes:
-        self.c.showPage()
-        self.c.save()
-        return onto_first_page(pdf, self.buf.getvalue())
 
 
 def fit_to_page(pdf: bytes, f: float) -> bytes:
@@ -548,12 +535,7 @@ def report(returns: list[Return], work: Path, cities: dict[str, str]) -> None:
                 e[0] += sum(f not in bad for f in (*TEXT, "date", "venue"))
                 e[1] += 7
     print("Felder exakt: " + "; ".join(f"{g} {a}/{n}" for g, (a, n) in exact.items()))
-    print(f"\nok mit FALSCHEM Wert: {len(worst)}")
-    for ret, diff in worst:
-        print(f"  {ret.file} ({ret.how}): {'; '.join(diff)}")
-    print(f"ok, obwohl eine Person hätte sehen müssen: {len(missed)}")
-    for ret in missed:
-        print(f"  {ret.file} ({ret.how}): {ret.must_review}")
+    print_worst(worst, missed)
     # A wrong value stated sure is the seed of an ok-with-wrong-value, also in a row that went to a
     # person for another field's sake: the person trusts the value the reader called sure.
     sure_wrong, sure = [], 0
