@@ -45,24 +45,14 @@ def _get_api() -> Any:
     if _api is None:
         import tesserocr
 
-        from formkit.scan.ocr import tessdata_path
+        from formkit.scan.ocr import has_model, tessdata_path
 
-        _api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng", oem=tesserocr.OEM.LSTM_ONLY,
-                                       psm=tesserocr.PSM.SINGLE_LINE) if _has_eng() else \
-            tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="deu", oem=tesserocr.OEM.LSTM_ONLY,
-                                    psm=tesserocr.PSM.SINGLE_LINE)
+        _api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng" if has_model("eng") else "deu",
+                                       oem=tesserocr.OEM.LSTM_ONLY, psm=tesserocr.PSM.SINGLE_LINE)
         _api.SetVariable("tessedit_char_whitelist", PAYLOAD_ALPHABET)
         _api.SetVariable("load_system_dawg", "0")  # ids and hashes are no words
         _api.SetVariable("load_freq_dawg", "0")
     return _api
-
-
-def _has_eng() -> bool:
-    from pathlib import Path
-
-    from formkit.scan.ocr import tessdata_path
-
-    return Path(tessdata_path(), "eng.traineddata").exists()
 
 
 def footer_strip(flat: np.ndarray, h: np.ndarray, layout: FormLayout) -> np.ndarray:
