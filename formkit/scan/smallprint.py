@@ -84,11 +84,20 @@ def _hex_like(seg: str) -> str:
 def _untailed(seg: str) -> str:
     """*seg* without the characters after its last hex-like one."""
     n = len(seg)
-    while n and _hex_like(seg[n - 1]) not in "0123456789abcdef":
+    while n and _hex_like(seg[n - 1]) not in _HEX:
         n -= 1
     return seg[:n]
 
 
+def _as_printed(seg: str, printed: str) -> bool:
+    """Is *seg* the fingerprint *printed*, read from the small print? One misread character of
+    five is OCR; more is another layout."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(_hex_like(seg), printed) <= 1
+
+
+_HEX = "0123456789abcdef"
 _HEX_FOLD = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "z": "2", "g": "9", "q": "0"})
 _SEP = re.compile(r"[:;.,]")
 
@@ -109,9 +118,8 @@ def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity
     named = [f for c, f in forms if (c, f.id, f.version) == (exact.campaign, exact.layout_id, exact.version)] \
         if exact is not None else []
     if exact is not None and named:
-        # One misread character of five is OCR (as below), not a sheet printed for another layout.
         printed = fingerprint.geometry(named[0])
-        if exact.geometry and Levenshtein.distance(exact.geometry, printed) <= 1:
+        if exact.geometry and _as_printed(exact.geometry, printed):
             exact = replace(exact, geometry=printed)
         return exact
     # Campaign ids are lower case: Tesseract's "I" for "l" is no difference.
@@ -145,23 +153,21 @@ def identify(text: str, forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity
     printed_geometry = fingerprint.geometry(form)
     # Junk read after the payload ("acc94 Y", "1608 Y"; the spaces are gone) is no part of its last
     # hash: a sheet's geometry then read as an FK2 recipient "acc94Y", a packet's prefill as "1608y".
-    if segs and (len(segs) == 3 or Levenshtein.distance(_hex_like(_untailed(segs[0])), printed_geometry) <= 1):
+    if segs and (len(segs) == 3 or _as_printed(_untailed(segs[0]), printed_geometry)):
         segs[-1] = _untailed(segs[-1])
-    geometry_first = bool(segs) and len(segs[0]) == HASH_LEN \
-        and Levenshtein.distance(_hex_like(segs[0]), printed_geometry) <= 1
+    geometry_first = bool(segs) and len(segs[0]) == HASH_LEN and _as_printed(segs[0], printed_geometry)
     if len(segs) == 2 and geometry_first:
         # FK3 with the ':' before the prefill read as '-' ("3e4d6:R-00147-a567F", a normal-mode fax
         # with its QR unreadable): a recipient's id may hold hyphens, the prefill is the last
         # HASH_LEN characters. The list's fingerprint of that recipient must still agree with it.
         who, sep, tail = segs[1].rpartition("-")
         if sep and len(tail) == HASH_LEN and RECIPIENT_ID.match(who) \
-                and all(c in "0123456789abcdef" for c in _hex_like(tail)):
+                and all(c in _HEX for c in _hex_like(tail)):
             segs = [segs[0], who, tail]
     if geometry_first or (len(segs) in (1, 3) and len(segs[0]) == HASH_LEN
                           and (len(segs) == 3 or _hex_like(segs[0]) == segs[0])):
-        # FK3: geometry[:recipient:prefill]. One misread character of five is OCR; more is another layout.
-        g = _hex_like(segs[0])
-        geometry = printed_geometry if Levenshtein.distance(g, printed_geometry) <= 1 else g
+        # FK3: geometry[:recipient:prefill]; a geometry not as printed is kept as read (the resolver refuses it).
+        geometry = printed_geometry if _as_printed(segs[0], printed_geometry) else _hex_like(segs[0])
         if len(segs) == 3 and RECIPIENT_ID.match(segs[1]):
             recipient, prefill = segs[1], _hex_like(segs[2][:HASH_LEN])
     elif segs and RECIPIENT_ID.match(segs[0]) and not geometry_first:
