@@ -286,6 +286,11 @@ def _shift(style: Style, px: float) -> tuple[int, int]:
     return int(T.VERIFY_SHIFT_X_MM * px), int(T.VERIFY_SHIFT_Y_MM * px)
 
 
+def _soft(ink: np.ndarray) -> np.ndarray:
+    """Ink (0/1) blurred as every match of a template against a zone sees it (float32)."""
+    return cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
+
+
 @dataclass(frozen=True)
 class _Zone:
     """A zone's ink with what every comparison of it needs, computed once."""
@@ -299,7 +304,7 @@ class _Zone:
     def of(cls, ink: np.ndarray, px: float) -> _Zone:
         tol = max(3, int(round(2 * T.VERIFY_TOLERANCE_MM * px)) | 1)
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (tol, tol))
-        return cls(ink, cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0), cv2.dilate(ink, kernel), kernel)
+        return cls(ink, _soft(ink), cv2.dilate(ink, kernel), kernel)
 
 
 def _box(length: float) -> np.ndarray:
@@ -431,7 +436,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
         x1, y1 = min(w, ln.x + tw + sx), min(h, ln.y + th + sy)
         if x1 - x0 < tw or y1 - y0 < th:
             return Verdict("unclear", value, 0.0, 0.0, 1.0, style)
-        t = cv2.GaussianBlur(tmpl.astype(np.float32), (0, 0), 1.0)
+        t = _soft(tmpl)
         win = obs[y0:y1, x0:x1]
         # Cosine similarity of template and window, computed by hand: OpenCV's normed modes divide
         # by a window's near-zero variance on blank paper and report spurious peaks there.
@@ -497,7 +502,7 @@ def _judge(zone: _Zone, value: str, lines: Placed, style: Style, px: float,
 def _ink_extent(ink: np.ndarray, px: float) -> tuple[int, int, int, int] | None:
     """The extent (x0, y0, x1, y1) of the zone's ink groups of a letter's part or more; specks
     of fax noise do not widen it."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats = parts(ink)
     keep = stats[1:][stats[1:, cv2.CC_STAT_AREA] >= T.VERIFY_EXTRA_BLOB_MM2 * px * px]
     if not len(keep):
         return None
@@ -592,12 +597,11 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     return best if best.state == "untouched" else own
 
 
-def _fit(ink: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> float:
+def _fit(obs: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> float:
     """How well *value*, drawn in *style* and each line placed where it matches best, explains
-    the zone's ink: cosine similarity of the blurred images (0..1)."""
-    h, w = ink.shape
+    the zone's ink (*obs*: blurred by :func:`_soft`): cosine similarity of the blurred images (0..1)."""
+    h, w = obs.shape
     sx, sy = _shift(style, px)
-    obs = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
     placed = np.zeros((h, w), np.float32)
     for ln in _place(spec, value, style, px, margin_mm):
         tmpl, x, y = ln.ink, ln.x, ln.y
@@ -606,7 +610,7 @@ def _fit(ink: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, 
         x1, y1 = min(w, x + tw + sx), min(h, y + th + sy)
         if x1 - x0 < tw or y1 - y0 < th:
             return 0.0
-        t = cv2.GaussianBlur(tmpl.astype(np.float32), (0, 0), 1.0)
+        t = _soft(tmpl)
         res = cv2.matchTemplate(obs[y0:y1, x0:x1], t, cv2.TM_CCORR)
         _, _, _, (bx, by) = cv2.minMaxLoc(res)
         region = placed[y0 + by:y0 + by + th, x0 + bx:x0 + bx + tw]
@@ -632,6 +636,7 @@ def agrees(ink: np.ndarray, spec: FieldSpec, printed: str, ocr_text: str, px: fl
         return True
     if not got:
         return True  # nothing read against printed ink found whole: the print stands
-    theirs = _fit(ink, spec, got.replace("\n", "\n" if spec.multiline else " "), style, px, margin_mm)
-    ours = _fit(ink, spec, want, style, px, margin_mm)
+    obs = _soft(ink)  # (blurred once for both fits)
+    theirs = _fit(obs, spec, got.replace("\n", "\n" if spec.multiline else " "), style, px, margin_mm)
+    ours = _fit(obs, spec, want, style, px, margin_mm)
     return ours > theirs + T.AGREE_FIT_MARGIN
