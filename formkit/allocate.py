@@ -82,14 +82,6 @@ def is_late(received: dt.datetime | None, deadline: dt.date) -> bool:
     return day > deadline
 
 
-def meeting_for_venue(event: Event, venue: str) -> Meeting | None:
-    v = venue.strip().casefold()
-    for m in event.meetings:
-        if v in (m.city.casefold(), m.id.casefold()):
-            return m
-    return None
-
-
 def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[Allocation] = ()) -> list[Allocation]:
     """Allocate seats; *previous* is the last stored allocation (its seats are kept)."""
     policy = event.registration.late_policy
@@ -108,7 +100,7 @@ def allocate(event: Event, applicants: Sequence[Applicant], previous: Iterable[A
         # Only a fax or e-mail time proves lateness; a file time orders the queue but changes
         # whenever a file is copied, so it never makes a registration late (as at parse time).
         late = a.received_source == "received" and is_late(a.received, deadline)
-        meeting = meeting_for_venue(event, a.venue) if "|" not in a.venue else None
+        meeting = event.meeting_for_venue(a.venue) if "|" not in a.venue else None
         if a.status == "rejected":
             put(a, meeting, "none", late, "abgelehnt")
             continue

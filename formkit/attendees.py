@@ -17,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from formkit.allocate import meeting_for_venue
 from formkit.errors import InputError
 from formkit.geometry import A4
 from formkit.layout.event import Event, Meeting
@@ -150,7 +149,7 @@ def attendees_from_store(store: Store, meeting: Meeting, campaign: str | None = 
 
 def export_attendee_list(db: Path, venue: str, out_path: Path, event: Event) -> int:
     """``formkit export --venue CITY --format pdf``: the door list of one venue; returns the number of names."""
-    meeting = meeting_for_venue(event, venue)
+    meeting = event.meeting_for_venue(venue)
     if meeting is None:
         known = ", ".join(m.city for m in event.meetings)
         raise InputError(f"Veranstaltungsort „{venue}“ unbekannt; vorhanden: {known}")

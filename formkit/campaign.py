@@ -87,11 +87,7 @@ class Campaign:
         return self.registry.get(name)
 
     def meeting_for_venue(self, venue: str) -> Meeting | None:
-        v = venue.strip().casefold()
-        for m in self.event.meetings:
-            if v in (m.city.casefold(), m.id.casefold()):
-                return m
-        return None
+        return self.event.meeting_for_venue(venue)
 
 
 @dataclass(frozen=True)

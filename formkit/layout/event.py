@@ -112,6 +112,14 @@ class Event(_Strict):
                 return m
         raise KeyError(meeting_id)
 
+    def meeting_for_venue(self, venue: str) -> Meeting | None:
+        """The meeting a venue names (its town or its id, any case), or None."""
+        v = venue.strip().casefold()
+        for m in self.meetings:
+            if v in (m.city.casefold(), m.id.casefold()):
+                return m
+        return None
+
 
 class Prompt(_Strict):
     id: str
