@@ -385,8 +385,13 @@ def _words(z: np.ndarray, px_per_mm: float, drop_low: bool, keep_marks: bool) ->
     return out
 
 
+def _inset_px(px_per_mm: float, margin_mm: float) -> int:
+    """Pixels from a zone's edge (cut *margin_mm* beyond the box) to the box's interior."""
+    return int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
+
+
 def _inside(z: np.ndarray, px_per_mm: float, margin_mm: float) -> np.ndarray:
-    k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
+    k = _inset_px(px_per_mm, margin_mm)
     z[:k, :] = 0
     z[-k:, :] = 0
     z[:, :k] = 0
@@ -630,7 +635,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     rules = fields.rules(kind)
     z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner  # only read here
     ratio = float(z.mean()) if z.size else 0.0
-    k = int(round((margin_mm + T.BOX_INNER_INSET_MM) * px_per_mm))
+    k = _inset_px(px_per_mm, margin_mm)
     grey_scan = not bilevel and levers.grey_interior
     if grey_scan:
         # Grey scans: the box interior as scanned; soft strokes the ink mask would cut stay whole
