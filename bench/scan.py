@@ -183,6 +183,7 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
     fine_paths: list[tuple[C.Sample, Path]] = []
     ok_wrong: dict[str, list[str]] = defaultdict(list)
     changed_ok: dict[str, list[str]] = defaultdict(list)  # packets with a printed value changed, yet "ok"
+    struck: dict[str, list[bool]] = defaultdict(list)  # per field marked struck: was the sheet's print changed?
     fine_exact: list[bool] = []
     fine_venue: list[bool] = []
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
@@ -244,6 +245,8 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
                 truth, got = norm(s.truth[k]), norm(f.value)
                 right = got == truth
                 tally.add(pipe, "review", who, f.confidence < OK_AT[pipe])
+                if f.struck:
+                    struck[pipe].append(bool(s.changed))
                 if typed:
                     tally.add(pipe, f"exact-{k}", who, right)
                     tally.add(pipe, "font", f"{s.fonts.get(k, '?')}, {MODES.get(s.mode, s.mode)}", right)
@@ -307,6 +310,8 @@ def evaluate(samples: list[C.Sample], members: list[Recipient], gen_s: float = 0
         for line in ok_wrong[pipe][:8]:
             print(f"  {line}")
         print(f"Paket mit geändertem Vordruck „ok“ ({pipe}): {len(changed_ok[pipe])} (Ziel 0)")
+        print(f"Felder „durchgestrichen“ ({pipe}): {len(struck[pipe])}, davon auf Blättern mit geändertem Vordruck "
+              f"{sum(struck[pipe])}")
         for line in changed_ok[pipe][:8]:
             print(f"  {line}")
     print("\nKalibrierung (neu, getippte Textfelder): angegebene Konfidenz → tatsächlich richtig")

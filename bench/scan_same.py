@@ -3,7 +3,7 @@
 A speed change to :mod:`formkit.scan` must not change what a page reads. This records, for every
 page of the scan bench's corpus (:mod:`bench.scan`, seed 2018) and both of its pipelines, what
 :func:`formkit.scan.read_page` returns — identity, problems, fit error, and per field the value,
-confidence (3 decimals), tick state and score, printed/snapped flags and the pixels of the crop and
+confidence (3 decimals), tick state and score, printed/snapped/struck flags and the pixels of the crop and
 of the preview — and compares a later run with it::
 
     python -m bench.scan_same record /tmp/fk-same.json   # before the change
@@ -65,7 +65,8 @@ def describe(r: PageReading | NotAForm) -> dict[str, Any]:
         "fit_error_mm": r.fit_error_mm,
         "preview": _pixels(r.image),
         "fields": {n: {"value": f.value, "confidence": round(f.confidence, 3), "state": f.state, "score": f.score,
-                       "printed": f.printed, "snapped": f.snapped, "method": f.method, "crop": _pixels(f.crop)}
+                       "printed": f.printed, "snapped": f.snapped, "struck": f.struck, "method": f.method,
+                       "crop": _pixels(f.crop)}
                    for n, f in r.fields.items()},
     }
 
