@@ -209,6 +209,10 @@ TEXTLAYER_TICK_INSET = 0.15
 # Exact characters, but assigned to a field by position only: just under an AcroForm value (1.0),
 # above OCR_OK.
 TEXTLAYER_CONFIDENCE = 0.97
+# A value with a glyph the PDF does not map to a character (a subset font without /ToUnicode, as
+# Ghostscript's PDF/A re-save leaves it: 'Pößneck' comes out as 'P\\x02\\x03neck'): the text is not
+# the value; far below OCR_OK, so a person reads it from the crop.
+TEXTLAYER_UNMAPPED_CONFIDENCE = 0.2
 # A stroke or glyph inside the box zone is a tick drawn by a program, not a person.
 TEXTLAYER_TICK_CONFIDENCE = 0.95
 # How far (mm, layout space) the FK1 footer of a flattened sheet may sit from ``footer_at`` before
