@@ -47,7 +47,6 @@ from PIL import Image, ImageFilter
 
 from bench.heldout import (
     CAMPAIGN,
-    ROOT,
     TOWNS,
     VENUES,
     fill_pikepdf_v,
@@ -72,7 +71,7 @@ from bench.heldout_campaigns import english
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.thresholds import OCR_OK
-from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf
+from tests.fill import Font, fill_pymupdf, fill_pypdf
 from tests.prefilled import Pen
 
 TEXT = ("name", "institution", "address", "phone", "email")
