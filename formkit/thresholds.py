@@ -374,6 +374,17 @@ UNREAD_INK_CONFIDENCE = 0.9
 # flush with a line 21-376 px, 1 mm above the bottom line 2 px (a comma's tip; fine fax, 8 px/mm).
 EDGE_INK_MIN_MM = 0.3
 EDGE_INK_CONFIDENCE = 0.9
+# Writing that runs on past the box's right line (formkit.scan.ocr.ink_beyond) is cut
+# there and capped as edge ink: a word processor's line wider than the box was read sure without
+# its last word part (bench.heldout_fonts, DejaVu Sans Mono Bold 13 pt). Looked for in the zone's
+# outer strip, BEYOND_LINE_CLEAR_MM clear of the printed line (the line's half width plus the fit
+# error, 0.05 mm median), level with the writing inside; at least 4 px of a fine fax (a glyph's
+# serif or stroke cut by the strip: 6 px where 'Zeule|nroda' crossed the line between letters; a
+# speck level with the text in a 0.6 mm strip is rare), columns through more than
+# BEYOND_LINE_SHARE of the interior's height left out (the box's own line, placed a little off).
+BEYOND_LINE_CLEAR_MM = 0.4
+BEYOND_INK_MIN_MM2 = 0.06
+BEYOND_LINE_SHARE = 0.6
 
 # --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
 # Two reads of one word (the place in institution, address and e-mail domain; the surname in name
