@@ -72,6 +72,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.thresholds import OCR_OK
 from tests.fill import Font, fill_pymupdf, fill_pypdf
+from tests.photo import grey_at, photo
 from tests.prefilled import Pen
 
 TEXT = ("name", "institution", "address", "phone", "email")
@@ -218,12 +219,6 @@ def pdfa(pdf: bytes) -> bytes:
 
 # ---- degradations ----
 
-def grey_at(pdf: bytes, dpi: int) -> Image.Image:
-    png = gs(pdf, "pnggray", f"{dpi}", ("-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-dFirstPage=1",
-                                          "-dLastPage=1"))
-    return Image.open(io.BytesIO(png)).convert("L")
-
-
 def colour_scan(pdf: bytes, dpi: int, quality: int) -> bytes:
     """A colour flatbed scan: cream paper, the ink a little blue, JPEG."""
     png = gs(pdf, "png16m", f"{dpi}", ("-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-dFirstPage=1",
@@ -238,29 +233,6 @@ def colour_scan(pdf: bytes, dpi: int, quality: int) -> bytes:
 
 def rotated(img: Image.Image, deg: float) -> Image.Image:
     return img.rotate(deg, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-
-
-def photo(pdf: bytes, rng: random.Random) -> bytes:
-    """A phone photo of the sheet on a desk: perspective, light falling off to one corner, the desk
-    around the page, soft focus, JPEG without a resolution."""
-    page = grey_at(pdf, 170)
-    w, h = page.size
-    canvas_w, canvas_h = int(w * 1.18), int(h * 1.12)
-    desk = Image.new("L", (canvas_w, canvas_h), 70)
-    desk.paste(page, ((canvas_w - w) // 2, (canvas_h - h) // 2))
-    # perspective: the top edge narrower than the bottom (the phone held below the page's centre)
-    d = [rng.uniform(0.02, 0.04) * canvas_w for _ in range(4)]
-    quad = (d[0], d[1] * 0.5, canvas_w - d[2], d[3] * 0.5, canvas_w + d[1] * 0.3, canvas_h, -d[0] * 0.3, canvas_h)
-    warped = desk.transform((canvas_w, canvas_h), Image.Transform.QUAD, quad, Image.Resampling.BICUBIC,
-                            fillcolor=70)
-    a = np.asarray(warped).astype(np.float32)
-    yy, xx = np.mgrid[0:canvas_h, 0:canvas_w]
-    light = 1.0 - 0.38 * ((xx / canvas_w) * 0.6 + (yy / canvas_h) * 0.4)
-    a = np.clip(a * light + rng.uniform(-4, 4), 0, 255)
-    img = Image.fromarray(a.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=82)
-    return buf.getvalue()
 
 
 def fax_of_fax(pdf: bytes) -> bytes:

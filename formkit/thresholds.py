@@ -45,6 +45,13 @@ MARK_SIZE_TOLERANCE = (0.70, 1.35)
 # with a 1 px corner error gives <= 2 mm at the far marks; 12 mm still excludes the filled tick
 # boxes (the nearest solid squares of mark size, >= 40 mm away from any mark).
 MARK_SEARCH_RADIUS_MM = 12.0
+# Marks not found there are looked for again from the marks found and the QR (formkit.scan.register
+# ._far_marks): a phone photo's perspective put the bottom marks 15-18 mm from the affine prediction
+# (bench.heldout_fonts). Within this radius each mark-sized solid square is tried; one is taken
+# only when all four marks and the QR's corners fit one homography within the residual below
+# (the true marks 0.06-0.15 mm; a square 10 mm off the true place >= 0.54 mm).
+MARK_WIDE_SEARCH_MM = 35.0
+WIDE_MARK_MAX_RESIDUAL_MM = 0.3
 # Mean residual (mm) of the homography fit through the 4 marks and 4 QR corners. Clean faxes and
 # scans fit to 0.1-0.3 mm; phone photos with lens distortion 0.3-0.8 mm; a field zone tolerates
 # ~1 mm (the zones carry a 1 mm margin), so above this the page goes to review.
