@@ -508,7 +508,8 @@ def ink_beyond(ink: np.ndarray, z: np.ndarray, px_per_mm: float, margin_mm: floa
         return False
     right = ink[k:h - k, w - strip:] > 0
     right[:, right.sum(axis=0) >= T.BEYOND_LINE_SHARE * right.shape[0]] = False  # the box's own line
-    right &= z[k:h - k].any(axis=1)[:, None]  # level with the writing: specks above or below do not count
+    level = np.any(z[k:h - k], axis=1)  # the rows with writing: specks above or below do not count
+    right &= level[:, None]
     return int(right.sum()) >= T.BEYOND_INK_MIN_MM2 * px_per_mm * px_per_mm
 
 
