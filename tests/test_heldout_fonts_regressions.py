@@ -239,3 +239,17 @@ def test_photo_with_perspective_is_registered(seed: int, registry: LayoutRegistr
                   if r.confidence >= OCR_OK and r.value != vals[k].replace("\n", " / ")
                   and r.value.replace(" / ", "\n") != vals[k]}
     assert not sure_wrong
+
+
+def test_tiff_tags_of_hostile_headers_are_nothing() -> None:
+    """The receipt time is read from the TIFF's directory alone (no image decoded): an offset past
+    the end, a truncated directory or a text pointing nowhere yields no tags, never an error."""
+    from formkit.faxtime import first_ifd
+
+    assert first_ifd(io.BytesIO(b"MM\x00*\xff\xff\xff\xff")) == {}
+    assert first_ifd(io.BytesIO(b"II*\x00\x08\x00\x00\x00\x05\x00")) == {}
+    entry = (306).to_bytes(2, "little") + (2).to_bytes(2, "little") + (20).to_bytes(4, "little") + \
+        (10 ** 9).to_bytes(4, "little")
+    tags = first_ifd(io.BytesIO(b"II*\x00\x08\x00\x00\x00\x01\x00" + entry))
+    assert tags == {306: ""}
+    assert first_ifd(io.BytesIO(b"GIF89a")) == {}
