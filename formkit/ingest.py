@@ -1,7 +1,8 @@
 """Inputs into :class:`Source`s: files, folders (recursive) and e-mail (.eml, Outlook .msg, mbox, Maildir).
 
 A source is one file, or one PDF/TIFF/PNG/JPEG attachment of a message, with its SHA-256, and for
-attachments the message's date (the time the registration was received) and sender address.
+attachments the message's date (the time the registration was received) and sender address; for a
+fax TIFF saved as a file, the receipt time its fax server wrote into it (:mod:`formkit.faxtime`).
 Something that yields no source (an unreadable file, a message without a usable attachment)
 becomes a source with an ``error``, so that every input is accounted for.
 """
@@ -22,6 +23,7 @@ from email.message import Message
 from pathlib import Path
 
 from formkit.errors import InputError, os_reason
+from formkit.faxtime import fax_received
 from formkit.read.limits import MAX_FILE_BYTES
 from formkit.read.sniff import InputKind, sniff
 
@@ -201,7 +203,8 @@ def _file(path: Path, label: str) -> Iterator[Source]:
     except OSError as e:
         yield _error_source(label, f"Datei nicht lesbar ({os_reason(e)})")
         return
-    yield Source(label=escape_label(label), sha256=digest, size=size, path=path, file_time=mtime)
+    yield Source(label=escape_label(label), sha256=digest, size=size, path=path, file_time=mtime,
+                 received=fax_received(path))
 
 
 def _parsed(raw: bytes, label: str) -> Iterator[Source]:

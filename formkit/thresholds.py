@@ -45,6 +45,13 @@ MARK_SIZE_TOLERANCE = (0.70, 1.35)
 # with a 1 px corner error gives <= 2 mm at the far marks; 12 mm still excludes the filled tick
 # boxes (the nearest solid squares of mark size, >= 40 mm away from any mark).
 MARK_SEARCH_RADIUS_MM = 12.0
+# Marks not found there are looked for again from the marks found and the QR (formkit.scan.register
+# ._far_marks): a phone photo's perspective put the bottom marks 15-18 mm from the affine prediction
+# (bench.heldout_fonts). Within this radius each mark-sized solid square is tried; one is taken
+# only when all four marks and the QR's corners fit one homography within the residual below
+# (the true marks 0.06-0.15 mm; a square 10 mm off the true place >= 0.54 mm).
+MARK_WIDE_SEARCH_MM = 35.0
+WIDE_MARK_MAX_RESIDUAL_MM = 0.3
 # Mean residual (mm) of the homography fit through the 4 marks and 4 QR corners. Clean faxes and
 # scans fit to 0.1-0.3 mm; phone photos with lens distortion 0.3-0.8 mm; a field zone tolerates
 # ~1 mm (the zones carry a 1 mm margin), so above this the page goes to review.
@@ -209,6 +216,10 @@ TEXTLAYER_TICK_INSET = 0.15
 # Exact characters, but assigned to a field by position only: just under an AcroForm value (1.0),
 # above OCR_OK.
 TEXTLAYER_CONFIDENCE = 0.97
+# A value with a glyph the PDF does not map to a character (a subset font without /ToUnicode, as
+# Ghostscript's PDF/A re-save leaves it: 'Pößneck' comes out as 'P\\x02\\x03neck'): the text is not
+# the value; far below OCR_OK, so a person reads it from the crop.
+TEXTLAYER_UNMAPPED_CONFIDENCE = 0.2
 # A stroke or glyph inside the box zone is a tick drawn by a program, not a person.
 TEXTLAYER_TICK_CONFIDENCE = 0.95
 # How far (mm, layout space) the FK1 footer of a flattened sheet may sit from ``footer_at`` before
@@ -370,6 +381,17 @@ UNREAD_INK_CONFIDENCE = 0.9
 # flush with a line 21-376 px, 1 mm above the bottom line 2 px (a comma's tip; fine fax, 8 px/mm).
 EDGE_INK_MIN_MM = 0.3
 EDGE_INK_CONFIDENCE = 0.9
+# Writing that runs on past the box's right line (formkit.scan.ocr.ink_beyond) is cut
+# there and capped as edge ink: a word processor's line wider than the box was read sure without
+# its last word part (bench.heldout_fonts, DejaVu Sans Mono Bold 13 pt). Looked for in the zone's
+# outer strip, BEYOND_LINE_CLEAR_MM clear of the printed line (the line's half width plus the fit
+# error, 0.05 mm median), level with the writing inside; at least 4 px of a fine fax (a glyph's
+# serif or stroke cut by the strip: 6 px where 'Zeule|nroda' crossed the line between letters; a
+# speck level with the text in a 0.6 mm strip is rare), columns through more than
+# BEYOND_LINE_SHARE of the interior's height left out (the box's own line, placed a little off).
+BEYOND_LINE_CLEAR_MM = 0.4
+BEYOND_INK_MIN_MM2 = 0.06
+BEYOND_LINE_SHARE = 0.6
 
 # --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
 # Two reads of one word (the place in institution, address and e-mail domain; the surname in name

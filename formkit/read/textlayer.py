@@ -30,10 +30,16 @@ from formkit.thresholds import (
     TEXTLAYER_FOOTER_TOLERANCE_MM,
     TEXTLAYER_TICK_CONFIDENCE,
     TEXTLAYER_TICK_INSET,
+    TEXTLAYER_UNMAPPED_CONFIDENCE,
     TEXTLAYER_ZONE_MARGIN_MM,
 )
 
 _PATH_OPS = {"m", "l", "c", "v", "y"}
+# pdftotext writes a glyph without a Unicode mapping as its raw code, a control character that XML
+# forbids (one such glyph made the whole page unparseable): each becomes U+FFFD, kept in the word.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+UNMAPPED = "\ufffd"
+
 _WALK_OPS = "q Q cm m l c v y Do"  # parsed by qpdf; everything else is skipped in C++
 
 
@@ -62,7 +68,7 @@ def pdftotext_words(data: bytes, first: int, last: int) -> dict[int, list[Word]]
         raise InputError("Textebene nicht in der Zeit lesbar (pdftotext)") from None
     out: dict[int, list[Word]] = {}
     text = proc.stdout.decode("utf-8", "replace")
-    text = re.sub(r"<!DOCTYPE[^>]*>", "", text)
+    text = _XML_INVALID.sub(UNMAPPED, re.sub(r"<!DOCTYPE[^>]*>", "", text))
     try:
         root = ET.fromstring(text) if text.strip() else None
     except ET.ParseError:
@@ -206,7 +212,8 @@ def read_textlayer(words: list[Word], points_mm: list[tuple[float, float]], form
             readings[spec.name] = _tick_from_layer(spec, words, points_mm)
         else:
             text = join_lines(words_in(words, spec.box, TEXTLAYER_ZONE_MARGIN_MM), spec.multiline)
-            readings[spec.name] = FieldReading(spec.name, text, TEXTLAYER_CONFIDENCE, "textlayer")
+            conf = TEXTLAYER_UNMAPPED_CONFIDENCE if UNMAPPED in text else TEXTLAYER_CONFIDENCE
+            readings[spec.name] = FieldReading(spec.name, text, conf, "textlayer")
     return PageReading(page=page_no, method="textlayer", identity=ident, fields=readings)
 
 

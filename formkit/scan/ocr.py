@@ -493,6 +493,26 @@ def ink_at_side(z: np.ndarray, k: int, px_per_mm: float) -> bool:
     return any(int(line.sum()) >= min_px for line in (z[:, k], z[:, -k - 1], z[k, :], z[-k - 1, :]))
 
 
+def ink_beyond(ink: np.ndarray, z: np.ndarray, px_per_mm: float, margin_mm: float) -> bool:
+    """Does the writing run on past the box's right line? Ink in the zone's outer strip beyond
+    that line (*ink*: the zone's mask, cut *margin_mm* beyond the box), level with the writing
+    inside (*z*, the cleaned interior: its inked rows), leaving out any column through most of the
+    interior (the box's own line, a little off): a word processor's text wider than the box
+    ('Fachbereich Sozial' read sure for 'Sozialwesen', bench.heldout_fonts). What lies beyond is
+    never read (T.BEYOND_INK_MIN_MM2). Below the box is not looked at: a normal-mode fax's bottom
+    line spreads into that strip in broken rows (41 fields of the bench capped for nothing)."""
+    k = _inset_px(px_per_mm, margin_mm)
+    strip = int(round((margin_mm - T.BEYOND_LINE_CLEAR_MM) * px_per_mm))
+    h, w = ink.shape
+    if strip < 1 or h <= 2 * k + 1 or w <= 2 * k + 1 or z.shape != ink.shape:
+        return False
+    right = ink[k:h - k, w - strip:] > 0
+    right[:, right.sum(axis=0) >= T.BEYOND_LINE_SHARE * right.shape[0]] = False  # the box's own line
+    level = np.any(z[k:h - k], axis=1)  # the rows with writing: specks above or below do not count
+    right &= level[:, None]
+    return int(right.sum()) >= T.BEYOND_INK_MIN_MM2 * px_per_mm * px_per_mm
+
+
 @dataclass(frozen=True)
 class _Pass:
     """One Tesseract reading of a prepared zone image."""
@@ -679,7 +699,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             best = dc_replace(best, cap=min(best.cap, T.SECOND_PASS_CONFIDENCE))
     # A value running into the box's side line: its first or last glyph may be cut (both models
     # then read the cut glyph alike), so it is capped and never witnessed.
-    edge = levers.edge_ink and ink_at_side(z, k, px_per_mm)
+    edge = levers.edge_ink and (ink_at_side(z, k, px_per_mm) or ink_beyond(ink, z, px_per_mm, margin_mm))
     if edge:
         best = dc_replace(best, cap=min(best.cap, T.EDGE_INK_CONFIDENCE))
     stated = best.stated(kind, levers)

@@ -238,6 +238,7 @@ def register_with_qr(page: Ink, layout: FormLayout, qr_corners: Points, modules:
             if d < best_d:
                 best, best_d = c, d
         found.append(best.center if best else None)
+    found = _far_marks(page, found, centers_mm, q_mm, qr_corners, size)
     problems = []
     src = [np.array(f) for f in found if f is not None]
     dst = [centers_mm[i] for i, f in enumerate(found) if f is not None]
@@ -248,6 +249,45 @@ def register_with_qr(page: Ink, layout: FormLayout, qr_corners: Points, modules:
     if missing and not _cut_off_at_edge(missing, h, centers_mm, size, page.ink.shape, float(res.max())):
         problems.append(_missing_marks(len(missing)))
     return Registration(layout, h, float(res.mean()), float(res.max()), found, True, problems)
+
+
+def _far_marks(page: Ink, found: list[tuple[float, float] | None], centers_mm: Points, q_mm: Points,
+               qr_corners: Points, size: float) -> list[tuple[float, float] | None]:
+    """The marks the QR's prediction missed, looked for again farther away (a photo's perspective:
+    the bottom marks lie 15-18 mm from where an affine map from a 25 mm QR puts them). The marks
+    found and the QR corners predict the rest anew; every mark-sized solid square within
+    T.MARK_WIDE_SEARCH_MM of that is tried, and a choice is taken only when all four marks and the
+    QR's corners then fit one homography within T.WIDE_MARK_MAX_RESIDUAL_MM (a square 10 mm off
+    the true mark leaves >= 0.5 mm; the form's nearest other solid squares are >= 40 mm away)."""
+    missing = [i for i, f in enumerate(found) if f is None]
+    have = [i for i, f in enumerate(found) if f is not None]
+    if not missing or len(have) < 2:
+        return found
+    src = np.vstack([np.array([found[i] for i in have], dtype=np.float64), qr_corners])
+    dst = np.vstack([centers_mm[have], q_mm])
+    to_img = _affine(dst, src)
+    px_mm = float(np.linalg.norm(to_img[:2, :2], ord=2))
+    predicted = apply(to_img, centers_mm[missing])
+    lo, hi = T.MARK_SIZE_TOLERANCE
+    candidates = mark_candidates(page.ink, size * lo, size * hi)
+    radius = T.MARK_WIDE_SEARCH_MM * px_mm
+    options = [[c.center for c in sorted(candidates, key=lambda c: float(np.hypot(*np.subtract(c.center, p))))[:3]
+                if float(np.hypot(*np.subtract(c.center, p))) < radius] for p in predicted]
+    best: tuple[float, tuple[tuple[float, float], ...]] | None = None
+    all_mm = np.vstack([centers_mm, q_mm])
+    for combo in itertools.product(*options):
+        trial = list(found)
+        for i, c in zip(missing, combo, strict=True):
+            trial[i] = c
+        _, res = _fit(np.vstack([np.array(trial, dtype=np.float64), qr_corners]), all_mm)
+        if float(res.max()) <= T.WIDE_MARK_MAX_RESIDUAL_MM and (best is None or float(res.max()) < best[0]):
+            best = (float(res.max()), combo)
+    if best is None:
+        return found
+    out = list(found)
+    for i, c in zip(missing, best[1], strict=True):
+        out[i] = c
+    return out
 
 
 def _cut_off_at_edge(missing: list[int], h: np.ndarray, centers_mm: Points, size_px: float,
