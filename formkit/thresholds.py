@@ -447,6 +447,29 @@ MARK_MIN_MM2 = 0.045
 # corpus (seeds 2018 and 77, fields exact, fine / normal): none 321+333 / 120+119, 0.09 mm
 # 334+343 / 123+133, 0.125 mm 330+337 / 127+140, 0.16 mm 317+325 / 126+130, of 360 / 180+174.
 OCR_SMOOTH_MM = 0.09
+# A fax whose rows are COARSE_ROWS_PX zone pixels apart or more (a normal-mode fax's 0.26 mm rows:
+# 2.1 px at OCR_PX_PER_MM; fine mode 1.04) is read with the grey filled in between its rows
+# (formkit.scan.ocr.fill_rows): a vertical box ROW_FILL rows wide over the repeated rows, before the
+# smoothing above. Chosen with the zone harness (``python -m bench.zones``: every typed field of the
+# normal-mode faxes, read_zone's inputs replayed; fields exact of 205 / 202 / 207 on bench seeds
+# 2018 / 2019 / 2020): rows as repeated 152 / 147 / 138, ROW_FILL 0.75 155 / 149 / 136, 1.0 (linear
+# interpolation) 160 / 141 / 141, 1.5 150 / 145 / -, 2.0 139 / - / -. ``bench scan`` with
+# FK_BENCH_WITHOUT=coarse_rows, normal-mode typed fields exact (seed 2018 / held-out 2021): Courier
+# 27 -> 28 / 27 -> 30 of 43 / 53, Times 31 -> 34 / 18 -> 19, Helvetica alike, print 63 -> 64 /
+# 59 -> 60; fields stated sure 583 -> 586 / 541 -> 551, none wrong; name + institution of strangers
+# 13 -> 13 of 19 / 10 -> 9 of 19 (within the noise: single readings flip either way). Fine faxes and
+# scans read the same.
+# Tried on the same zones and dropped: a vertical Gaussian instead of the box (158 / 141 / -),
+# thresholding the filled grey to black and white (137), closing one-row gaps in strokes (126, 108),
+# the ink mask taken from the filled grey (one more sure error), telling Tesseract another
+# resolution (no reading changed), thickening only zones with thin strokes (seed 2020: 138 -> 129),
+# Tesseract's standard deu model (151), reading several variants and keeping the surest or the middle
+# one (no better, more sure errors), and specks of one normal-mode pixel (0.032 mm2, above SPECK_MM2)
+# removed: 155 / 147 / 140 alone, but 'Heldrüngen' became 'Heldrungen' and left 'Zum Sponplatz 15'
+# (for Sportplatz) confirmed by the witness at 0.96 (bench seed 2018), and full stops of light faxes
+# went ('nordhausende').
+COARSE_ROWS_PX = 1.5
+ROW_FILL = 0.75
 # A fax field whose first reading is unsure (below OCR_OK) is read again from the same zone
 # thickened by one pixel (a 2x2 minimum filter): thin, broken strokes of light faxes ('l' read
 # as 'i', 'm' as 'rn') close up. Where the two readings differ, the one that is word for word the

@@ -134,6 +134,7 @@ class Levers:
     witness: bool = True  # unsure digits and addresses confirmed by a second model (scan.witness)
     edge_ink: bool = True  # a value running into the box's side line is in doubt (ink_at_side)
     strokes: bool = True  # a long straight line that is none of the form's own is the writer's (FormLines)
+    coarse_rows: bool = True  # a normal-mode fax read with the grey filled in between its rows (fill_rows)
 
 
 ALL = Levers()
@@ -626,6 +627,22 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     return _Pass(value, conf, (min(syms) if syms else 0) / 100.0, snapped, unread, near)
 
 
+def fill_rows(grey: np.ndarray, rows_px: float) -> np.ndarray:
+    """A zone of a fax sent in rows *rows_px* zone pixels apart (a normal-mode fax: 2.1), whose
+    rows were repeated to square pixels (:mod:`formkit.scan.raster`), with the grey filled in
+    between the sampled rows: a vertical box of ROW_FILL rows (a box one row wide over rows held
+    would interpolate linearly between their centres), so a slanted stroke is a ramp, not a
+    staircase. Zones of finer channels (below COARSE_ROWS_PX) are returned as they are."""
+    if rows_px < T.COARSE_ROWS_PX:
+        return grey
+    width = T.ROW_FILL * rows_px
+    r = int(np.ceil((width - 1) / 2))
+    k = np.ones(2 * r + 1, np.float32)
+    if r:
+        k[0] = k[-1] = (width - 1) / 2 - (r - 1)  # the box's fractional ends
+    return cv2.filter2D(grey, -1, (k / k.sum()).reshape(-1, 1), borderType=cv2.BORDER_REPLICATE)
+
+
 def _kept(p: _Pass, known: str) -> bool:
     """Is *p* word for word the list's entry *known* (not snapped to it)? Of two readings of a zone
     such a one is kept."""
@@ -640,7 +657,7 @@ def _thicken(img: np.ndarray) -> np.ndarray:
 def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float,
               kind: str = "text", words: frozenset[str] = frozenset(), bilevel: bool = True,
               levers: Levers = ALL, inner: np.ndarray | None = None, known: str = "",
-              outcome: Callable[[str, bool, float], float] | None = None) -> OcrResult:
+              outcome: Callable[[str, bool, float], float] | None = None, rows_mm: float = 0.0) -> OcrResult:
     """OCR one registered zone (ink mask 1 = ink, and the registered grey it came from) that extends
     *margin_mm* beyond the printed box. *kind* chooses whitelist and clean-up (formkit.fields),
     *words* is the campaign's vocabulary (user words, for kinds that take one); *inner* is the
@@ -651,7 +668,9 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     is not made. The witness, where the caller caps or overrides what it would add (a prefilled
     value verified, a page not trusted, a print changed); the second pass, where the first reading
     is word for word *known* (it then stays the reading) and the caller states the same whatever
-    the confidence (the print verified). Same readings, fewer Tesseract calls."""
+    the confidence (the print verified). Same readings, fewer Tesseract calls. *rows_mm* is the
+    source's row pitch (:attr:`formkit.scan.verify.Channel.pitch_y_mm`; 0: the zone's own pixels):
+    a fax sent in coarser rows is read with the grey filled in between them (:func:`fill_rows`)."""
     rules = fields.rules(kind)
     z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner  # only read here
     ratio = float(z.mean()) if z.size else 0.0
@@ -663,6 +682,8 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         img = np.full_like(grey, 255)
         img[k:-k, k:-k] = grey[k:-k, k:-k]
     else:
+        if levers.coarse_rows:
+            grey = fill_rows(grey, rows_mm * px_per_mm)
         # Tesseract gets the grey strokes (their soft edges help at 200 dpi) where clean ink is.
         keep = cv2.dilate(z, np.ones((3, 3), np.uint8))
         outside = cv2.threshold(keep, 0, 255, cv2.THRESH_BINARY_INV)[1]  # 255 where not kept

@@ -292,6 +292,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     of_sheet = registry.by_id.get(ident.campaign)
     signing = of_sheet.policies.signing if of_sheet else None  # the days a sheet can be dated on
     rules = ruling.ruled_lines(layout)  # the form's own straight lines: the rest is the writer's
+    # A fax's row pitch: the grey between a normal-mode fax's coarse rows is filled in for OCR.
+    rows_mm = channel().pitch_y_mm if page.bilevel and levers.coarse_rows else 0.0
     for spec in layout.fields:
         zone = spec.box.inset(-m)
         px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
@@ -312,7 +314,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing, channel)
         r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                           bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
-                          outcome=said.confidence)
+                          outcome=said.confidence, rows_mm=rows_mm)
         verdict, verified = said.verdict(r.text)
         if verdict is not None and verified:
             # The packet's own value, unchanged on the page and not contradicted by OCR:
