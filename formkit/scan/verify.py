@@ -104,10 +104,10 @@ class Channel:
                                      or min(turned, abs(turned - 180)) > T.VERIFY_CHANNEL_TURNED_DEG)
         if not bilevel or flat.shape[0] < 3:
             return cls(mm_x, mm_y)
-        rows = flat[:, ::3]
-        inked: np.ndarray = np.asarray((rows < 128).any(axis=1))
+        rows = np.packbits(flat[:, ::3] < 128, axis=1)  # (a bilevel page: packed rows compare 2x faster)
+        inked: np.ndarray = rows.any(axis=1)
         new = np.ones(len(rows), bool)  # a row that starts a run of equal rows
-        new[1:] = ~np.equal(rows[1:], rows[:-1]).all(axis=1)
+        new[1:] = (rows[1:] != rows[:-1]).any(axis=1)
         starts = np.flatnonzero(new)
         lengths = np.diff(np.append(starts, len(rows)))[inked[starts]]
         stretch = 1.0
