@@ -313,6 +313,21 @@ CHANGED_CONFIDENCE = 0.3
 # rewritten beside it): what OCR reads may be the value the writer crossed out; a person reads it.
 STRUCK_CONFIDENCE = CHANGED_CONFIDENCE
 
+# --- a typed reading confirmed by drawing it again (formkit.scan.redraw) ------------------------
+# A text field read below OCR_OK is drawn again (a base font at the size the ink's width gives);
+# where that explains the ink as untouched, with at most REDRAW_EXTRA_MM2 unexplained and
+# REDRAW_MAX_MISSING of the drawing missing, and beats every near rival (a look-alike character
+# swapped, dropped or put in; the zone's other readings) by REDRAW_MARGIN (cosine of the blurred
+# ink, each rival searched REDRAW_REACH_MM around the reading's place), the field is stated at
+# REDRAW_CONFIDENCE. (Provisional values: chosen below from the replay.)
+REDRAW_MARGIN = 0.5
+REDRAW_EXTRA_MM2 = VERIFY_EXTRA_MM2
+REDRAW_MAX_MISSING = VERIFY_MAX_MISSING
+REDRAW_REACH_MM = 0.125
+REDRAW_MIN_ENERGY_PX = 3.0
+REDRAW_FINE_PITCH_MM = 0.2
+REDRAW_CONFIDENCE = 0.96
+
 # --- OCR levers (issue 11) ---------------------------------------------------------------------
 # Ink groups lower than this (mm) left after line removal are border remains, not text; such a
 # group within LOW_GROUP_NEAR_MM of a letter-high group stays (a comma, a full stop, a hyphen).
