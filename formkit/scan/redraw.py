@@ -145,15 +145,40 @@ class _Drawn:
     width: float
 
 
-def _draw(text: str, family: str, size_pt: float, px: float, spread: float = 1.0) -> _Drawn | None:
-    """*text* composed glyph by glyph at the PDF's advances (times *spread*); ink where a fax's
-    threshold (half coverage) puts it, blurred as :func:`formkit.scan.verify._soft`."""
+def _pens(text: str, family: str, size_pt: float, px: float, spread: float = 1.0) -> list[float]:
+    """Each glyph's pen position (zone pixels from the line's start) at the PDF's advances (times
+    *spread*), and the line's end last."""
     pens, x = [], 0.0
     for a in _advances(text, family, size_pt, px):
         pens.append(x)
         x += a * spread
+    return pens + [x]
+
+
+def _like(own: str, pens: list[float], cand: str, family: str, size_pt: float, px: float) -> list[float]:
+    """The pens of *cand*, a rival of the reading *own* drawn at *pens*: the glyphs both share at
+    the start and at the end stay where the reading has them (the end ones moved by the whole
+    pixels the changed part is wider or narrower), the changed part laid out from its start. A
+    rival then differs from the reading where its text does, not by a quarter pixel's rounding
+    all along the line."""
+    k = 0
+    while k < min(len(own), len(cand)) and own[k] == cand[k]:
+        k += 1
+    m = 0
+    while m < min(len(own), len(cand)) - k and own[-1 - m] == cand[-1 - m]:
+        m += 1
+    mid = _pens(cand[k:len(cand) - m], family, size_pt, px)
+    delta = round(pens[k] + mid[-1] - pens[len(own) - m])
+    return pens[:k] + [pens[k] + p for p in mid[:-1]] + [p + delta for p in pens[len(own) - m:]]
+
+
+def _draw(text: str, family: str, size_pt: float, px: float, pens: list[float] | None = None) -> _Drawn | None:
+    """*text* composed glyph by glyph at *pens* (:func:`_pens` by default); ink where a fax's
+    threshold (half coverage) puts it, blurred as :func:`formkit.scan.verify._soft`."""
+    if pens is None:
+        pens = _pens(text, family, size_pt, px)
     parts = []
-    for c, p in zip(text, pens, strict=True):
+    for c, p in zip(text, pens, strict=False):
         if c.isspace():
             continue
         whole = int(np.floor(p))
@@ -169,7 +194,7 @@ def _draw(text: str, family: str, size_pt: float, px: float, spread: float = 1.0
         at = np.s_[gy - y0 + 2:gy - y0 + 2 + cover.shape[0], gx - x0 + 2:gx - x0 + 2 + cover.shape[1]]
         np.maximum(canvas[at], cover, out=canvas[at])
     ink = (canvas >= 0.5).astype(np.float32)
-    return _Drawn(cv2.GaussianBlur(ink, (0, 0), 1.0), x0 - 2, y0 - 2, x)
+    return _Drawn(cv2.GaussianBlur(ink, (0, 0), 1.0), x0 - 2, y0 - 2, pens[len(text)] if len(pens) > len(text) else 0.0)
 
 
 class _Page:
@@ -207,28 +232,37 @@ class _Page:
         return (pen[0] + at[0] - rx, pen[1] + at[1] - ry), 2 * top - float((d.soft * d.soft).sum())
 
 
-def _evidence(page: _Page, own: _Drawn, pen: tuple[int, int], rival: _Drawn, rpen: tuple[int, int]) -> tuple[float, float]:
-    """Where the zone's ink lies on the way from *rival* to *own* (each at its pen): 1 where it
-    looks like own, 0 like the rival, projected on the two drawings' difference (the pixels where
-    they agree say nothing); and that difference's energy (squared blurred ink, zone pixels)."""
-    ax, ay = pen[0] + own.dx, pen[1] + own.dy
-    bx, by = rpen[0] + rival.dx, rpen[1] + rival.dy
-    x0, y0 = min(ax, bx), min(ay, by)
-    x1 = max(ax + own.soft.shape[1], bx + rival.soft.shape[1])
-    y1 = max(ay + own.soft.shape[0], by + rival.soft.shape[0])
+def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int]) -> tuple[float, float]:
+    """Where the zone's ink lies on the way from *rival* to *own*, both drawn at *pen*: 1 where it
+    looks like own, 0 like the rival, 0.5 halfway; and the two drawings' difference energy
+    (squared blurred ink, zone pixels). Only where the drawings differ counts (the pixels where
+    they agree say nothing), and there each drawing may move a pixel either way on its own (a
+    glyph's place on a fax is a pixel off ours now and then): each is judged where it fits best."""
+    x0, y0 = pen[0] + min(own.dx, rival.dx) - 1, pen[1] + min(own.dy, rival.dy) - 1
+    x1 = pen[0] + max(own.dx + own.soft.shape[1], rival.dx + rival.soft.shape[1]) + 1
+    y1 = pen[1] + max(own.dy + own.soft.shape[0], rival.dy + rival.soft.shape[0]) + 1
     a = np.zeros((y1 - y0, x1 - x0), np.float32)
     b = np.zeros_like(a)
-    a[ay - y0:ay - y0 + own.soft.shape[0], ax - x0:ax - x0 + own.soft.shape[1]] = own.soft
-    b[by - y0:by - y0 + rival.soft.shape[0], bx - x0:bx - x0 + rival.soft.shape[1]] = rival.soft
-    X, Y = x0 + page.pad, y0 + page.pad
-    if X < 0 or Y < 0 or Y + a.shape[0] > page.obs.shape[0] or X + a.shape[1] > page.obs.shape[1]:
-        return 0.0, 0.0
-    o = page.obs[Y:Y + a.shape[0], X:X + a.shape[1]]
+    for d, t in ((own, a), (rival, b)):
+        y, x = pen[1] + d.dy - y0, pen[0] + d.dx - x0
+        t[y:y + d.soft.shape[0], x:x + d.soft.shape[1]] = d.soft
     diff = a - b
     energy = float((diff * diff).sum())
     if energy <= 1e-6:
         return 0.0, 0.0
-    return float(((o - b) * diff).sum()) / energy, energy
+    rows, cols = np.nonzero(np.abs(diff) > 0.05)
+    r0, r1 = max(1, int(rows.min()) - 2), min(a.shape[0] - 1, int(rows.max()) + 3)
+    c0, c1 = max(1, int(cols.min()) - 2), min(a.shape[1] - 1, int(cols.max()) + 3)
+    X, Y = x0 + page.pad, y0 + page.pad
+    if X < 0 or Y < 0 or Y + a.shape[0] > page.obs.shape[0] or X + a.shape[1] > page.obs.shape[1]:
+        return 0.0, 0.0
+    o = page.obs[Y:Y + a.shape[0], X:X + a.shape[1]]
+    shifts = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+
+    def err(t: np.ndarray) -> float:
+        return min(float(((o[r0 + j:r1 + j, c0 + i:c1 + i] - t[r0:r1, c0:c1]) ** 2).sum()) for i, j in shifts)
+
+    return 0.5 + (err(b) - err(a)) / (2 * energy), energy
 
 
 def _locate(obs: np.ndarray, d: _Drawn, top: int, reach: int) -> tuple[int, int] | None:
@@ -300,20 +334,19 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
         if coarse and any(c in _TWINS for c in line):
             return no("Umlautpunkte können im Fax verloren sein", **seen)
         cands = [o[n] for o in other_lines if len(o) == len(lines) and o[n] != line] + rivals(line)
+        own_pens = _pens(line, family, size, px)
         for cand in cands:
-            d = _draw(cand, family, size, px)
+            d = _draw(cand, family, size, px, _like(line, own_pens, cand, family, size, px))
             if d is None:
                 continue
             drawn = [d]
-            if abs(d.width - own.width) > 0.5 and d.width > 0:
-                spread = _draw(cand, family, size, px, own.width / d.width)
+            width = _pens(cand, family, size, px)[-1]
+            if abs(width - own.width) > 0.5 and width > 0:
+                spread = _draw(cand, family, size, px, _pens(cand, family, size, px, own.width / width))
                 if spread is not None:
                     drawn.append(spread)
-            # the rival where it explains the ink best: its own spacing or spread to the reading's
-            # width, its pen a few pixels either way
-            placed = [(g, *page.best(g, pen, reach, 0)) for g in drawn]
-            g, at, _ = max(placed, key=lambda t: t[2])
-            ev, energy = _evidence(page, own, pen, g, at)
+            # the rival at its own spacing and spread to the reading's width: the one nearer the ink
+            ev, energy = min(_evidence(page, own, g, pen) for g in drawn)
             if energy < min_energy:
                 ev = 0.0  # the rival looks the same at this resolution: it cannot be ruled out
             if ev < worst:
