@@ -101,7 +101,18 @@ def rivals(line: str) -> list[str]:
             out[line[:i] + c + line[i:]] = None
     out.pop(line, None)
     # (a space at either end or a second one draws nothing: the same drawing, not a rival)
-    return [r for r in out if r.strip() == r and r and _latin1(r) and "  " not in r]
+    return [r for r in out if r.strip() == r and r and _latin1(r) and "  " not in r and not _inner_capital(r, line)]
+
+
+def _inner_capital(rival: str, line: str) -> bool:
+    """Does *rival* put a capital right after a small letter where *line* has none? No German
+    word is written so ('ThoraIf', 'StadtverwaItung'): in Helvetica an 'I' is an 'l' drawn
+    alike, and only the spelling tells them apart. The one such spelling in use, an 'I' before
+    'n' ('LeiterIn', 'MitarbeiterInnen'), stays a rival."""
+    def inner(t: str) -> set[int]:
+        return {i for i in range(1, len(t)) if t[i].isupper() and t[i - 1].islower()
+                and not (t[i] == "I" and t[i + 1:i + 2] == "n")}
+    return bool(inner(rival) - inner(line)) if len(rival) == len(line) else bool(inner(rival))
 
 
 # --- drawing glyph by glyph ----------------------------------------------------------------------
@@ -158,7 +169,8 @@ def _pens(text: str, family: str, size_pt: float, px: float, spread: float = 1.0
 def _like(own: str, pens: list[float], cand: str, family: str, size_pt: float, px: float) -> list[float]:
     """The pens of *cand*, a rival of the reading *own* drawn at *pens*: the glyphs both share at
     the start and at the end stay where the reading has them (the end ones moved by the whole
-    pixels the changed part is wider or narrower), the changed part laid out from its start. A
+    pixels the changed part is wider or narrower, from REDRAW_SPACING_PX), the changed part laid
+    out from its start. A
     rival then differs from the reading where its text does, not by a quarter pixel's rounding
     all along the line."""
     k = 0
@@ -168,7 +180,10 @@ def _like(own: str, pens: list[float], cand: str, family: str, size_pt: float, p
     while m < min(len(own), len(cand)) - k and own[-1 - m] == cand[-1 - m]:
         m += 1
     mid = _pens(cand[k:len(cand) - m], family, size_pt, px)
-    delta = round(pens[k] + mid[-1] - pens[len(own) - m])
+    delta = pens[k] + mid[-1] - pens[len(own) - m]
+    # A difference in width smaller than a glyph's place varies on a fax is no evidence either way
+    # (it would only blur the shapes' evidence): the end then stays where the reading has it.
+    delta = round(delta) if abs(delta) >= T.REDRAW_SPACING_PX else 0
     return pens[:k] + [pens[k] + p for p in mid[:-1]] + [p + delta for p in pens[len(own) - m:]]
 
 
@@ -341,7 +356,7 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
                 continue
             drawn = [d]
             width = _pens(cand, family, size, px)[-1]
-            if abs(width - own.width) > 0.5 and width > 0:
+            if abs(width - own.width) >= T.REDRAW_SPACING_PX and width > 0:
                 spread = _draw(cand, family, size, px, _pens(cand, family, size, px, own.width / width))
                 if spread is not None:
                     drawn.append(spread)
