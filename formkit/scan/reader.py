@@ -151,7 +151,7 @@ class _Statement:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         return conf
 
-    def redrawn(self, text: str, snapped: bool, conf: float, others: tuple[str, ...], edge: bool) -> float:
+    def redrawn(self, text: str, snapped: bool, conf: float, others: tuple[str, ...], edge: bool, fax: bool) -> float:
         """*conf* (as :meth:`confidence` stated it) raised to REDRAW_CONFIDENCE where the reading,
         drawn again, explains the zone's ink clearly better than every near rival and each of the
         zone's *others* readings (:func:`formkit.scan.redraw.confirm`): a value typed where nothing
@@ -166,7 +166,7 @@ class _Statement:
             return conf
         if kind not in T.REDRAW_KINDS:
             return conf
-        check = redraw.confirm(self.inner, self.spec, text, self.px, others, self.channel)
+        check = redraw.confirm(self.inner, self.spec, text, self.px, others, self.channel, fax)
         return max(conf, T.REDRAW_CONFIDENCE) if check.confirmed else conf
 
     def changed(self, text: str) -> bool:
@@ -343,7 +343,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
         conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
         if levers.redraw and not smudge:
-            conf = said.redrawn(r.text, r.snapped, conf, r.others, ocr.ink_at_side(zi.text, ocr._inset_px(px, m), px))
+            conf = said.redrawn(r.text, r.snapped, conf, r.others, ocr.ink_at_side(zi.text, ocr._inset_px(px, m), px),
+                                page.bilevel)
         changed = said.changed(r.text)
         differs = said.differs(r.text)
         texts[spec.name] = r.text

@@ -300,11 +300,14 @@ def _locate(obs: np.ndarray, d: _Drawn, top: int, reach: int) -> tuple[int, int]
 
 
 def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iterable[str] = (),
-            channel: Callable[[], verify.Channel] | None = None) -> Check:
+            channel: Callable[[], verify.Channel] | None = None, fax: bool = True) -> Check:
     """Does drawing *text* again (OCR's reading of the zone whose cleaned ink is *ink*, 1 = ink)
     explain the ink as typed, and clearly better than every near rival and every other reading
-    (*others*)? On a *channel* that may lose umlaut dots (a normal-mode fax), a bare vowel with an
-    umlaut twin is not confirmed: 'Kruger' faxed from 'Krüger' would look the same."""
+    (*others*)? Where umlaut dots may be lost on the way, a bare vowel with an umlaut twin is not
+    confirmed ('Kruger' faxed from 'Krüger' looks the same): on a page with coarse rows (the
+    page's *channel*), and in the words of names, institutions and addresses on any *fax* (a
+    light fine fax lost the dots of 'Krüger', bench seed 2018; an e-mail address spells umlauts
+    out)."""
     t0 = time.perf_counter()
 
     def no(why: str, **kw: object) -> Check:
@@ -346,7 +349,7 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
             return no("Zeile nicht gefunden", **seen)
         # the reading's pen where it explains the ink best, a pixel either way
         pen, _ = page.best(own, found, 1, 1)
-        if coarse and any(c in _TWINS for c in line):
+        if (coarse or (fax and spec.kind in _WORDS)) and any(c in _TWINS for c in line):
             return no("Umlautpunkte können im Fax verloren sein", **seen)
         cands = [o[n] for o in other_lines if len(o) == len(lines) and o[n] != line] + rivals(line)
         own_pens = _pens(line, family, size, px)
@@ -373,5 +376,6 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
 
 
 _TWINS = set("aouAOU")  # bare vowels with an umlaut twin
+_WORDS = ("name", "institution", "address")  # kinds whose words may carry umlauts
 # The energy of one isolated ink pixel blurred as verify._soft blurs (sigma 1 px): 1 / (4 pi).
 _DOT = 1.0 / (4 * np.pi)
