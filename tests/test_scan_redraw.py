@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 
 from formkit import thresholds as T
-from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import PageReading
 from formkit.recipients import Recipient

@@ -219,20 +219,6 @@ class _Page:
         self.obs = cv2.copyMakeBorder(obs, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
         self.pad = pad
 
-    def at(self, d: _Drawn, pen: tuple[int, int]) -> tuple[np.ndarray, int, int] | None:
-        """The zone under drawing *d* with its pen at *pen* (zone pixels), and that crop's corner."""
-        x, y = pen[0] + d.dx + self.pad, pen[1] + d.dy + self.pad
-        h, w = d.soft.shape
-        if x < 0 or y < 0 or y + h > self.obs.shape[0] or x + w > self.obs.shape[1]:
-            return None
-        return self.obs[y:y + h, x:x + w], x, y
-
-    def error(self, d: _Drawn, pen: tuple[int, int]) -> float:
-        got = self.at(d, pen)
-        if got is None:
-            return float("inf")
-        return float(((got[0] - d.soft) ** 2).sum())
-
     def best(self, d: _Drawn, pen: tuple[int, int], rx: int, ry: int) -> tuple[tuple[int, int], float]:
         """The pen within (rx, ry) px of *pen* where *d* explains the ink best (least squared error:
         the drawing's own energy is the same everywhere, so the highest correlation), and the score
@@ -331,7 +317,6 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
     obs = verify._soft(ink)
     x0, y0, x1, _ = style.bbox
     pitch = size * T.VERIFY_REDRAWN_LEADING * 25.4 / 72 * px
-    reach = max(1, int(round(T.REDRAW_REACH_MM * px)))
     page = _Page(obs, int(4 * px))
     other_lines = [o.split("\n") for o in others if o and o != text]
     worst, rival = 1.0, ""
