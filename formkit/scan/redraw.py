@@ -301,6 +301,10 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
 
     if not text.strip() or not _latin1(text):
         return no("nicht zeichenbar")
+    # (asked first: drawing the reading in every base font is the dear part)
+    coarse = channel is not None and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM
+    if (coarse or (fax and spec.kind in _WORDS)) and any(c in _TWINS for c in text):
+        return no("Umlautpunkte können im Fax verloren sein")
     verdict = verify.as_typed(ink, spec, text, px, channel)
     if verdict is None or verdict.state != "untouched" or verdict.faded:
         return no("Zeichnung erklärt die Tinte nicht")
@@ -313,7 +317,6 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
     lines = verify._wrap(spec, text, family, size)
     if len(lines) != len([ln for ln in text.split("\n") if ln.strip()]):
         return no("Zeilen anders umbrochen", **seen)
-    coarse = channel is not None and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM
     obs = verify._soft(ink)
     x0, y0, x1, _ = style.bbox
     pitch = size * T.VERIFY_REDRAWN_LEADING * 25.4 / 72 * px
@@ -334,8 +337,6 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
             return no("Zeile nicht gefunden", **seen)
         # the reading's pen where it explains the ink best, a pixel either way
         pen, _ = page.best(own, found, 1, 1)
-        if (coarse or (fax and spec.kind in _WORDS)) and any(c in _TWINS for c in line):
-            return no("Umlautpunkte können im Fax verloren sein", **seen)
         cands = [o[n] for o in other_lines if len(o) == len(lines) and o[n] != line] + rivals(line)
         own_pens = _pens(line, family, size, px)
         for cand in cands:
