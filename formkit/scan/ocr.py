@@ -135,6 +135,7 @@ class Levers:
     edge_ink: bool = True  # a value running into the box's side line is in doubt (ink_at_side)
     strokes: bool = True  # a long straight line that is none of the form's own is the writer's (FormLines)
     coarse_rows: bool = True  # a normal-mode fax read with the grey filled in between its rows (fill_rows)
+    redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
 
 
 ALL = Levers()
@@ -165,6 +166,7 @@ class OcrResult:
     crop: np.ndarray  # the cleaned crop that was read (uint8, white paper)
     symbol_min: float = 1.0  # the least sure character (0..1)
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
+    others: tuple[str, ...] = ()  # the zone's other readings (second pass, witness) where they differ
 
 
 def _runs(ink: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -703,6 +705,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
     best = first
+    readings = [first.text]
     reread_differs = False  # the thickened zone read otherwise: a doubt no witness settles
     if fax and levers.second_pass and rules.reread and first.score(kind, levers) < T.OCR_OK \
             and not (outcome is not None and _kept(first, known)
@@ -710,6 +713,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         # Thin or broken strokes are the usual cause of an unsure fax reading: read a thickened copy.
         # (the unsmoothed zone: thickening the smoothed one read 2-4 fields fewer exactly on the bench)
         again = _recognise(_thicken(sharp), px_per_mm, multiline, rules, vocab, levers)
+        readings.append(again.text)
         if again.text != first.text:
             reread_differs = True
             # The reading that is word for word the list's entry of this person, else the surer one;
@@ -739,6 +743,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         seen = padded if not (fax and levers.smooth and rules.sharp) else \
             cv2.GaussianBlur(sharp, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
         other = _recognise(seen, px_per_mm, multiline, rules, frozenset(), levers, T.WITNESS_MODEL)
+        readings.append(other.text)
         if digits:
             confirmed = min(other.confidence, other.symbol_min) >= T.WITNESS_SURE and other.text == best.text
         else:
@@ -746,4 +751,5 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
                                                     and witness.agrees(best.text, other.text, exact=False))
         if confirmed:
             stated = max(stated, T.WITNESS_CONFIDENCE)
-    return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped)
+    others = tuple(dict.fromkeys(t for t in readings if t != best.text))
+    return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped, others)

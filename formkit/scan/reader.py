@@ -26,7 +26,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.render import ruling
-from formkit.scan import agree, ocr, qr, register, smallprint, ticks, verify
+from formkit.scan import agree, ocr, qr, redraw, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.png import grey_png
 from formkit.scan.register import Registration
@@ -150,6 +150,24 @@ class _Statement:
         if not self.trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         return conf
+
+    def redrawn(self, text: str, snapped: bool, conf: float, others: tuple[str, ...], edge: bool, fax: bool) -> float:
+        """*conf* (as :meth:`confidence` stated it) raised to REDRAW_CONFIDENCE where the reading,
+        drawn again, explains the zone's ink clearly better than every near rival and each of the
+        zone's *others* readings (:func:`formkit.scan.redraw.confirm`): a value typed where nothing
+        was printed, that OCR read unsure, but whose ink leaves no other reading open. Never for a
+        doubt with a named cause: a print on the sheet, a snapped word, an implausible value, a
+        stroke, an untrusted page, ink running into the box's line (*edge*: a glyph may have lost
+        a stem, and the ink then truly shows the misread)."""
+        if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge:
+            return conf
+        kind = self.spec.kind
+        if not kinds.plausible(kind, text) or not _latin1(text) or (kind == "date" and kinds.outside(text, self.signing)):
+            return conf
+        if kind not in T.REDRAW_KINDS:
+            return conf
+        check = redraw.confirm(self.inner, self.spec, text, self.px, others, self.channel, fax)
+        return max(conf, T.REDRAW_CONFIDENCE) if check.confirmed else conf
 
     def changed(self, text: str) -> bool:
         """Ink added to the print; a stroke through a print that is still found whole changed it too
@@ -326,6 +344,9 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # Ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look.
         smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
         conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
+        if levers.redraw and not smudge:
+            conf = said.redrawn(r.text, r.snapped, conf, r.others, ocr.ink_at_side(zi.text, ocr._inset_px(px, m), px),
+                                page.bilevel)
         changed = said.changed(r.text)
         differs = said.differs(r.text)
         texts[spec.name] = r.text

@@ -575,6 +575,14 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     if ocr_text.strip() and Levenshtein.normalized_similarity(" ".join(ocr_text.split()), " ".join(value.split())) \
             < T.VERIFY_REDRAWN_MIN_SIMILARITY:
         return own  # someone else's data typed over the sheet, a value retyped: no font makes it the print
+    best = _best_redrawn(zone, ink, spec, value, px, channel)
+    return best if best is not None else own
+
+
+def _best_redrawn(zone: _Zone, ink: np.ndarray, spec: FieldSpec, value: str, px: float,
+                  channel: Callable[[], Channel] | None) -> Verdict | None:
+    """The re-drawn rendering of *value* that explains the zone as untouched and matches it best,
+    None if none does."""
     # The best fit over the fonts, not the first: at the verifier's tolerance Helvetica 8 may pass
     # on Times 9 ink, and agrees() then weighs OCR's reading against the wrong font. Each font's
     # likeliest rendering first; the other sizes only of the fonts that came close (drawing a
@@ -583,7 +591,7 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
     first = {f: _judge(zone, value, _redrawn(spec, value, st[0], px), st[0], px, channel)
              for f, st in styles.items()}
     top = max((v.match for v in first.values()), default=0.0)
-    best = own
+    best: Verdict | None = None
     for family, candidates in styles.items():
         if first[family].match < top - T.VERIFY_REDRAWN_FONT_MARGIN:
             continue
@@ -591,10 +599,20 @@ def compare(ink: np.ndarray, spec: FieldSpec, printed: str, px: float, margin_mm
             v = first[family] if i == 0 else _judge(zone, value, _redrawn(spec, value, style, px), style, px,
                                                          channel)
             if v.state == "untouched":
-                if best.state != "untouched" or v.match > best.match:
+                if best is None or v.match > best.match:
                     best = v
                 break
-    return best if best.state == "untouched" else own
+    return best
+
+
+def as_typed(ink: np.ndarray, spec: FieldSpec, text: str, px: float,
+             channel: Callable[[], Channel] | None = None) -> Verdict | None:
+    """*text* drawn again as a program types it (a base font at the size the ink's width gives,
+    :func:`_redrawn_styles`) where that explains the zone's ink as ``untouched`` (the same rules as
+    for a printed value), the best such rendering; None if no rendering does."""
+    if not text.strip():
+        return None
+    return _best_redrawn(_Zone.of(ink, px), ink, spec, text, px, channel)
 
 
 def _fit(obs: np.ndarray, spec: FieldSpec, value: str, style: Style, px: float, margin_mm: float) -> float:

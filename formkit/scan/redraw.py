@@ -1,0 +1,367 @@
+"""A typed reading confirmed by drawing it again, independently of any OCR model.
+
+A value typed into a sheet is printed text in some font. Where OCR is unsure of its reading, the
+reading is drawn again in the base font, size and place that explain the zone's ink
+(:func:`formkit.scan.verify.as_typed`: every ink group explained, nothing of the drawing missing,
+umlaut dots where the channel keeps them) and then weighed against its near rivals: the same text
+with one visually close character changed, dropped or put in (``l``/``I``/``1``, ``o``/``ö``/``0``,
+``rn``/``m`` …, :func:`rivals`) and the zone's other readings (the thickened second pass, the
+witness). The reading is confirmed only where it explains the ink clearly better than every
+rival (:data:`formkit.thresholds.REDRAW_MARGIN`): then a person has nothing to add to it.
+
+Rivals are drawn glyph by glyph at the PDF's advance widths (a PDF places each glyph by its width,
+no kerning), the glyphs cached: a rival costs a composition, not a rendering. A rival whose width
+differs from the reading's is tried both at the reading's spacing and spread to the reading's
+width (the font's size was fitted to the reading, not to the rival): it gets the better score.
+
+A font none of the base fonts resembles explains no reading as untouched, or leaves rivals as
+close as the reading: nothing is confirmed, the reading keeps OCR's confidence.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from formkit import thresholds as T
+from formkit.layout.models import FieldSpec
+from formkit.render.fonts import BASE_FONT_NAMES
+from formkit.scan import verify
+
+_S = 4  # glyphs are drawn at this many times the zone's resolution: a quarter pixel's phase
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of drawing a reading again: *confirmed*, and the evidence for the bench."""
+
+    confirmed: bool
+    margin: float = 0.0  # the reading's score minus its best rival's (cosine of blurred ink, 0..1)
+    rival: str = ""  # the rival that came closest
+    family: str = ""  # the base font that explained the ink
+    size: float = 0.0
+    why: str = ""  # why not confirmed (empty when confirmed)
+    extra_mm2: float = 0.0  # the drawing's unexplained ink and missing share (verify.Verdict)
+    missing: float = 0.0
+    seconds: float = 0.0
+
+
+# --- rivals ------------------------------------------------------------------------------------
+
+# Characters a fax and a typeface make look alike, as groups: each stands for every other of its
+# group. Derived from the bench's misreads (seed 2018 dump: l/i, e/c, s/e, O/Ö, f/t, z/2, 1/I,
+# ö/u, m/n, i/j, r/t, r/n, g/y, ,/; …) and widened by shape.
+_GROUPS = (
+    "lI1i!tfj|", "oöOÖ0QcCeGD", "uüvyn", "aäoeęs", "0123456789", "ßB83", ",.;:", "hbnkr", "rtfn", "mn",
+    "gyq9", "EFPBR", "S5s", "Z2z", "@®&", "'`´", "-–", "/7l|", "()[]{}",
+)
+_CASE = set("cCoOsSvVwWxXzZuUkKpP")  # letters whose capital is the small one grown
+_SWAPS: dict[str, frozenset[str]] = {}
+for _g in _GROUPS:
+    for _c in _g:
+        _SWAPS[_c] = _SWAPS.get(_c, frozenset()) | frozenset(_g.replace(_c, ""))
+for _c in _CASE:
+    _SWAPS[_c] = _SWAPS.get(_c, frozenset()) | {_c.swapcase()}
+# Two glyphs that one can pass for, and the other way round.
+_PAIRS = (("rn", "m"), ("cl", "d"), ("li", "h"), ("ri", "n"), ("vv", "w"), ("ii", "ü"), ("in", "m"), ("ni", "m"),
+          ("lI", "ll"), ("fi", "h"), ("tl", "d"), ("nn", "m"))
+# Narrow glyphs OCR drops or adds (the bench: 'i', '.', 'r', ' ', 't' put in; 't', 'r', '.' left out).
+_THIN = "il1rtf.,-' I"
+
+
+def _latin1(text: str) -> bool:
+    return all(ord(c) < 256 for c in text)
+
+
+def rivals(line: str) -> list[str]:
+    """The near rivals of one line of a reading: each character swapped for a look-alike, two
+    glyphs for one and one for two, each character dropped, a narrow glyph put in anywhere. Only
+    Latin-1 text (what a sheet's fields hold); the line itself excluded."""
+    out: dict[str, None] = {}
+    for i, c in enumerate(line):
+        for d in sorted(_SWAPS.get(c, ())):
+            out[line[:i] + d + line[i + 1:]] = None
+    for a, b in _PAIRS:
+        for src, dst in ((a, b), (b, a)):
+            at = line.find(src)
+            while at >= 0:
+                out[line[:at] + dst + line[at + len(src):]] = None
+                at = line.find(src, at + 1)
+    for i in range(len(line)):
+        out[line[:i] + line[i + 1:]] = None
+    for i in range(len(line) + 1):
+        for c in _THIN:
+            out[line[:i] + c + line[i:]] = None
+    out.pop(line, None)
+    # (a space at either end or a second one draws nothing: the same drawing, not a rival)
+    return [r for r in out if r.strip() == r and r and _latin1(r) and "  " not in r and not _inner_capital(r, line)]
+
+
+def _inner_capital(rival: str, line: str) -> bool:
+    """Does *rival* put a capital right after a small letter where *line* has none? No German
+    word is written so ('ThoraIf', 'StadtverwaItung'): in Helvetica an 'I' is an 'l' drawn
+    alike, and only the spelling tells them apart. The one such spelling in use, an 'I' before
+    'n' ('LeiterIn', 'MitarbeiterInnen'), stays a rival."""
+    def inner(t: str) -> set[int]:
+        return {i for i in range(1, len(t)) if t[i].isupper() and t[i - 1].islower()
+                and not (t[i] == "I" and t[i + 1:i + 2] == "n")}
+    return bool(inner(rival) - inner(line)) if len(rival) == len(line) else bool(inner(rival))
+
+
+# --- drawing glyph by glyph ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _glyph(ch: str, family: str, size_pt: float, px: float, phase: int) -> tuple[np.ndarray, int, int]:
+    """One glyph's coverage (float32 0..1) at the zone's resolution, its pen *phase* quarters of a
+    pixel right of a whole pixel, and its crop's top-left corner relative to that whole pixel."""
+    font = verify._font(family, max(4, int(round(size_pt * 25.4 / 72 * px * _S))))
+    left, top, right, bottom = font.getbbox(ch, anchor="ls")
+    x0, y0 = int(np.floor((left + phase) / _S)) - 1, int(np.floor(top / _S)) - 1
+    x1, y1 = int(np.ceil((right + phase) / _S)) + 1, int(np.ceil(bottom / _S)) + 1
+    im = Image.new("L", ((x1 - x0) * _S, (y1 - y0) * _S), 0)
+    ImageDraw.Draw(im).text((phase - x0 * _S, -y0 * _S), ch, fill=255, font=font, anchor="ls")
+    cover = cv2.resize(np.asarray(im), (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    cover.flags.writeable = False
+    return cover, x0, y0
+
+
+@lru_cache(maxsize=2048)
+def _width(c: str, family: str) -> float:
+    """A glyph's advance at 1 pt, from the PDF font's widths (points)."""
+    return stringWidth(c, BASE_FONT_NAMES[family], 1.0)
+
+
+def _advances(text: str, family: str, size_pt: float, px: float) -> list[float]:
+    """Each glyph's advance in zone pixels."""
+    k = size_pt * 25.4 / 72 * px
+    return [_width(c, family) * k for c in text]
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """A line drawn: its ink blurred (float32) as verify's matching sees ink, its crop's top-left
+    relative to the pen (zone pixels), and its advance width."""
+
+    soft: np.ndarray
+    dx: int
+    dy: int
+    width: float
+
+
+def _pens(text: str, family: str, size_pt: float, px: float, spread: float = 1.0) -> list[float]:
+    """Each glyph's pen position (zone pixels from the line's start) at the PDF's advances (times
+    *spread*), and the line's end last."""
+    pens, x = [], 0.0
+    for a in _advances(text, family, size_pt, px):
+        pens.append(x)
+        x += a * spread
+    return pens + [x]
+
+
+def _like(own: str, pens: list[float], cand: str, family: str, size_pt: float, px: float) -> list[float]:
+    """The pens of *cand*, a rival of the reading *own* drawn at *pens*: the glyphs both share at
+    the start and at the end stay where the reading has them (the end ones moved by the whole
+    pixels the changed part is wider or narrower, from REDRAW_SPACING_PX), the changed part laid
+    out from its start. A
+    rival then differs from the reading where its text does, not by a quarter pixel's rounding
+    all along the line."""
+    k = 0
+    while k < min(len(own), len(cand)) and own[k] == cand[k]:
+        k += 1
+    m = 0
+    while m < min(len(own), len(cand)) - k and own[-1 - m] == cand[-1 - m]:
+        m += 1
+    mid = _pens(cand[k:len(cand) - m], family, size_pt, px)
+    delta = pens[k] + mid[-1] - pens[len(own) - m]
+    # A difference in width smaller than a glyph's place varies on a fax is no evidence either way
+    # (it would only blur the shapes' evidence): the end then stays where the reading has it.
+    delta = round(delta) if abs(delta) >= T.REDRAW_SPACING_PX else 0
+    return pens[:k] + [pens[k] + p for p in mid[:-1]] + [p + delta for p in pens[len(own) - m:]]
+
+
+def _draw(text: str, family: str, size_pt: float, px: float, pens: list[float] | None = None) -> _Drawn | None:
+    """*text* composed glyph by glyph at *pens* (:func:`_pens` by default); ink where a fax's
+    threshold (half coverage) puts it, blurred as :func:`formkit.scan.verify._soft`."""
+    if pens is None:
+        pens = _pens(text, family, size_pt, px)
+    parts = []
+    for c, p in zip(text, pens, strict=False):
+        if c.isspace():
+            continue
+        whole = int(np.floor(p))
+        cover, gx, gy = _glyph(c, family, size_pt, px, int((p - whole) * _S))
+        parts.append((cover, whole + gx, gy))
+    if not parts:
+        return None
+    x0, y0 = min(gx for _, gx, _ in parts), min(gy for _, _, gy in parts)
+    x1 = max(gx + c.shape[1] for c, gx, _ in parts)
+    y1 = max(gy + c.shape[0] for c, _, gy in parts)
+    canvas = np.zeros((y1 - y0 + 4, x1 - x0 + 4), np.float32)
+    for cover, gx, gy in parts:
+        at = np.s_[gy - y0 + 2:gy - y0 + 2 + cover.shape[0], gx - x0 + 2:gx - x0 + 2 + cover.shape[1]]
+        np.maximum(canvas[at], cover, out=canvas[at])
+    ink = (canvas >= 0.5).astype(np.float32)
+    return _Drawn(cv2.GaussianBlur(ink, (0, 0), 1.0), x0 - 2, y0 - 2, pens[len(text)] if len(pens) > len(text) else 0.0)
+
+
+class _Page:
+    """The zone's blurred ink, padded so that any drawing near the reading's place fits."""
+
+    def __init__(self, obs: np.ndarray, pad: int) -> None:
+        self.obs = cv2.copyMakeBorder(obs, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        self.pad = pad
+
+    def best(self, d: _Drawn, pen: tuple[int, int], rx: int, ry: int) -> tuple[tuple[int, int], float]:
+        """The pen within (rx, ry) px of *pen* where *d* explains the ink best (least squared error:
+        the drawing's own energy is the same everywhere, so the highest correlation), and the score
+        2<ink, drawing> - |drawing|^2 there (higher: better)."""
+        x, y = pen[0] + d.dx + self.pad - rx, pen[1] + d.dy + self.pad - ry
+        h, w = d.soft.shape
+        if x < 0 or y < 0 or y + h + 2 * ry > self.obs.shape[0] or x + w + 2 * rx > self.obs.shape[1]:
+            return pen, float("-inf")
+        # (a handful of offsets: plain products are faster than matchTemplate's transform here)
+        top, at = max((float((self.obs[y + j:y + j + h, x + i:x + i + w] * d.soft).sum()), (i, j))
+                      for i in range(2 * rx + 1) for j in range(2 * ry + 1))
+        return (pen[0] + at[0] - rx, pen[1] + at[1] - ry), 2 * top - float((d.soft * d.soft).sum())
+
+
+def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int]) -> tuple[float, float]:
+    """Where the zone's ink lies on the way from *rival* to *own*, both drawn at *pen*: 1 where it
+    looks like own, 0 like the rival, 0.5 halfway; and the two drawings' difference energy
+    (squared blurred ink, zone pixels). Only where the drawings differ counts (the pixels where
+    they agree say nothing), and there each drawing may move a pixel either way on its own (a
+    glyph's place on a fax is a pixel off ours now and then): each is judged where it fits best."""
+    x0, y0 = pen[0] + min(own.dx, rival.dx) - 1, pen[1] + min(own.dy, rival.dy) - 1
+    x1 = pen[0] + max(own.dx + own.soft.shape[1], rival.dx + rival.soft.shape[1]) + 1
+    y1 = pen[1] + max(own.dy + own.soft.shape[0], rival.dy + rival.soft.shape[0]) + 1
+    a = np.zeros((y1 - y0, x1 - x0), np.float32)
+    b = np.zeros_like(a)
+    for d, t in ((own, a), (rival, b)):
+        y, x = pen[1] + d.dy - y0, pen[0] + d.dx - x0
+        t[y:y + d.soft.shape[0], x:x + d.soft.shape[1]] = d.soft
+    diff = a - b
+    energy = float((diff * diff).sum())
+    if energy <= 1e-6:
+        return 0.0, 0.0
+    rows, cols = np.nonzero(np.abs(diff) > 0.05)
+    r0, r1 = max(1, int(rows.min()) - 2), min(a.shape[0] - 1, int(rows.max()) + 3)
+    c0, c1 = max(1, int(cols.min()) - 2), min(a.shape[1] - 1, int(cols.max()) + 3)
+    X, Y = x0 + page.pad, y0 + page.pad
+    if X < 0 or Y < 0 or Y + a.shape[0] > page.obs.shape[0] or X + a.shape[1] > page.obs.shape[1]:
+        return 0.0, 0.0
+    o = page.obs[Y:Y + a.shape[0], X:X + a.shape[1]]
+    shifts = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+
+    def err(t: np.ndarray) -> float:
+        return min(float(((o[r0 + j:r1 + j, c0 + i:c1 + i] - t[r0:r1, c0:c1]) ** 2).sum()) for i, j in shifts)
+
+    return 0.5 + (err(b) - err(a)) / (2 * energy), energy
+
+
+def _locate(obs: np.ndarray, d: _Drawn, top: int, reach: int) -> tuple[int, int] | None:
+    """The pen position (x, y) where the drawn line matches the zone best (cosine, blank paper no
+    match), its crop's top searched *reach* px around *top*."""
+    h, w = d.soft.shape
+    oh, ow = obs.shape
+    y0, y1 = max(0, top - reach), min(oh, top + h + reach)
+    if y1 - y0 < h or ow < w:
+        return None
+    win = obs[y0:y1]
+    energy = cv2.matchTemplate(win * win, np.ones_like(d.soft), cv2.TM_CCORR)
+    t_energy = float((d.soft * d.soft).sum())
+    res = cv2.matchTemplate(win, d.soft, cv2.TM_CCORR) / (np.sqrt(np.maximum(energy, 0.0) * t_energy) + 1e-3)
+    _, _, _, (bx, by) = cv2.minMaxLoc(res)
+    return bx - d.dx, y0 + by - d.dy
+
+
+# --- the rule ----------------------------------------------------------------------------------
+
+
+def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iterable[str] = (),
+            channel: Callable[[], verify.Channel] | None = None, fax: bool = True) -> Check:
+    """Does drawing *text* again (OCR's reading of the zone whose cleaned ink is *ink*, 1 = ink)
+    explain the ink as typed, and clearly better than every near rival and every other reading
+    (*others*)? Where umlaut dots may be lost on the way, a bare vowel with an umlaut twin is not
+    confirmed ('Kruger' faxed from 'Krüger' looks the same): on a page with coarse rows (the
+    page's *channel*), and in the words of names, institutions and addresses on any *fax* (a
+    light fine fax lost the dots of 'Krüger', bench seed 2018; an e-mail address spells umlauts
+    out)."""
+    t0 = time.perf_counter()
+
+    def no(why: str, **kw: object) -> Check:
+        return Check(False, why=why, seconds=time.perf_counter() - t0, **kw)  # type: ignore[arg-type]
+
+    if not text.strip() or not _latin1(text):
+        return no("nicht zeichenbar")
+    # (asked first: drawing the reading in every base font is the dear part)
+    coarse = channel is not None and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM
+    if (coarse or (fax and spec.kind in _WORDS)) and any(c in _TWINS for c in text):
+        return no("Umlautpunkte können im Fax verloren sein")
+    verdict = verify.as_typed(ink, spec, text, px, channel)
+    if verdict is None or verdict.state != "untouched" or verdict.faded:
+        return no("Zeichnung erklärt die Tinte nicht")
+    seen = {"extra_mm2": verdict.extra_mm2, "missing": verdict.missing}
+    if verdict.extra_mm2 > T.REDRAW_EXTRA_MM2 or verdict.missing > T.REDRAW_MAX_MISSING:
+        return no("Zeichnung erklärt die Tinte nicht ganz", **seen)
+    style = verdict.style
+    assert style.bbox is not None
+    family, size = style.family, style.size
+    lines = verify._wrap(spec, text, family, size)
+    if len(lines) != len([ln for ln in text.split("\n") if ln.strip()]):
+        return no("Zeilen anders umbrochen", **seen)
+    obs = verify._soft(ink)
+    x0, y0, x1, _ = style.bbox
+    pitch = size * T.VERIFY_REDRAWN_LEADING * 25.4 / 72 * px
+    page = _Page(obs, int(4 * px))
+    other_lines = [o.split("\n") for o in others if o and o != text]
+    worst, rival = 1.0, ""
+    first = _draw(lines[0], family, size, px)
+    if first is None:
+        return no("nicht zeichenbar", **seen)
+    top = y0 - first.dy  # the first line's top at the ink's top (as verify._redrawn)
+    min_energy = T.REDRAW_MIN_ENERGY_PX * _DOT
+    for n, line in enumerate(lines):
+        own = _draw(line, family, size, px)
+        if own is None:
+            return no("nicht zeichenbar", **seen)
+        found = _locate(obs, own, top + own.dy + int(round(n * pitch)), int(T.VERIFY_REDRAWN_SHIFT_MM * px))
+        if found is None:
+            return no("Zeile nicht gefunden", **seen)
+        # the reading's pen where it explains the ink best, a pixel either way
+        pen, _ = page.best(own, found, 1, 1)
+        cands = [o[n] for o in other_lines if len(o) == len(lines) and o[n] != line] + rivals(line)
+        own_pens = _pens(line, family, size, px)
+        for cand in cands:
+            d = _draw(cand, family, size, px, _like(line, own_pens, cand, family, size, px))
+            if d is None:
+                continue
+            drawn = [d]
+            width = _pens(cand, family, size, px)[-1]
+            if abs(width - own.width) >= T.REDRAW_SPACING_PX and width > 0:
+                spread = _draw(cand, family, size, px, _pens(cand, family, size, px, own.width / width))
+                if spread is not None:
+                    drawn.append(spread)
+            # the rival at its own spacing and spread to the reading's width: the one nearer the ink
+            ev, energy = min(_evidence(page, own, g, pen) for g in drawn)
+            if energy < min_energy:
+                ev = 0.0  # the rival looks the same at this resolution: it cannot be ruled out
+            if ev < worst:
+                worst, rival = ev, cand
+                if worst < T.REDRAW_MARGIN:
+                    return no("ein anderer Text passt fast so gut", margin=round(worst, 4), rival=rival,
+                              family=family, size=size, **seen)
+    return Check(True, round(worst, 4), rival, family, size, seconds=time.perf_counter() - t0, **seen)  # type: ignore[arg-type]
+
+
+_TWINS = set("aouAOU")  # bare vowels with an umlaut twin
+_WORDS = ("name", "institution", "address")  # kinds whose words may carry umlauts
+# The energy of one isolated ink pixel blurred as verify._soft blurs (sigma 1 px): 1 / (4 pi).
+_DOT = 1.0 / (4 * np.pi)

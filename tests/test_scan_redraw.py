@@ -1,0 +1,163 @@
+"""A typed reading confirmed by drawing it again (formkit.scan.redraw, issue 11).
+
+A stranger's sheet typed in a program and faxed: OCR reads its values unsure, although the fax
+shows them clearly. Drawn again in the font and size that explain the zone's ink, the right
+reading explains all of it, and clearly better than every look-alike rival: the field is stated
+sure, and the record needs no person. A reading one look-alike letter off is not confirmed (the
+right letter is among its rivals and fits better), and a sheet typed in a font that is none of
+the PDF base fonts keeps today's outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formkit import thresholds as T
+from formkit.layout.models import FormLayout
+from formkit.readings import PageReading
+from formkit.recipients import Recipient
+from formkit.records import Context, Matcher, Provenance, assemble
+from formkit.scan import iter_image_pages, ocr, redraw, register
+from formkit.scan.context import ReadContext
+from formkit.scan.reader import analyse_page, read_page
+from tests import corpus as C
+from tests.fax import fax_tiff
+from tests.fill import Font, fill_pypdf
+from tests.prefilled import onto_first_page
+
+# The mailing list: nobody below is on it, so no list entry confirms anything.
+MEMBER = Recipient(id="R-00001", first_name="Anke", last_name="Meier", institution="Stadtverwaltung Gotha",
+                   street="Marktplatz 1", postcode="99867", city="Gotha", email="a.meier@gotha.de")
+STRANGER = {"name": "Trübenbach, Thoralf", "institution": "Stadtverwaltung Ruhla", "address": "Brühl 12\n99842 Ruhla",
+            "phone": "036929 86120", "email": "t.truebenbach@ruhla.de", "date": "12.03.2018", "venue_gotha": "1"}
+TEXT = ("name", "institution", "address", "phone", "email", "date")
+
+
+def _form() -> FormLayout:
+    return C.form_layout()
+
+
+def _faxed(pdf: bytes, tmp_path: Path) -> Path:
+    p = tmp_path / "fax.tif"
+    p.write_bytes(fax_tiff(pdf))
+    return p
+
+
+def _read(path: Path, levers: ocr.Levers = ocr.ALL) -> PageReading:
+    (im,) = list(iter_image_pages(path))
+    r = read_page(im, 1, C.registry(), ReadContext.build([MEMBER]), levers)
+    assert isinstance(r, PageReading), r
+    return r
+
+
+def _status(r: PageReading) -> str:
+    ctx = Context(form=_form(), matcher=Matcher([MEMBER]))
+    return assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), ctx).status
+
+
+def _typed(font: Font) -> bytes:
+    return fill_pypdf(C.blank_pdf(None), STRANGER, font=font)
+
+
+def _overlay(values: dict[str, str], font_file: str, size: float) -> bytes:
+    """The blank sheet with *values* typed over it by a word processor in *font_file* (a TrueType
+    font that is none of the PDF base fonts), the venue crossed."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    form = _form()
+    name = Path(font_file).stem
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, font_file))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
+    for key, value in values.items():
+        b = form.field(key).box
+        if form.field(key).type == "checkbox":
+            c.line((b.x + 1) * mm, (form.height - b.y - 1) * mm, (b.x2 - 1) * mm, (form.height - b.y2 + 1) * mm)
+            c.line((b.x + 1) * mm, (form.height - b.y2 + 1) * mm, (b.x2 - 1) * mm, (form.height - b.y - 1) * mm)
+            continue
+        c.setFont(name, size)
+        for i, line in enumerate(value.split("\n")):
+            c.drawString((b.x + 1.5) * mm, (form.height - b.y - 4 - i * size * 0.42) * mm - 4, line)
+    c.showPage()
+    c.save()
+    return onto_first_page(C.blank_pdf(None), buf.getvalue())
+
+
+def _zone_ink(path: Path, field: str) -> tuple[np.ndarray, float]:
+    """The cleaned ink of *field*'s zone on the faxed sheet, as the reader compares it."""
+    (im,) = list(iter_image_pages(path))
+    a = analyse_page(im, 1, C.registry(), full=True)
+    assert a.registration is not None
+    px, m = T.OCR_PX_PER_MM, T.ZONE_MARGIN_MM
+    zone = _form().field(field).box.inset(-m)
+    page = register.prepare(np.asarray(im.convert("L")), float(im.info["dpi"][0]))
+    flat = register.warp_rect(page.flat, a.registration.H, zone, px)
+    ink = (flat < int(T.FAX_INK_LEVEL * 255)).astype(np.uint8)
+    return ocr.zone_ink(ink, px, m, None).text, px
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 11, fifth round: letters are weighed too weakly against their "
+                   "look-alikes (margins 0.2-0.56 on a clean fax) and bare a/o/u in names are never confirmed on a fax")
+@pytest.mark.parametrize("font", [Font("Times", 10), Font("Helvetica", 10)], ids=lambda f: f.label)
+def test_a_strangers_typed_fine_fax_needs_no_person(font: Font, tmp_path: Path) -> None:
+    """The name and the address stay unsure (0.92-0.95) on these faxes; drawing them again should
+    settle them."""
+    path = _faxed(_typed(font), tmp_path)
+    assert _status(_read(path, dataclasses.replace(ocr.ALL, redraw=False))) == "review"
+    r = _read(path)
+    assert {k: r.fields[k].value for k in TEXT} == {k: STRANGER[k] for k in TEXT}
+    assert _status(r) == "ok", {k: r.fields[k].confidence for k in TEXT}
+
+
+@pytest.mark.parametrize(("field", "wrong"), [("phone", "036929 86420"), ("phone", "036929 88120"),
+                                              ("date", "12.03.2016"), ("date", "12.08.2018")])
+@pytest.mark.parametrize("font", [Font("Times", 11), Font("Helvetica", 10)], ids=lambda f: f.label)
+def test_the_right_digits_are_confirmed_and_one_look_alike_off_is_not(font: Font, field: str, wrong: str,
+                                                                      tmp_path: Path) -> None:
+    ink, px = _zone_ink(_faxed(_typed(font), tmp_path), field)
+    spec = _form().field(field)
+    right = redraw.confirm(ink, spec, STRANGER[field], px)
+    assert right.confirmed, right
+    assert not redraw.confirm(ink, spec, wrong, px).confirmed
+
+
+@pytest.mark.parametrize(("field", "wrong"), [("name", "Trübenbach, Thoralt"), ("name", "Trübenbach, ThoraIf"),
+                                              ("institution", "Stadtverwaltung Ruhia"),
+                                              ("email", "t.truebenbach@rhula.de")])
+@pytest.mark.parametrize("font", [Font("Times", 11), Font("Helvetica", 10)], ids=lambda f: f.label)
+def test_a_reading_one_look_alike_letter_off_is_not_confirmed(font: Font, field: str, wrong: str,
+                                                              tmp_path: Path) -> None:
+    ink, px = _zone_ink(_faxed(_typed(font), tmp_path), field)
+    check = redraw.confirm(ink, _form().field(field), wrong, px)
+    assert not check.confirmed, check
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("font_file", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                       "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"])
+def test_a_font_outside_the_base_fonts_keeps_todays_outcome(font_file: str, tmp_path: Path) -> None:
+    if not Path(font_file).exists():
+        pytest.skip(f"{font_file} not installed")
+    path = _faxed(_overlay(STRANGER, font_file, 10), tmp_path)
+    now, before = _read(path), _read(path, dataclasses.replace(ocr.ALL, redraw=False))
+    assert {k: now.fields[k].confidence for k in TEXT} == {k: before.fields[k].confidence for k in TEXT}
+
+
+def test_rivals_are_look_alikes_of_one_line() -> None:
+    got = set(redraw.rivals("Thoralf"))
+    assert {"Thoralt", "Thora1f", "Thoraif", "Thoralr"} <= got  # a look-alike swapped
+    assert "ThoraIf" not in got  # a capital after a small letter: no German spelling
+    assert "LeiterIn" in redraw.rivals("Leiterln")  # ... but for the one in use
+    assert {"Thoral", "Thoralfi", "Thora.lf"} <= got  # one dropped, a narrow one put in
+    assert "Thoralf" not in got and " Thoralf" not in got  # not itself, nor itself with an invisible space
+    assert set(redraw.rivals("Hamm")) >= {"Harnm", "Hamrn"}  # m for rn and back
