@@ -167,6 +167,7 @@ class OcrResult:
     symbol_min: float = 1.0  # the least sure character (0..1)
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
     others: tuple[str, ...] = ()  # the zone's other readings (second pass, witness) where they differ
+    edge: bool = False  # ink runs into the box's side line or past it: a glyph may be cut (ink_at_side, ink_beyond)
 
 
 def _runs(ink: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -752,4 +753,4 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
         if confirmed:
             stated = max(stated, T.WITNESS_CONFIDENCE)
     others = tuple(dict.fromkeys(t for t in readings if t != best.text))
-    return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped, others)
+    return OcrResult(best.text, stated, ratio, img, best.symbol_min, best.snapped, others, edge)

@@ -151,23 +151,25 @@ class _Statement:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
         return conf
 
-    def redrawn(self, text: str, snapped: bool, conf: float, others: tuple[str, ...], edge: bool, fax: bool) -> float:
-        """*conf* (as :meth:`confidence` stated it) raised to REDRAW_CONFIDENCE where the reading,
-        drawn again, explains the zone's ink clearly better than every near rival and each of the
-        zone's *others* readings (:func:`formkit.scan.redraw.confirm`): a value typed where nothing
-        was printed, that OCR read unsure, but whose ink leaves no other reading open. Never for a
-        doubt with a named cause: a print on the sheet, a snapped word, an implausible value, a
-        stroke, an untrusted page, ink running into the box's line (*edge*: a glyph may have lost
-        a stem, and the ink then truly shows the misread)."""
+    def redrawable(self, text: str, snapped: bool, conf: float, edge: bool) -> bool:
+        """Whether an unsure reading (*conf* as :meth:`confidence` stated it) may be confirmed by
+        drawing it again (:meth:`redrawn`): never a doubt with a named cause: a print on the sheet,
+        a snapped word, an implausible value, a stroke, an untrusted page, ink running into the
+        box's line or past it (*edge*, :attr:`ocr.OcrResult.edge`: a glyph may be cut, or the value
+        go on beyond the zone, and the ink in the zone then truly shows the misread)."""
         if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge:
-            return conf
+            return False
         kind = self.spec.kind
         if not kinds.plausible(kind, text) or not _latin1(text) or (kind == "date" and kinds.outside(text, self.signing)):
-            return conf
-        if kind not in T.REDRAW_KINDS:
-            return conf
-        check = redraw.confirm(self.inner, self.spec, text, self.px, others, self.channel, fax)
-        return max(conf, T.REDRAW_CONFIDENCE) if check.confirmed else conf
+            return False
+        return kind in T.REDRAW_KINDS
+
+    def redrawn(self, text: str, others: tuple[str, ...], fax: bool) -> bool:
+        """Whether the reading, drawn again, explains the zone's ink clearly better than every near
+        rival and each of the zone's *others* readings (:func:`formkit.scan.redraw.confirm`): a
+        value typed where nothing was printed, that OCR read unsure, but whose ink leaves no other
+        reading open."""
+        return redraw.confirm(self.inner, self.spec, text, self.px, others, self.channel, fax).confirmed
 
     def changed(self, text: str) -> bool:
         """Ink added to the print; a stroke through a print that is still found whole changed it too
@@ -298,6 +300,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
     fields: dict[str, FieldReading] = {}
     texts: dict[str, str] = {}
+    redrawable: dict[str, tuple[_Statement, ocr.OcrResult]] = {}  # unsure readings drawing may confirm
     printed = context.printed_for(ident.recipient_id) if context and levers.verify and list_ok else {}
     if printed and not fingerprint.printed_agrees(layout, printed, ident.prefill):
         # The list's entry for this person changed after the packet was printed: it no longer says
@@ -344,9 +347,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # Ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look.
         smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
         conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
-        if levers.redraw and not smudge:
-            conf = said.redrawn(r.text, r.snapped, conf, r.others, ocr.ink_at_side(zi.text, ocr._inset_px(px, m), px),
-                                page.bilevel)
+        if levers.redraw and not smudge and said.redrawable(r.text, r.snapped, conf, r.edge):
+            redrawable[spec.name] = said, r
         changed = said.changed(r.text)
         differs = said.differs(r.text)
         texts[spec.name] = r.text
@@ -354,6 +356,15 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                          printed="changed" if changed else ("faded" if said.faded(r.text) else ("differs" if differs else None)),
                                          snapped=r.snapped, struck=zi.struck)
 
+    unsure = [n for n, f in fields.items() if f.state is None and f.confidence < T.OCR_OK]
+    if unsure and len(unsure) <= T.REDRAW_MAX_FIELDS and all(n in redrawable for n in unsure):
+        # Drawing a reading again and each of its rivals is costly: it is spent only where it can spare a
+        # person the record, i.e. where every unsure text field of the page may be confirmed so.
+        for name in unsure:
+            said, r = redrawable[name]
+            if not said.redrawn(r.text, r.others, page.bilevel):
+                break  # the record goes to a person anyway
+            fields[name] = dc_replace(fields[name], confidence=T.REDRAW_CONFIDENCE)
     if told_by_print and printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
         # The small print named the recipient, the packet's prefill fingerprint read with it agrees
         # with the list, and every value the packet printed is found on the page as printed: the

@@ -105,7 +105,7 @@ class Channel:
         if not bilevel or flat.shape[0] < 3:
             return cls(mm_x, mm_y)
         rows = np.packbits(flat[:, ::3] < 128, axis=1)  # (a bilevel page: packed rows compare 2x faster)
-        inked: np.ndarray = rows.any(axis=1)
+        inked: np.ndarray = np.asarray(rows.any(axis=1))
         new = np.ones(len(rows), bool)  # a row that starts a run of equal rows
         new[1:] = (rows[1:] != rows[:-1]).any(axis=1)
         starts = np.flatnonzero(new)
