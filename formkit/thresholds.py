@@ -495,3 +495,15 @@ WITNESS_EXACT_FROM = 0.7
 WITNESS_TEXT_FROM = 0.91
 WITNESS_SURE = 0.9
 WITNESS_CONFIDENCE = 0.96
+
+# --- fax line errors: the garbage rows beside one (issue 11, qa6) ---------------------------
+# A G3 decoder that lost sync draws a black run (erased by remove_streaks) and then some rows of
+# random bits across the whole width until it finds the next EOL. Rows within STREAK_GARBAGE_MM
+# of an erased run whose ink reaches into every one of STREAK_GARBAGE_SEGMENTS equal parts of the
+# page's width are such rows: no printed or written row has ink in the page's side margins (a
+# 210 mm page cut in 20 parts: 10.5 mm each, the form's margins are >= 15 mm). In those rows only
+# the ink groups that lie wholly inside them are erased; a letter that crosses them keeps its
+# stroke. bench heldout_fonts' streak through a printed name (2 black rows, then 3 of 30 % random
+# bits) read the name empty before.
+STREAK_GARBAGE_MM = 1.0
+STREAK_GARBAGE_SEGMENTS = 20
