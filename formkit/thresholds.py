@@ -507,3 +507,12 @@ WITNESS_CONFIDENCE = 0.96
 # bits) read the name empty before.
 STREAK_GARBAGE_MM = 1.0
 STREAK_GARBAGE_SEGMENTS = 20
+
+# --- a text layer checked against its page (formkit.read.crosscheck, issue 11, qa6) ------------
+# Each value a text layer would state sure is read again by OCR from the page rendered at this
+# resolution (the scan reader's 8 px/mm) and must be the same characters; else it is capped at
+# TEXTLAYER_UNCONFIRMED_CONFIDENCE (below OCR_OK: a person reads it) with a reason. A subset font
+# whose /ToUnicode maps glyphs to wrong but normal letters gave 'Herre Saamerr' for the drawn
+# 'Hanna Seemann' at 0.97 before (tests/test_heldout_fonts_regressions.py).
+TEXTLAYER_CROSSCHECK_DPI = 203
+TEXTLAYER_UNCONFIRMED_CONFIDENCE = 0.5
