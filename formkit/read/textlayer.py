@@ -21,8 +21,8 @@ from formkit.errors import InputError, MissingToolError
 from formkit.geometry import MM, Rect
 from formkit.ident import PAYLOAD_BYTES, PREFIXES, FormIdentity, parse_payload
 from formkit.layout.models import FieldSpec, FormLayout
-from formkit.read.limits import MAX_CONTENT_OPS, MAX_STREAM_BYTES, MAX_XOBJECT_DEPTH, PDFTOTEXT_TIMEOUT_S
 from formkit.read import crosscheck
+from formkit.read.limits import MAX_CONTENT_OPS, MAX_STREAM_BYTES, MAX_XOBJECT_DEPTH, PDFTOTEXT_TIMEOUT_S
 from formkit.read.open import PDF_ERRORS, StreamLimitError, content_bytes, inherited, stream_bytes
 from formkit.read.triage import NO_FORM_PAGE, TextPage
 from formkit.readings import FieldReading, NotAForm, NotFormKind, PageReading
