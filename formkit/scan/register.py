@@ -126,7 +126,7 @@ def _erase_garbage(out: np.ndarray, ink: np.ndarray, r0: int, r1: int, px_mm: fl
     rows = sorted({*wide, *range(r0, r1)})
     b0, b1 = rows[0], rows[-1] + 1  # the garbage band, with the erased run
     w0, w1 = max(0, b0 - reach), min(ink.shape[0], b1 + reach)  # room to see what crosses it
-    window = np.ascontiguousarray(ink[w0:w1]) & (out[w0:w1] < 128)
+    window = (np.ascontiguousarray(ink[w0:w1]) & (out[w0:w1] < 128)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
     top = stats[:, cv2.CC_STAT_TOP] + w0
     inside = (top >= b0) & (top + stats[:, cv2.CC_STAT_HEIGHT] <= b1)
