@@ -241,7 +241,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
             continue
         # An empty value counts too: ink in the zone but nothing read (handwriting, a smudge)
         # comes back empty at confidence 0, and a person must look at it.
-        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text":
+        # A mail's typed values are all proposals, and the page says so once (read.mailtext).
+        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text" and r.method != "mailtext":
             low.append(spec.name)
         if spec.type == "checkbox":
             group = value_key(spec, form)

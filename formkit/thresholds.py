@@ -516,3 +516,8 @@ STREAK_GARBAGE_SEGMENTS = 20
 # 'Hanna Seemann' at 0.97 before (tests/test_heldout_fonts_regressions.py).
 TEXTLAYER_CROSSCHECK_DPI = 203
 TEXTLAYER_UNCONFIRMED_CONFIDENCE = 0.5
+
+# --- a registration typed into an e-mail's text (formkit.read.mailtext, issue 11, qa6) ----------
+# Every value taken from a mail's text (and the venue it names) is a proposal: below OCR_OK, so the
+# record always goes to a person, who reads the mail beside it on the review page.
+MAILTEXT_CONFIDENCE = 0.5
