@@ -31,9 +31,9 @@ NOTE = "Anmeldung im E-Mail-Text – bitte prüfen"
 NO_ATTACHMENT = "E-Mail ohne PDF- oder Bildanhang"
 AUTO_REPLY = f"{NO_ATTACHMENT} (automatische Antwort, z. B. Abwesenheitsnotiz)"
 _WORD = re.compile(r"[^\W\d_][\w-]*")
-# A campaign word must be this long: „Einladung“, „Regionaltreffen“, „Landesprogramm“ count,
-# „zum“, „der“ or „Familie“ alone do not.
-CAMPAIGN_WORD_MIN = 9
+# A campaign word must be this long: „Regionaltreffen“, „Landesprogramm“ count; „Einladung“,
+# „zum“ or „Familie“ (words of any invitation) do not.
+CAMPAIGN_WORD_MIN = 10
 
 
 @dataclass(frozen=True)
