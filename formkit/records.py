@@ -126,6 +126,13 @@ def _other_person(reading: PageReading, form: FormLayout, values: dict[str, str]
     return f"anderer Name als im Vordruck (Paket für „{want}“): andere Person? Bitte prüfen"
 
 
+def _name_has_reason(reading: PageReading, form: FormLayout) -> bool:
+    """Does the name field already have a reason of its own (a printed name changed or not found as
+    printed, a stroke)? Then „Name fehlt“ beside it would mislead: there is ink, it was not read."""
+    return any((r := reading.fields.get(s.name)) is not None and (r.printed in ("changed", "differs") or r.struck)
+               for s in form.fields if s.type == "text" and value_key(s, form) == "name")
+
+
 def rejected(prov: Provenance, reason: str) -> Record:
     return Record(provenance=prov, status="rejected", reason=reason)
 
@@ -289,7 +296,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
 
     if not any(values.get(value_key(s, form)) for s in form.fields if s.type == "text") and not any(groups.values()):
         reasons.insert(0, "Formular nicht ausgefüllt")
-    elif not values.get("name"):
+    elif not values.get("name") and not _name_has_reason(reading, form):
         reasons.append("Name fehlt")
     if (other := _other_person(reading, form, values, ctx)) is not None:
         reasons.append(other)
