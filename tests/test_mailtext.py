@@ -10,6 +10,8 @@ import email.message
 import email.policy
 from pathlib import Path
 
+import pytest
+
 from formkit.layout.loader import LayoutRegistry
 from formkit.pipeline import Options, run
 from formkit.read.mailtext import NOTE
@@ -110,7 +112,6 @@ def test_mails_that_are_no_registration_stay_rejected_rows(tmp_path: Path, regis
 def test_an_outlook_message_with_the_registration_in_its_text(tmp_path: Path, registry: LayoutRegistry) -> None:
     import datetime as dt
 
-    import pytest
 
     from tests.msgfile import have_gsf, make_msg
 
@@ -126,3 +127,39 @@ def test_an_outlook_message_with_the_registration_in_its_text(tmp_path: Path, re
     assert rec.status == "review" and NOTE in rec.reason
     assert rec.values["name"] == "Cornelia Wüstefeld" and rec.values["venue"] == "Gotha"
     assert mail is not None and mail["subject"] == "AW: Einladung zum Regionaltreffen" and "Gotha" in mail["body"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} fehlt (Debian-Paket chromium; make setup)")
+def test_the_review_page_shows_the_mail_in_place_of_a_sheet(tmp_path: Path, registry: LayoutRegistry) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from formkit.review.server import ReviewServer
+    from tests.review_scene import CHROMIUM_ARGS
+
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "anmeldung.eml").write_bytes(_mail(BODY))
+    db = tmp_path / "db.sqlite"
+    _run(inbox, db, registry)
+    server = ReviewServer(db, registry, reviewer="pruefer")
+    server.start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(15_000)
+            page.goto(server.url)
+            page.wait_for_selector("#mail")
+            shown = page.inner_text("#mail")
+            assert "cw@lkson.de" in shown and "Anmeldung" in shown and "05.04.2018, 09:30 Uhr" in shown
+            assert "Name: Cornelia Wüstefeld" in shown
+            assert page.locator(".sheet").count() == 0  # no page image asked for
+            assert page.input_value("#f-name") == "Cornelia Wüstefeld"
+            assert "Anmeldung im E-Mail-Text – bitte prüfen" in page.inner_text(".reason")
+            browser.close()
+    finally:
+        server.stop()

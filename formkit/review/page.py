@@ -311,7 +311,8 @@ async function show(key) {
     const cls = ["zone"]; if (f.low || f.why.length) cls.push("low"); if (f.type === "checkbox" && f.value === "1") cls.push("ticked");
     overlay.append(svg("rect", { x, y, width: w, height: hh, class: cls.join(" "), "data-field": f.name }));
   }
-  const sheet = h("div", { class: "sheet", title: "Klick oder Alt+V: auf das Feld vergrößern", onclick: () => { zoomed = !zoomed; applyZoom(); } },
+  // (Not built for a mail: an image that is made starts its request even when never shown.)
+  const sheet = d.mail ? null : h("div", { class: "sheet", title: "Klick oder Alt+V: auf das Feld vergrößern", onclick: () => { zoomed = !zoomed; applyZoom(); } },
     h("div", { class: "inner" },
       h("img", { src: d.page.image_url + "?t=" + TOKEN, alt: "Seite " + (d.page_no || "") + " von " + d.source, width: d.page.width * 4, height: d.page.height * 4 }),
       overlay),
