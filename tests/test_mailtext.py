@@ -112,7 +112,6 @@ def test_mails_that_are_no_registration_stay_rejected_rows(tmp_path: Path, regis
 def test_an_outlook_message_with_the_registration_in_its_text(tmp_path: Path, registry: LayoutRegistry) -> None:
     import datetime as dt
 
-
     from tests.msgfile import have_gsf, make_msg
 
     if not have_gsf():
