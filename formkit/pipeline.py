@@ -396,7 +396,11 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
                 if src.mail is None or src.error:
                     continue
                 # A message's text: read here (a few regular expressions, no worker needed).
-                page = read_mail(src.mail, registry)
+                try:
+                    page = read_mail(src.mail, registry)
+                except Exception as e:  # one bad message never stops the batch
+                    writer.write(src, FileResult(src.sha256, error=f"E-Mail-Text nicht lesbar ({type(e).__name__})"))
+                    continue
                 # No registration in it: one rejected row for the message, with the reason.
                 writer.write(src, FileResult(src.sha256, 1, (page,)) if isinstance(page, PageReading)
                              else FileResult(src.sha256, error=page.reason))

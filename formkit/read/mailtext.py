@@ -63,13 +63,15 @@ def _labelled(body: str, form: FormLayout) -> tuple[dict[str, str], set[int]]:
         if spec.type != "text":
             continue
         names = "|".join(re.escape(a) for a in sorted(aliases(spec), key=len, reverse=True))
-        pattern = re.compile(rf"^\s*(?:{names})\s*[:=]\s*(\S.*?)\s*$", re.IGNORECASE)
+        # The value is stripped in Python: a lazy group before trailing white space is quadratic
+        # on a long line of spaces (a hostile mail).
+        pattern = re.compile(rf"\s*(?:{names})\s*[:=]", re.IGNORECASE)
         for i, line in enumerate(lines):
             if i in used:
                 continue
             m = pattern.match(line)
-            if m:
-                value = m.group(1)
+            value = line[m.end():].strip() if m else ""
+            if value:
                 found[spec.name] = "\n".join(p.strip() for p in value.split(",")) if spec.multiline else value
                 used.add(i)
                 break
