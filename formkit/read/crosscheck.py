@@ -8,8 +8,7 @@ the page as drawn (rendered by poppler, in the text layer's place for the field)
 the same, else the field is capped below OCR_OK and the page says why. A filled form's field values
 (the AcroForm path) are not a text layer and are not checked here.
 
-Measured (``python -m bench heldout_fonts``, its text-layer PDFs; thresholds.py, end): see
-TEXTLAYER_CROSSCHECK_DPI.
+What it costs and how often it flags a right value: thresholds.TEXTLAYER_CROSSCHECK_DPI.
 """
 
 from __future__ import annotations
