@@ -515,8 +515,8 @@ STREAK_GARBAGE_SEGMENTS = 20
 # whose /ToUnicode maps glyphs to wrong but normal letters gave 'Herre Saamerr' for the drawn
 # 'Hanna Seemann' at 0.97 before (tests/test_heldout_fonts_regressions.py). Measured: 36 flattened
 # sheets (pdftk flatten, Ghostscript pdfwrite, PyMuPDF then pdftk; 12 returners of tests.returns)
-# and the 5 text-layer pages of bench heldout / heldout_fonts: no right value capped (216 + 35
-# values); the check costs about 0.35 s a text-layer page (a page render and 5 Tesseract calls).
+# and the 5 text-layer pages of bench heldout / heldout_fonts: no right value capped (216 values on
+# the 36; none on the 5); the check costs about 0.35 s a text-layer page (a render, 5 Tesseract calls).
 TEXTLAYER_CROSSCHECK_DPI = 203
 TEXTLAYER_UNCONFIRMED_CONFIDENCE = 0.5
 
