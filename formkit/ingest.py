@@ -3,8 +3,10 @@
 A source is one file, or one PDF/TIFF/PNG/JPEG attachment of a message, with its SHA-256, and for
 attachments the message's date (the time the registration was received) and sender address; for a
 fax TIFF saved as a file, the receipt time its fax server wrote into it (:mod:`formkit.faxtime`).
-Something that yields no source (an unreadable file, a message without a usable attachment)
-becomes a source with an ``error``, so that every input is accounted for.
+Something that yields no source (an unreadable file, a message that cannot be taken apart)
+becomes a source with an ``error``, so that every input is accounted for. A message without a
+usable attachment is a source of its text (:class:`MailText`): a registration typed into the body
+is read from it (:mod:`formkit.read.mailtext`), anything else becomes a rejected row there.
 """
 
 from __future__ import annotations
@@ -32,6 +34,23 @@ ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png"
 ATTACHMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
 
+# A message's text is read up to this many characters (a registration is a few lines; a long
+# thread quoted below it adds nothing and is not kept).
+MAIL_TEXT_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class MailText:
+    """A message without a usable attachment: what a person needs to judge it, and what the
+    reader of typed registrations reads (:mod:`formkit.read.mailtext`)."""
+
+    sender: str
+    subject: str
+    date: dt.datetime | None
+    body: str
+    auto_reply: bool = False  # marked by its headers as sent by a machine (out of office …)
+
+
 @dataclass(frozen=True)
 class Source:
     """One thing to parse. Either ``path`` (read by the worker) or ``data`` is set, unless ``error`` is."""
@@ -47,6 +66,7 @@ class Source:
     # Modification time of a plain file: the receipt time of last resort (fax/e-mail time wins).
     file_time: dt.datetime | None = None
     skipped: str | None = None  # nothing to read here (an empty folder): the reason, for the summary
+    mail: MailText | None = field(default=None, repr=False)  # a message's text (no attachment to read)
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -384,5 +404,62 @@ def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
                      size=len(payload),
                      data=payload, received=received, sender=sender)
     if not found:
-        s = _error_source(label, "E-Mail ohne PDF- oder Bildanhang", raw)
-        yield Source(label=s.label, sha256=s.sha256, size=s.size, received=received, sender=sender, error=s.error)
+        yield mail_text_source(label, raw, MailText(sender, _subject(msg), received, _body(msg), _auto_reply(msg)))
+
+
+def mail_text_source(label: str, raw: bytes, mail: MailText) -> Source:
+    """The source of a message's text, keyed by the message's bytes (a re-run finds it stored)."""
+    key = hashlib.sha256(b"formkit-mailtext:" + raw).hexdigest()
+    return Source(label=escape_label(label), sha256=key, size=len(raw), received=mail.date, sender=mail.sender,
+                  mail=mail)
+
+
+def _subject(msg: Message) -> str:
+    try:
+        return " ".join(str(msg.get("Subject") or "").split())
+    except Exception:  # a malformed encoded word
+        return ""
+
+
+# Headers by which mail systems mark a message no person wrote (RFC 3834 and common practice).
+_AUTO_HEADERS = ("X-Autoreply", "X-Autorespond")
+
+
+def _auto_reply(msg: Message) -> bool:
+    try:
+        auto = str(msg.get("Auto-Submitted") or "").strip().lower()
+        precedence = str(msg.get("Precedence") or "").strip().lower()
+        return (bool(auto) and auto != "no") or precedence == "auto_reply" \
+            or any(msg.get(h) is not None for h in _AUTO_HEADERS)
+    except Exception:
+        return False
+
+
+def _body(msg: Message) -> str:
+    """The message's text: its plain part, else its HTML part without tags; at most MAIL_TEXT_CHARS."""
+    plain: str | None = None
+    html: str | None = None
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype not in ("text/plain", "text/html") or _filename(part):
+            continue
+        payload = _payload(part)
+        if payload is None:
+            continue
+        try:
+            charset = part.get_content_charset() or "utf-8"
+            text = payload.decode(charset, "replace")
+        except LookupError:  # an unknown charset name
+            text = payload.decode("utf-8", "replace")
+        if ctype == "text/plain" and plain is None:
+            plain = text
+        elif ctype == "text/html" and html is None:
+            html = text
+    if plain is None and html is not None:
+        import html as html_lib
+
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+        text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</li>", "\n", text)
+        plain = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = (plain or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text[:MAIL_TEXT_CHARS]

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from formkit.ingest import ATTACHMENT_SUFFIXES, ATTACHMENT_TYPES, Source
+from formkit.ingest import ATTACHMENT_SUFFIXES, ATTACHMENT_TYPES, MAIL_TEXT_CHARS, MailText, Source, mail_text_source
 from formkit.ingest import _error_source as error_source
 from formkit.read.sniff import InputKind, sniff
 
@@ -202,13 +202,15 @@ def msg_sources(raw: bytes, label: str) -> Iterator[Source]:
             raise ValueError("keine Outlook-Nachricht")
         received, sender = msg_received(msg), msg_sender(msg)
         sources = list(_message_sources(msg, label, received, sender, 0))
+        # PR_SUBJECT, PR_BODY: a registration typed into the message (formkit.read.mailtext).
+        text = MailText(sender, " ".join(msg.text(0x0037).split()), received,
+                        msg.text(0x1000).replace("\r\n", "\n")[:MAIL_TEXT_CHARS])
     except Exception as e:  # one bad message never stops the batch
         yield error_source(label, f"Outlook-Nachricht nicht lesbar ({type(e).__name__})", raw)
         return
     finally:
         ole.close()
     if not sources:
-        s = error_source(label, "E-Mail ohne PDF- oder Bildanhang", raw)
-        yield Source(label=s.label, sha256=s.sha256, size=s.size, received=received, sender=sender, error=s.error)
+        yield mail_text_source(label, raw, text)
         return
     yield from sources

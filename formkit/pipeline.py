@@ -28,6 +28,7 @@ from formkit.errors import FormkitError, InputError
 from formkit.export import Dialect, check_writable, write_csv
 from formkit.ingest import Source, iter_sources, repeat_of
 from formkit.read.dispatch import TEMP_PREFIX, TEMP_SUFFIXES, PageResult, read_bytes, read_input
+from formkit.read.mailtext import read_mail
 from formkit.read.open import harden_pdf_reader
 from formkit.readings import NotFormKind, PageReading
 from formkit.records import Context, Matcher, Provenance, Record, assemble, rejected
@@ -391,7 +392,21 @@ def run(inputs: list[Path], opts: Options, progress: Callable[[int], None] | Non
                 writer.write(src, FileResult(src.sha256, error=src.error))
                 if progress:
                     progress(1)
-            jobs = [Job(s.label, s.sha256, s.path, s.data) for s in todo if not s.error]
+            for src in todo:
+                if src.mail is None or src.error:
+                    continue
+                # A message's text: read here (a few regular expressions, no worker needed).
+                try:
+                    page = read_mail(src.mail, registry)
+                except Exception as e:  # one bad message never stops the batch
+                    writer.write(src, FileResult(src.sha256, error=f"E-Mail-Text nicht lesbar ({type(e).__name__})"))
+                    continue
+                # No registration in it: one rejected row for the message, with the reason.
+                writer.write(src, FileResult(src.sha256, 1, (page,)) if isinstance(page, PageReading)
+                             else FileResult(src.sha256, error=page.reason))
+                if progress:
+                    progress(1)
+            jobs = [Job(s.label, s.sha256, s.path, s.data) for s in todo if not s.error and s.mail is None]
             by_key = {s.sha256: s for s in todo}
             for res in _read_all(jobs, opts):
                 writer.write(by_key[res.sha256], res)
@@ -421,6 +436,9 @@ class _Writer:
             records, without = records_of(src, res, self.asm)
             for rec in records:
                 self.store.add_record(rec)
+                if src.mail is not None and rec.provenance.page:
+                    m = src.mail
+                    self.store.add_mail_text(src.sha256, rec.provenance.page, m.sender, m.subject, m.date, m.body)
             self.store.add_source(SourceInfo(src.sha256, src.label, src.size, src.received, src.sender,
                                              res.page_count, without))
         except BaseException:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from formkit.ident import FormIdentity
 
-Method = Literal["acroform", "textlayer", "ocr"]
+Method = Literal["acroform", "textlayer", "ocr", "mailtext"]
 TickState = Literal["ticked", "empty", "uncertain"]
 PrintedState = Literal["untouched", "changed", "differs", "faded"]
 

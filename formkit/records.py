@@ -126,6 +126,13 @@ def _other_person(reading: PageReading, form: FormLayout, values: dict[str, str]
     return f"anderer Name als im Vordruck (Paket für „{want}“): andere Person? Bitte prüfen"
 
 
+def _name_has_reason(reading: PageReading, form: FormLayout) -> bool:
+    """Does the name field already have a reason of its own (a printed name changed or not found as
+    printed, a stroke)? Then „Name fehlt“ beside it would mislead: there is ink, it was not read."""
+    return any((r := reading.fields.get(s.name)) is not None and (r.printed in ("changed", "differs") or r.struck)
+               for s in form.fields if s.type == "text" and value_key(s, form) == "name")
+
+
 def rejected(prov: Provenance, reason: str) -> Record:
     return Record(provenance=prov, status="rejected", reason=reason)
 
@@ -241,7 +248,8 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
             continue
         # An empty value counts too: ink in the zone but nothing read (handwriting, a smudge)
         # comes back empty at confidence 0, and a person must look at it.
-        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text":
+        # A mail's typed values are all proposals, and the page says so once (read.mailtext).
+        if r.confidence < REVIEW_CONFIDENCE and spec.type == "text" and r.method != "mailtext":
             low.append(spec.name)
         if spec.type == "checkbox":
             group = value_key(spec, form)
@@ -288,7 +296,7 @@ def assemble(reading: PageReading, prov: Provenance, ctx: Context) -> Record:
 
     if not any(values.get(value_key(s, form)) for s in form.fields if s.type == "text") and not any(groups.values()):
         reasons.insert(0, "Formular nicht ausgefüllt")
-    elif not values.get("name"):
+    elif not values.get("name") and not _name_has_reason(reading, form):
         reasons.append("Name fehlt")
     if (other := _other_person(reading, form, values, ctx)) is not None:
         reasons.append(other)

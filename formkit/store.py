@@ -11,6 +11,7 @@ Tables
   allocations  seats and waiting-list places per record, per campaign (``formkit allocate``)
   send_log     one row per e-mail `formkit send` mailed or tried (sending / sent / failed)
   review_claims  which review page holds a record open
+  mail_texts   sender, subject, date and text of a mail whose registration was typed into it
 
 The schema is versioned with ``PRAGMA user_version``: opening a store applies the numbered
 migrations it lacks (a store of an older release is upgraded in place); a store of a newer
@@ -167,7 +168,21 @@ CREATE TABLE IF NOT EXISTS review_claims (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _SEND_LOG_SCHEMA, _V4)
+# Version 5 (issue 11, qa6): the text of a mail that holds a registration typed into it (no sheet
+# attached), shown on the review page in place of a page image.
+_V5 = """
+CREATE TABLE IF NOT EXISTS mail_texts (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    sent TEXT,
+    body TEXT NOT NULL,
+    PRIMARY KEY (sha256, page)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _SEND_LOG_SCHEMA, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -393,6 +408,18 @@ class Store:
         self.db.executemany("INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", images)
         if rec.status != "rejected":
             self.replace_person_keys(p.sha256, page, rec.person_keys)
+
+    def add_mail_text(self, sha256: str, page: int, sender: str, subject: str, sent: dt.datetime | None,
+                      body: str) -> None:
+        """Keep the mail a record was read from (inside :meth:`begin`), for the review page."""
+        self.db.execute("INSERT OR REPLACE INTO mail_texts VALUES (?, ?, ?, ?, ?, ?)",
+                        (sha256, page, sender, subject, _iso(sent), body))
+
+    def mail_text(self, sha256: str, page: int) -> dict[str, str] | None:
+        """Sender, subject, date (ISO) and text of the mail a record was read from, or None."""
+        row = self.db.execute("SELECT sender, subject, sent, body FROM mail_texts WHERE sha256 = ? AND page = ?",
+                              (sha256, page)).fetchone()
+        return {"sender": row[0], "subject": row[1], "date": row[2] or "", "body": row[3]} if row else None
 
     def replace_person_keys(self, sha256: str, page: int, keys: Iterable[str]) -> None:
         """Set the duplicate-detection keys of one stored record (none: it no longer counts).

@@ -551,3 +551,32 @@ WITNESS_EXACT_FROM = 0.7
 WITNESS_TEXT_FROM = 0.91
 WITNESS_SURE = 0.9
 WITNESS_CONFIDENCE = 0.96
+
+# --- fax line errors: the garbage rows beside one (issue 11, qa6) ---------------------------
+# A G3 decoder that lost sync draws a black run (erased by remove_streaks) and then some rows of
+# random bits across the whole width until it finds the next EOL. Rows within STREAK_GARBAGE_MM
+# of an erased run whose ink reaches into every one of STREAK_GARBAGE_SEGMENTS equal parts of the
+# page's width are such rows: no printed or written row has ink in the page's side margins (a
+# 210 mm page cut in 20 parts: 10.5 mm each, the form's margins are >= 15 mm). In those rows only
+# the ink groups that lie wholly inside them are erased; a letter that crosses them keeps its
+# stroke. bench heldout_fonts' streak through a printed name (2 black rows, then 3 of 30 % random
+# bits) read the name empty before.
+STREAK_GARBAGE_MM = 1.0
+STREAK_GARBAGE_SEGMENTS = 20
+
+# --- a text layer checked against its page (formkit.read.crosscheck, issue 11, qa6) ------------
+# Each value a text layer would state sure is read again by OCR from the page rendered at this
+# resolution (the scan reader's 8 px/mm) and must be the same characters; else it is capped at
+# TEXTLAYER_UNCONFIRMED_CONFIDENCE (below OCR_OK: a person reads it) with a reason. A subset font
+# whose /ToUnicode maps glyphs to wrong but normal letters gave 'Herre Saamerr' for the drawn
+# 'Hanna Seemann' at 0.97 before (tests/test_heldout_fonts_regressions.py). Measured: 36 flattened
+# sheets (pdftk flatten, Ghostscript pdfwrite, PyMuPDF then pdftk; 12 returners of tests.returns)
+# and the 5 text-layer pages of bench heldout / heldout_fonts: no right value capped (216 values on
+# the 36; none on the 5); the check costs about 0.35 s a text-layer page (a render, 5 Tesseract calls).
+TEXTLAYER_CROSSCHECK_DPI = 203
+TEXTLAYER_UNCONFIRMED_CONFIDENCE = 0.5
+
+# --- a registration typed into an e-mail's text (formkit.read.mailtext, issue 11, qa6) ----------
+# Every value taken from a mail's text (and the venue it names) is a proposal: below OCR_OK, so the
+# record always goes to a person, who reads the mail beside it on the review page.
+MAILTEXT_CONFIDENCE = 0.5

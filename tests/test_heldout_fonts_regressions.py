@@ -253,3 +253,72 @@ def test_tiff_tags_of_hostile_headers_are_nothing() -> None:
     tags = first_ifd(io.BytesIO(b"II*\x00\x08\x00\x00\x00\x01\x00" + entry))
     assert tags == {306: ""}
     assert first_ifd(io.BytesIO(b"GIF89a")) == {}
+
+
+# --- a text layer whose font maps glyphs to wrong letters ------------------------------------------
+
+_SWAP = {"a": "e", "e": "a", "n": "r", "r": "n"}
+
+
+def _name_in_a_lying_font(registration_pdf: bytes, registry: LayoutRegistry, name: str, lie: bool) -> bytes:
+    """A flattened sheet (pdftk) whose name a word processor set in a DejaVu subset; with *lie*, that
+    font's /ToUnicode swaps 'a'/'e' and 'n'/'r' (what a subset font with a custom encoding and a
+    wrong map gives): the page shows the name, the text layer says other, normal letters."""
+    import re
+
+    import pikepdf
+
+    from tests.fill import fill_pdftk
+
+    form = registry.get("registration").layout
+    assert isinstance(form, FormLayout)
+    if "FkDejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("FkDejaVu", DEJAVU))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
+    box = form.field("name").box
+    c.setFont("FkDejaVu", 11)
+    c.drawString((box.x + 1.5) * mm, (form.height - box.y - 8) * mm, name)
+    c.showPage()
+    c.save()
+    vals = {k: v for k, v in returns.values(3, "venue_gotha").items() if k != "name"}
+    pdf = onto_first_page(fill_pdftk(registration_pdf, vals, flatten=True), buf.getvalue())
+    if not lie:
+        return pdf
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        swapped = 0
+        for font in doc.pages[0].Resources.Font.values():
+            if "DejaVu" not in str(font.get("/BaseFont", "")) or "/ToUnicode" not in font:
+                continue
+            cmap = font.ToUnicode.read_bytes().decode("latin-1")
+
+            def swap(m: re.Match[str]) -> str:
+                ch = chr(int(m.group(2), 16))
+                return f"{m.group(1)} <{ord(_SWAP.get(ch, ch)):04X}>"
+
+            new = re.sub(r"(<[0-9A-Fa-f]{2}>) <([0-9A-Fa-f]{4})>", swap, cmap)
+            swapped += new != cmap
+            font.ToUnicode = doc.make_stream(new.encode("latin-1"))
+        assert swapped
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+@pytest.mark.parametrize("lie", [False, True], ids=["true-map", "swapped-map"])
+def test_a_text_layer_that_maps_glyphs_to_wrong_letters_is_never_sure(lie: bool, registration_pdf: bytes,
+                                                                     registry: LayoutRegistry) -> None:
+    """The text layer said 'Herre Saamerr' for the 'Hanna Seemann' on the page and stated it at 0.97
+    (an ``ok`` record with a wrong name). Now OCR of the page as drawn must say the same."""
+    reading = _reading(_name_in_a_lying_font(registration_pdf, registry, "Hanna Seemann", lie), registry)
+    assert reading.method == "textlayer"
+    name = reading.fields["name"]
+    if lie:
+        assert name.value == "Herre Saamerr"  # what the font's map says
+        assert name.confidence < OCR_OK
+        assert any("Textebene" in p and "Name/Vorname" in p for p in reading.problems), reading.problems
+    else:
+        assert name.value == "Hanna Seemann" and name.confidence >= OCR_OK, name
+        assert not any("Textebene" in p for p in reading.problems), reading.problems
+    # The pdftk-flattened values in the sheet's own font are confirmed either way.
+    assert all(reading.fields[k].confidence >= OCR_OK for k in ("institution", "address", "phone", "email"))

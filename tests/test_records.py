@@ -106,3 +106,20 @@ def test_a_date_outside_the_campaigns_signing_days_goes_to_a_person(registry: La
         rec = assemble(reading, prov, Context(form=form, signing=signing))
         assert (rec.status == "ok") is ok, (day, rec.reason)
         assert ("liegt außerhalb der Anmeldezeit" in rec.reason) is not ok
+
+
+def test_a_printed_name_not_read_is_not_called_missing(registry: LayoutRegistry) -> None:
+    """bench heldout_fonts, paket-H007: a fax streak through the printed name; nothing read, the
+    print „changed“. „Name fehlt“ beside „Vordruck von Hand geändert: Name/Vorname“ misled: the
+    name is on the page."""
+    from dataclasses import replace
+
+    form = registry.form("registration").layout
+    assert isinstance(form, FormLayout)
+    reading = _reading(form, {"name": ("", 0.0), "venue_gotha": ("1", 0.99)}, "R0042")
+    reading = replace(reading, fields={**reading.fields, "name": replace(reading.fields["name"], printed="changed")})
+    rec = assemble(reading, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([ANNA])))
+    assert rec.status == "review" and "Vordruck von Hand geändert: Name/Vorname" in rec.reason
+    assert "Name fehlt" not in rec.reason
+    # An empty name field with nothing printed in it is still missing.
+    assert "Name fehlt" in _assemble(registry, {"venue_gotha": ("1", 0.99)}, None).reason

@@ -21,6 +21,7 @@ from formkit.errors import InputError, MissingToolError
 from formkit.geometry import MM, Rect
 from formkit.ident import PAYLOAD_BYTES, PREFIXES, FormIdentity, parse_payload
 from formkit.layout.models import FieldSpec, FormLayout
+from formkit.read import crosscheck
 from formkit.read.limits import MAX_CONTENT_OPS, MAX_STREAM_BYTES, MAX_XOBJECT_DEPTH, PDFTOTEXT_TIMEOUT_S
 from formkit.read.open import PDF_ERRORS, StreamLimitError, content_bytes, inherited, stream_bytes
 from formkit.read.triage import NO_FORM_PAGE, TextPage
@@ -288,6 +289,8 @@ def read_text_pages(data: bytes, pdf: pikepdf.Pdf, todo: list[TextPage], campaig
         # pdftotext gives boxes in the page as shown (turned by /Rotate); strokes and layout are unturned.
         words = unrotate(words, _rotation(page), width / MM, height / MM)
         reading = read_textlayer(words, pts, form, page_no, ident)
+        # Characters from the fonts' maps, checked against the glyphs drawn (formkit.read.crosscheck).
+        reading = crosscheck.check(reading, form, data, _rotation(page))
         problem = footer_problem(words, form)
         out[page_no] = replace(reading, problems=(*reading.problems, problem)) if problem else reading
     return out

@@ -185,6 +185,7 @@ class ReviewData:
             readings = self._readings(store, sha, page)
             crop_fields = store.crop_fields(sha, page)
             history = corrections_of(store, key)
+            mail = store.mail_text(sha, page) if rec.method == "mailtext" else None
         values = rec.values
         ctx = self.loaded_for(rec.campaign, rec.layout_id, rec.layout_version)
         form = ctx.layout
@@ -234,7 +235,10 @@ class ReviewData:
             "reason": rec.reason, "reasons": record_reasons(form, rec.reason, readings) if rec.status == "review"
             else [rec.reason], "method": rec.method,
             "method_text": {"acroform": "ausgefülltes PDF-Formular", "textlayer": "PDF ohne Formularfelder",
-                            "ocr": "Fax oder Scan (Texterkennung)"}.get(rec.method, rec.method),
+                            "ocr": "Fax oder Scan (Texterkennung)",
+                            "mailtext": "E-Mail-Text ohne Anhang"}.get(rec.method, rec.method),
+            # A registration typed into a mail: the mail is shown where a sheet's page would be.
+            "mail": mail,
             "layout": form.id, "recipient_id": rec.recipient_id, "confidence": rec.confidence,
             "received": rec.received, "current_name": values.get("name", ""), "version": rec.version,
             "campaign": rec.campaign,

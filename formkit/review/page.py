@@ -54,6 +54,11 @@ main { padding:12px 16px 40px; overflow:auto; max-width:1700px; }
 .work { display:grid; grid-template-columns: minmax(250px, 38%) minmax(0, 1fr); gap:16px; align-items:start; }
 @media (min-width: 1400px) { .work { grid-template-columns: minmax(320px, 42%) minmax(0, 1fr); } }
 .sheetbox { position:sticky; top:8px; }
+.sheetbox.mail { background:#fff; border:1px solid var(--line); border-radius:6px; padding:8px 12px; }
+.sheetbox.mail dl { display:grid; grid-template-columns:auto 1fr; gap:2px 10px; margin:0 0 8px; font-size:13px; }
+.sheetbox.mail dt { font-weight:bold; color:var(--muted); }
+.sheetbox.mail dd { margin:0; overflow-wrap:anywhere; }
+.sheetbox.mail pre { white-space:pre-wrap; font:13px/1.45 "Liberation Mono", monospace; margin:0; max-height:70vh; overflow:auto; }
 .sheet { position:relative; background:#fff; border:1px solid var(--line); box-shadow:0 1px 3px rgba(0,0,0,.08); overflow:hidden; }
 .sheet .inner { position:relative; transform-origin: 0 0; transition: transform .15s; }
 .sheet img { display:block; width:100%; height:auto; }
@@ -306,7 +311,8 @@ async function show(key) {
     const cls = ["zone"]; if (f.low || f.why.length) cls.push("low"); if (f.type === "checkbox" && f.value === "1") cls.push("ticked");
     overlay.append(svg("rect", { x, y, width: w, height: hh, class: cls.join(" "), "data-field": f.name }));
   }
-  const sheet = h("div", { class: "sheet", title: "Klick oder Alt+V: auf das Feld vergrößern", onclick: () => { zoomed = !zoomed; applyZoom(); } },
+  // (Not built for a mail: an image that is made starts its request even when never shown.)
+  const sheet = d.mail ? null : h("div", { class: "sheet", title: "Klick oder Alt+V: auf das Feld vergrößern", onclick: () => { zoomed = !zoomed; applyZoom(); } },
     h("div", { class: "inner" },
       h("img", { src: d.page.image_url + "?t=" + TOKEN, alt: "Seite " + (d.page_no || "") + " von " + d.source, width: d.page.width * 4, height: d.page.height * 4 }),
       overlay),
@@ -355,7 +361,14 @@ async function show(key) {
     (d.received ? " · eingegangen " + dateDe(d.received) : "") + (d.recipient_id ? " · Empfänger-Nr. " + d.recipient_id : "") +
     (d.campaign ? " · " + d.campaign : "") });
   const title = h("h2", { style: "margin:0 0 4px;font-size:18px", text: d.current_name || "(ohne Namen)" });
-  const sheetBox = h("div", { class: "sheetbox" }, sheet, h("span", { class: "hint", text: "Alt+V oder Klick: Seite auf das Feld vergrößern" }));
+  // A registration typed into an e-mail: the mail itself where a sheet's page would be.
+  const sheetBox = d.mail ? h("div", { class: "sheetbox mail", id: "mail" },
+      h("dl", {}, h("dt", { text: "Von" }), h("dd", { text: d.mail.sender || "(unbekannt)" }),
+        h("dt", { text: "Betreff" }), h("dd", { text: d.mail.subject || "(ohne Betreff)" }),
+        h("dt", { text: "Datum" }), h("dd", { text: d.mail.date ? dateDe(d.mail.date) : "(ohne Datum)" })),
+      h("pre", { text: d.mail.body || "(leerer Text)" }),
+      h("span", { class: "hint", text: "Vorschläge aus dem E-Mail-Text: jeden Wert mit der E-Mail vergleichen." }))
+    : h("div", { class: "sheetbox" }, sheet, h("span", { class: "hint", text: "Alt+V oder Klick: Seite auf das Feld vergrößern" }));
   document.getElementById("main").replaceChildren(...[title, meta, taken, reasons, listBox, h("div", { class: "work" }, sheetBox, form)].filter(Boolean));
   if (d.status !== "review") status(d.status === "ok" ? "Bereits angenommen." : "Bereits abgelehnt.", "ok");
   const first = form.querySelector(".field.flagged input, .field.flagged textarea") || form.querySelector("input, textarea");

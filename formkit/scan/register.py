@@ -107,7 +107,31 @@ def remove_streaks(grey: np.ndarray, ink: np.ndarray, px_mm: float) -> np.ndarra
             if out is grey:
                 out = grey.copy()
             out[y0:y1][streak > 0] = 255
+            rows_hit = np.nonzero(streak.any(axis=1))[0]
+            _erase_garbage(out, ink, y0 + int(rows_hit[0]), y0 + int(rows_hit[-1]) + 1, px_mm)
     return out
+
+
+def _erase_garbage(out: np.ndarray, ink: np.ndarray, r0: int, r1: int, px_mm: float) -> None:
+    """The rows of random bits a decoder draws beside a line error (rows *r0*..*r1* erased): in the
+    rows near it whose ink reaches every part of the page's width, the ink groups that lie wholly
+    inside those rows are painted white in *out* (letters crossing them keep their strokes)."""
+    reach = int(np.ceil(T.STREAK_GARBAGE_MM * px_mm))
+    g0, g1 = max(0, r0 - reach), min(ink.shape[0], r1 + reach)
+    parts = np.array_split(np.arange(ink.shape[1]), T.STREAK_GARBAGE_SEGMENTS)
+    wide = [y for y in range(g0, g1) if y < r0 or y >= r1
+            if all(ink[y, p[0]:p[-1] + 1].any() for p in parts)]
+    if not wide:
+        return
+    rows = sorted({*wide, *range(r0, r1)})
+    b0, b1 = rows[0], rows[-1] + 1  # the garbage band, with the erased run
+    w0, w1 = max(0, b0 - reach), min(ink.shape[0], b1 + reach)  # room to see what crosses it
+    window = (np.ascontiguousarray(ink[w0:w1]) & (out[w0:w1] < 128)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
+    top = stats[:, cv2.CC_STAT_TOP] + w0
+    inside = (top >= b0) & (top + stats[:, cv2.CC_STAT_HEIGHT] <= b1)
+    inside[0] = False
+    out[w0:w1][inside[labels]] = 255
 
 
 def _at_side(streak: np.ndarray, edge: int) -> np.ndarray:
