@@ -64,6 +64,7 @@ def test_a_registration_typed_into_a_mail_goes_to_a_person_with_the_mail(tmp_pat
     assert rec.values["institution"] == "Landratsamt Sonneberg / Jugendamt"
     assert rec.values["address"] == "Bahnhofstraße 66\n96515 Sonneberg"
     assert rec.values["phone"] == "03675 871-402" and rec.values["email"] == "c.wuestefeld@lkson.de"
+    assert rec.values["date"] == "05.04.2018"  # no date line: the day the mail was sent
     # Gotha, not Sonneberg: the address's town is no choice of venue.
     assert rec.values["venue"] == "Gotha"
     assert rec.provenance.method == "mailtext" and rec.provenance.sender == "cw@lkson.de"

@@ -11,7 +11,8 @@ gives „Name/Vorname“, „Name“, „Vorname“), venues from the event's me
 subject or in the text outside the values), the campaign by the identity printed on its sheets
 (``FK3:…``) or by its words (programme and title) and venues. A mail with none of these (a
 question, an out-of-office reply) is no registration: its row is rejected with a German reason.
-Without a labelled e-mail line the sender's address is proposed.
+Without a labelled e-mail line the sender's address is proposed, without a labelled date the
+day the mail was sent (the day a sheet is signed on).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from formkit.ident import FormIdentity, parse_payload
 from formkit.ingest import MailText
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
+from formkit.records import OFFICE_TZ
 
 NOTE = "Anmeldung im E-Mail-Text – bitte prüfen"
 NO_ATTACHMENT = "E-Mail ohne PDF- oder Bildanhang"
@@ -158,5 +160,7 @@ def read_mail(mail: MailText, campaigns: Campaigns, page: int = 1) -> PageReadin
         value = labelled.get(spec.name, "")
         if not value and spec.kind == "email" and fields.valid_email(mail.sender):
             value = mail.sender  # the sender's address, a proposal like the rest
+        if not value and spec.kind == "date" and mail.date is not None:
+            value = mail.date.astimezone(OFFICE_TZ).strftime("%d.%m.%Y")  # the day it was sent, in the office
         readings[spec.name] = FieldReading(spec.name, value, conf, "mailtext")
     return PageReading(page=page, method="mailtext", identity=best.identity, fields=readings, problems=(NOTE,))
