@@ -352,7 +352,7 @@ REDRAW_FINE_PITCH_MM = 0.2
 REDRAW_SPACING_PX = 3.0
 REDRAW_GLYPH_REACH_PX = 1.0
 REDRAW_DOTS_FOUND = 0.9
-REDRAW_EVIDENCE_SIGMA_PX = 1.5
+REDRAW_EVIDENCE_SIGMAS_PX = (1.0, 1.5)
 REDRAW_CONFIDENCE = 0.96
 REDRAW_KINDS = ("name", "institution", "address", "phone", "email", "date")
 # The drawing is tried only on a page with at most this many unsure text fields, all of them

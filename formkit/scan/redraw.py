@@ -301,12 +301,16 @@ class _Fit:
         return out + pens[len(text):], dys
 
 
-def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int]) -> tuple[float, float]:
+def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int], min_energy: float) -> float:
     """Where the zone's ink lies on the way from *rival* to *own*, both drawn at *pen*: 1 where it
-    looks like own, 0 like the rival, 0.5 halfway; and the two drawings' difference energy
-    (squared blurred ink, zone pixels). Only where the drawings differ counts (the pixels where
-    they agree say nothing), and there each drawing may move a pixel either way on its own (a
-    glyph's place on a fax is a pixel off ours now and then): each is judged where it fits best."""
+    looks like own, 0 like the rival, 0.5 halfway. Only where the drawings differ counts (the
+    pixels where they agree say nothing), and there each drawing may move a pixel either way on
+    its own (a glyph's place on a fax is a pixel off ours now and then): each is judged where it
+    fits best. The ink is weighed at each blur of REDRAW_EVIDENCE_SIGMAS_PX, and the blur that
+    tells the two apart best counts: a dot or a comma's tail shows at the finest, a stroke the
+    fax's hinting set a pixel off (an 'e''s bar against a 'c') costs little at the coarser. A blur
+    at which the drawings differ by less than *min_energy* (squared blurred ink) tells nothing;
+    at none: 0, the rival cannot be ruled out."""
     x0, y0 = pen[0] + min(own.dx, rival.dx) - 1, pen[1] + min(own.dy, rival.dy) - 1
     x1 = pen[0] + max(own.dx + own.soft.shape[1], rival.dx + rival.soft.shape[1]) + 1
     y1 = pen[1] + max(own.dy + own.soft.shape[0], rival.dy + rival.soft.shape[0]) + 1
@@ -316,34 +320,35 @@ def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int]) -> 
         y, x = pen[1] + d.dy - y0, pen[0] + d.dx - x0
         t[y:y + d.soft.shape[0], x:x + d.soft.shape[1]] = d.soft
     diff = a - b
-    energy = float((diff * diff).sum())
-    if energy <= 1e-6:
-        return 0.0, 0.0
+    if float((diff * diff).sum()) <= 1e-6:
+        return 0.0
     rows, cols = np.nonzero(np.abs(diff) > 0.05)
     r0, r1 = max(1, int(rows.min()) - 2), min(a.shape[0] - 1, int(rows.max()) + 3)
     c0, c1 = max(1, int(cols.min()) - 2), min(a.shape[1] - 1, int(cols.max()) + 3)
     X, Y = x0 + page.pad, y0 + page.pad
-    if X < 0 or Y < 0 or Y + a.shape[0] > page.obs.shape[0] or X + a.shape[1] > page.obs.shape[1]:
-        return 0.0, 0.0
-    o = page.obs[Y:Y + a.shape[0], X:X + a.shape[1]]
-    if T.REDRAW_EVIDENCE_SIGMA_PX > 1.0:
-        # blurred further: a stroke a pixel off (a fax's hinting moves an 'e''s bar, not the glyph)
-        # costs little, ink there or not there still as much
-        extra = float(np.sqrt(T.REDRAW_EVIDENCE_SIGMA_PX ** 2 - 1.0))
-        g = 4
-        if X - g < 0 or Y - g < 0 or Y + a.shape[0] + g > page.obs.shape[0] or X + a.shape[1] + g > page.obs.shape[1]:
-            return 0.0, 0.0
-        o = cv2.GaussianBlur(page.obs[Y - g:Y + a.shape[0] + g, X - g:X + a.shape[1] + g], (0, 0), extra)[g:-g, g:-g]
-        a = cv2.GaussianBlur(a, (0, 0), extra, borderType=cv2.BORDER_CONSTANT)
-        b = cv2.GaussianBlur(b, (0, 0), extra, borderType=cv2.BORDER_CONSTANT)
-        diff = a - b
-        energy = float((diff * diff).sum())
+    g = 4  # the ink's margin for a further blur
+    if X - g < 0 or Y - g < 0 or Y + a.shape[0] + g > page.obs.shape[0] or X + a.shape[1] + g > page.obs.shape[1]:
+        return 0.0
+    near = page.obs[Y - g:Y + a.shape[0] + g, X - g:X + a.shape[1] + g]
     shifts = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+    best = 0.0
+    for sigma in T.REDRAW_EVIDENCE_SIGMAS_PX:
+        if sigma > 1.0:  # (the drawings and the ink are blurred at 1 px already)
+            extra = float(np.sqrt(sigma ** 2 - 1.0))
+            o = cv2.GaussianBlur(near, (0, 0), extra)[g:-g, g:-g]
+            sa = cv2.GaussianBlur(a, (0, 0), extra, borderType=cv2.BORDER_CONSTANT)
+            sb = cv2.GaussianBlur(b, (0, 0), extra, borderType=cv2.BORDER_CONSTANT)
+        else:
+            o, sa, sb = near[g:-g, g:-g], a, b
+        energy = float(((sa - sb) ** 2).sum())
+        if energy < min_energy:
+            continue
 
-    def err(t: np.ndarray) -> float:
-        return min(float(((o[r0 + j:r1 + j, c0 + i:c1 + i] - t[r0:r1, c0:c1]) ** 2).sum()) for i, j in shifts)
+        def err(t: np.ndarray, o: np.ndarray = o) -> float:
+            return min(float(((o[r0 + j:r1 + j, c0 + i:c1 + i] - t[r0:r1, c0:c1]) ** 2).sum()) for i, j in shifts)
 
-    return 0.5 + (err(b) - err(a)) / (2 * energy), energy
+        best = max(best, 0.5 + (err(sb) - err(sa)) / (2 * energy))
+    return best
 
 
 def _locate(obs: np.ndarray, d: _Drawn, top: int, reach: int) -> tuple[int, int] | None:
@@ -455,9 +460,7 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
                 if spread is not None:
                     drawn.append(spread)
             # the rival at its own spacing and spread to the reading's width: the one nearer the ink
-            ev, energy = min(_evidence(page, own, g, pen) for g in drawn)
-            if energy < min_energy:
-                ev = 0.0  # the rival looks the same at this resolution: it cannot be ruled out
+            ev = min(_evidence(page, own, g, pen, min_energy) for g in drawn)
             if ev < worst:
                 worst, rival = ev, cand
                 if worst < T.REDRAW_MARGIN:
