@@ -190,3 +190,19 @@ def test_the_drawing_is_spent_only_where_it_can_spare_a_person_the_record(tmp_pa
     monkeypatch.setattr(T, "REDRAW_MAX_FIELDS", 0)
     gated = _read(path)
     assert {k: gated.fields[k].confidence for k in TEXT} == {k: off.fields[k].confidence for k in TEXT}
+
+
+def test_a_bare_vowel_on_a_fax_stands_only_where_the_dots_came_through_and_no_reading_saw_an_umlaut(
+        tmp_path: Path) -> None:
+    """'Brühl 12 / 99842 Ruhla': the 'ü' of Brühl came through whole, so the bare 'u' of Ruhla is
+    bare; where another reading saw 'Rühla', or the value has no dots to judge the fax by
+    ('Stadtverwaltung Ruhla'), a lost umlaut cannot be ruled out."""
+    path = _faxed(_typed(Font("Helvetica", 10)), tmp_path)
+    ink, px = _zone_ink(path, "address")
+    spec = _form().field("address")
+    assert redraw.confirm(ink, spec, STRANGER["address"], px).confirmed
+    seen = redraw.confirm(ink, spec, STRANGER["address"], px, ["Brühl 12\n99842 Rühla"])
+    assert not seen.confirmed and "Umlaut" in seen.why, seen
+    ink, px = _zone_ink(path, "institution")
+    bare = redraw.confirm(ink, _form().field("institution"), STRANGER["institution"], px)
+    assert not bare.confirmed and "Umlaut" in bare.why, bare

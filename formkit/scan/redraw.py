@@ -14,6 +14,10 @@ no kerning), the glyphs cached: a rival costs a composition, not a rendering. A 
 differs from the reading's is tried both at the reading's spacing and spread to the reading's
 width (the font's size was fitted to the reading, not to the rival): it gets the better score.
 
+A fax sets each glyph on its own (its origin on the device's pixel grid, its outline hinted):
+each glyph of the reading, and each changed glyph of a rival, is placed where it explains the ink
+best within a pixel (:class:`_Fit`), and the ink is weighed at two blurs (:func:`_evidence`).
+
 A font none of the base fonts resembles explains no reading as untouched, or leaves rivals as
 close as the reading: nothing is confirmed, the reading keeps OCR's confidence.
 """
