@@ -332,8 +332,7 @@ STRUCK_CONFIDENCE = CHANGED_CONFIDENCE
 # dropped or put in, the zone's other readings: 0.5 is halfway, 1 the reading's drawing exactly;
 # rivals whose drawing differs from the reading's by less than REDRAW_MIN_ENERGY_PX blurred pixels
 # cannot be told apart and block), the field is stated at REDRAW_CONFIDENCE. On a page with coarser
-# rows than REDRAW_FINE_PITCH_MM (a normal-mode fax) a bare a/o/u is never confirmed: the umlaut's
-# dots may be lost there.
+# rows than REDRAW_FINE_PITCH_MM (a normal-mode fax) nothing is confirmed (see the end of this block).
 # Chosen by an offline replay of every typed field below OCR_OK where nothing was printed (bench
 # corpus seeds 2018 and 2019, each with 24 more strangers' sheets typed in DejaVu Sans/Serif/Sans
 # Condensed, Liberation Sans/Serif/Mono; fine and normal faxes, scans: 297 and 304 fields), right /
@@ -365,6 +364,12 @@ REDRAW_SPACING_PX = 3.0
 # 28/0, 38/2; placement alone (blur 1): 2018 21/0. Bench scan (same corpora, main in brackets):
 # strangers' typed fine faxes to a person 15/28 (19/28) on seed 2018, 17/28 (22/28) on 2021; normal
 # unchanged; sure and wrong 0/603 (0/599), 0/564 (0/558); no record ok with a wrong value.
+# The two wrong ones of seed 2021 lie where the reader never draws: '1.kiessling' on a forwarded
+# packet's printed field; '03612 677077' for 677677 on a normal-mode fax, a wrong digit that beat
+# the right one by 0.62 (0.64 before the placement). So nothing is drawn on a normal-mode fax (it
+# gave 4 right confirmations of ~55 per seed). Replayed with the reader's gates (fine faxes and
+# scans, nothing printed): 11/0, 12/0, 26/0; the surest wrong reading reached 0.54, 0.46 and 0.57 —
+# the margin to REDRAW_MARGIN on the held-out seed is thin (main before this round: 0.43-0.49).
 REDRAW_GLYPH_REACH_PX = 1.0
 REDRAW_DOTS_FOUND = 0.9
 REDRAW_EVIDENCE_SIGMAS_PX = (1.0, 1.5)
