@@ -134,7 +134,9 @@ class Levers:
     witness: bool = True  # unsure digits and addresses confirmed by a second model (scan.witness)
     edge_ink: bool = True  # a value running into the box's side line is in doubt (ink_at_side)
     strokes: bool = True  # a long straight line that is none of the form's own is the writer's (FormLines)
-    coarse_rows: bool = True  # a normal-mode fax read with the grey filled in between its rows (fill_rows)
+    # A normal-mode fax read with the grey filled in between its rows (fill_rows). Off: it raised a
+    # wrong date to 0.953 on bench seed 2019 ('20.02.2018' for 20.03., 0.834 without); see COARSE_ROWS_PX.
+    coarse_rows: bool = False
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
 
 
