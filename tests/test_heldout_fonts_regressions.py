@@ -57,22 +57,31 @@ def test_pdfa_resave_of_a_filled_sheet_is_read(registration_pdf: bytes, registry
     assert {k: r.value for k, r in reading.fields.items()} == vals
 
 
+def _word_processor(registry: LayoutRegistry, field: str, value: str, font_file: str, size: float,
+                    drop_mm: float) -> bytes:
+    """A page with *value* typed by a word processor into *field*'s box (reportlab text in the
+    TrueType *font_file*, not a field; its baseline *drop_mm* below the box's top), to lay over the sheet."""
+    form = registry.get("registration").layout
+    assert isinstance(form, FormLayout)
+    name = "Fk" + Path(font_file).stem.replace("-", "")
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, font_file))
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
+    box = form.field(field).box
+    c.setFont(name, size)
+    c.drawString((box.x + 1.5) * mm, (form.height - box.y - drop_mm) * mm, value)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def test_unmapped_glyphs_in_a_value_are_never_sure(registration_pdf: bytes, registry: LayoutRegistry) -> None:
     """A word processor's name in a TrueType subset, re-saved as PDF/A: 'ü' and 'ß' lose their
     characters. The value is not the name, so it must not be stated sure."""
-    form = registry.get("registration").layout
-    assert isinstance(form, FormLayout)
-    if "FkDejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("FkDejaVu", DEJAVU))
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
-    box = form.field("name").box
-    c.setFont("FkDejaVu", 11)
-    c.drawString((box.x + 1.5) * mm, (form.height - box.y - 8) * mm, "Jürgen Weiß-Müller")
-    c.showPage()
-    c.save()
+    typed = _word_processor(registry, "name", "Jürgen Weiß-Müller", DEJAVU, 11, 8)
     vals = {k: v for k, v in returns.values(0).items() if k != "name"}
-    reading = _reading(pdfa(onto_first_page(fill_pypdf(registration_pdf, vals), buf.getvalue())), registry)
+    reading = _reading(pdfa(onto_first_page(fill_pypdf(registration_pdf, vals), typed)), registry)
     name = reading.fields["name"]
     assert name.value != "Jürgen Weiß-Müller"  # the text layer lost the umlauts
     assert name.confidence < OCR_OK
@@ -145,21 +154,10 @@ def _typed_fax(registry: LayoutRegistry, registration_pdf: bytes, tmp: Path, fie
                font_file: str, size: float) -> Path:
     """*value* typed by a word processor onto the printed sheet (reportlab text, not a field),
     faxed fine by Ghostscript."""
-    form = registry.get("registration").layout
-    assert isinstance(form, FormLayout)
-    name = "Fk" + Path(font_file).stem.replace("-", "")
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, font_file))
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
-    box = form.field(field).box
-    c.setFont(name, size)
-    c.drawString((box.x + 1.5) * mm, (form.height - box.y - 8.5) * mm, value)
-    c.showPage()
-    c.save()
+    typed = _word_processor(registry, field, value, font_file, size, 8.5)
     out = tmp / "fax.tif"
     subprocess.run(["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=tiffg3", "-r204x196",
-                    f"-sOutputFile={out}", "-"], input=onto_first_page(registration_pdf, buf.getvalue()),
+                    f"-sOutputFile={out}", "-"], input=onto_first_page(registration_pdf, typed),
                    check=True, capture_output=True, timeout=120)
     return out
 
@@ -270,19 +268,9 @@ def _name_in_a_lying_font(registration_pdf: bytes, registry: LayoutRegistry, nam
 
     from tests.fill import fill_pdftk
 
-    form = registry.get("registration").layout
-    assert isinstance(form, FormLayout)
-    if "FkDejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("FkDejaVu", DEJAVU))
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(form.width * mm, form.height * mm), invariant=1)
-    box = form.field("name").box
-    c.setFont("FkDejaVu", 11)
-    c.drawString((box.x + 1.5) * mm, (form.height - box.y - 8) * mm, name)
-    c.showPage()
-    c.save()
+    typed = _word_processor(registry, "name", name, DEJAVU, 11, 8)
     vals = {k: v for k, v in returns.values(3, "venue_gotha").items() if k != "name"}
-    pdf = onto_first_page(fill_pdftk(registration_pdf, vals, flatten=True), buf.getvalue())
+    pdf = onto_first_page(fill_pdftk(registration_pdf, vals, flatten=True), typed)
     if not lie:
         return pdf
     with pikepdf.open(io.BytesIO(pdf)) as doc:
