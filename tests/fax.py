@@ -31,13 +31,9 @@ def fax_tiff_toned(pdf: bytes, level: int, res: tuple[int, int] = FINE, angle: f
     import numpy as np
     from PIL import Image
 
-    with tempfile.TemporaryDirectory(prefix="fk-fax-") as tmp:
-        src, out = Path(tmp, "in.pdf"), Path(tmp, "out.png")
-        src.write_bytes(pdf)
-        subprocess.run(["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", f"-r{res[0]}x{res[1]}",
-                        "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-dFirstPage=1", "-dLastPage=1",
-                        f"-sOutputFile={out}", str(src)], capture_output=True, check=True, timeout=120)
-        grey = np.asarray(Image.open(out).convert("L"))
+    from tests.corpus import gs
+
+    grey = np.asarray(gs(pdf, "pnggray", res, aa=True).convert("L"))
     bw_arr = np.where(grey < level, 0, 255).astype(np.uint8)
     if angle or scale != 1.0:
         h, w = bw_arr.shape

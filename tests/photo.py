@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import io
 import random
-import subprocess
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
 
+from tests.corpus import gs
+
 
 def grey_at(pdf: bytes, dpi: int) -> Image.Image:
     """Page 1 of *pdf* in grey at *dpi*, anti-aliased (a scanner's or camera's view of the print)."""
-    with tempfile.TemporaryDirectory(prefix="fk-photo-") as tmp:
-        src, out = Path(tmp, "in.pdf"), Path(tmp, "out.png")
-        src.write_bytes(pdf)
-        subprocess.run(["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", f"-r{dpi}",
-                        "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-dFirstPage=1", "-dLastPage=1",
-                        f"-sOutputFile={out}", str(src)], check=True, capture_output=True, timeout=300)
-        return Image.open(out).convert("L")
+    return gs(pdf, "pnggray", (dpi, dpi), aa=True).convert("L")
 
 
 def photo(pdf: bytes, rng: random.Random) -> bytes:
