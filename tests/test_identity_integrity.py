@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -88,6 +89,25 @@ def cover_footer(pdf: bytes, form: FormLayout) -> bytes:
     def draw(c, y):  # type: ignore[no-untyped-def]
         c.setFillColorRGB(1, 1, 1)
         c.rect((fx - 1) * mm, y(fy + 1.5), (form.width - fx - 12) * mm, 5 * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+def cover_footer_from(pdf: bytes, form: FormLayout, upto: str) -> bytes:
+    """A white label over the footer line from the end of its first *upto* on (a smudge that
+    took the prefill fingerprint, say)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from formkit.render.fonts import REGULAR
+
+    (page,) = PdfReader(io.BytesIO(pdf)).pages
+    line = next(t for t in page.extract_text().splitlines() if upto in t)
+    fx, fy = form.footer_at
+    x = fx + stringWidth(line[:line.index(upto) + len(upto)], REGULAR, 7) / mm
+    end = fx + stringWidth(line, REGULAR, 7) / mm + 0.5  # short of the corner mark
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(x * mm, y(fy + 1.5), (end - x) * mm, 5 * mm, stroke=0, fill=1)
     return _overlay(pdf, form, draw)
 
 
@@ -291,3 +311,32 @@ def test_untouched_packet_with_its_qr_lost_needs_no_person(mode: str, tmp_path: 
             assert r.fields["institution"].printed in ("changed", "differs")
             assert any("Kleinschrift" in p for p in r.problems)
             assert rec.status == "review"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_packet_whose_qr_and_prefill_fingerprint_were_lost_is_known_by_its_print(mode: str, tmp_path: Path,
+                                                                                   registry: LayoutRegistry) -> None:
+    """QR code and the footer's prefill fingerprint lost (bench seed 2022: a normal-mode fax read
+    'R-00135bbSte' for 'R-00135:bb6fe'): the small print still names the recipient, and the page
+    shows that person's print untouched, so the tick-only packet needs no person. Where the list
+    gives that id to someone else, the print is not theirs: no recipient, a person looks."""
+    form = _form(registry)
+    pdf = Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False))
+    pdf = cover_footer_from(cover_qr(pdf, form), form, f":{KAI.id}:")
+    (im,) = list(iter_image_pages(fax_sheet(pdf, tmp_path / "fax.tif", mode)))
+    assert not find_qr(np.asarray(im.convert("L")))
+    other = Recipient(id=KAI.id, first_name="Kira", last_name="Schöne", institution="Stadtverwaltung Rudolstadt",
+                      street="Markt 7", postcode="07407", city="Rudolstadt", email="k.schoene@rudolstadt.de")
+    for who in (KAI, other):
+        r = read_page(im, 1, registry, ReadContext.build([who], forms=[form]))
+        assert isinstance(r, PageReading), r
+        rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([who])))
+        if who is KAI:
+            assert r.identity.recipient_id == KAI.id and r.identity.prefill
+            assert not r.problems, r.problems
+            assert rec.status == "ok" and rec.values["venue"] == "Gotha", rec.reason
+        else:
+            assert r.identity.recipient_id is None
+            assert all(f.printed is None for f in r.fields.values())
+            assert rec.status == "review" and "Kleinschrift" in rec.reason, rec

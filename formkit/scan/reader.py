@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -215,6 +215,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                  recognised=bool(ours)))
     problems: list[str] = []
     told_by_print = ""  # the doubt of an identity read from the small print (the QR code unreadable)
+    by_ink: str | None = None  # a recipient the small print names, kept only if the page shows their print
     reg: Registration | None
     list_ok = True  # may the mailing list verify and confirm this sheet's values
     if ours:
@@ -237,7 +238,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                 return Analysis(NotAForm(page_no, "Anmeldebogen erkannt (Kleinschrift), aber weder QR-Code noch "
                                                   "Passmarken lesbar: bitte von Hand erfassen", recognised=True))
             return Analysis(NotAForm(page_no, "kein Anmeldebogen: weder QR-Code noch Passmarken gefunden"))
-        told = smallprint.read_identity(page.flat, reg.H, reg.layout, [(c.id, f) for c, f in forms])
+        told, footer = smallprint.read_identity(page.flat, reg.H, reg.layout, [(c.id, f) for c, f in forms])
         if told is not None:
             # The small print names the sheet: the one resolver decides, as for a QR code.
             found = registry.resolve(told)
@@ -262,6 +263,10 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                                           misread=1))  # as the geometry: one character is OCR
             if not vouched:
                 ident = dc_replace(ident, recipient_id=None, prefill="")
+                if context is not None and levers.verify:
+                    # The id itself may still be read (twice: in the prose and the payload) where the
+                    # fingerprint was not: the page's ink, compared with that person's print, decides.
+                    by_ink = smallprint.named_recipient(footer, context.printed)
             elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
                 ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
@@ -291,16 +296,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     if reg.fit_error_mm > T.FIT_REVIEW_MM:  # (missing marks are reported by the registration itself)
         problems.append(f"Ausrichtung ungenau (mittlere Abweichung {reg.fit_error_mm:.1f} mm): bitte prüfen")
 
-    px = T.REG_PX_PER_MM
     level = int((T.FAX_INK_LEVEL if page.bilevel else T.INK_LEVEL) * 255)
     m = T.ZONE_MARGIN_MM
     # Text is read from a slightly smoothed fax: resampling hard 0/1 edges makes jagged letters.
     soft = page.flat
     if page.bilevel and T.FAX_SMOOTH_PX > 0:
         soft = cv2.GaussianBlur(page.flat, (0, 0), T.FAX_SMOOTH_PX)
-    fields: dict[str, FieldReading] = {}
-    texts: dict[str, str] = {}
-    redrawable: dict[str, tuple[_Statement, ocr.OcrResult]] = {}  # unsure readings drawing may confirm
     printed = context.printed_for(ident.recipient_id) if context and levers.verify and list_ok else {}
     if printed and not fingerprint.printed_agrees(layout, printed, ident.prefill):
         # The list's entry for this person changed after the packet was printed: it no longer says
@@ -315,46 +316,66 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     rules = ruling.ruled_lines(layout)  # the form's own straight lines: the rest is the writer's
     # A fax's row pitch: the grey between a normal-mode fax's coarse rows is filled in for OCR.
     rows_mm = channel().pitch_y_mm if page.bilevel and levers.coarse_rows else 0.0
-    for spec in layout.fields:
-        zone = spec.box.inset(-m)
-        px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
-        flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
-        ink = (flat < level).astype(np.uint8)
-        shown = flat if page.bilevel else register.warp_rect(grey, reg.H, zone, px)
-        crop = grey_png(shown)
-        local = Rect(m, m, spec.box.w, spec.box.h)
-        if spec.type == "checkbox":
-            t = ticks.read_tick(ink, local, px)
-            conf = t.confidence if trusted else min(t.confidence, T.UNTRUSTED_CONFIDENCE)
-            # An uncertain state is reported by record assembly (for every method), not here.
-            fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
-                                             state=t.state, score=round(t.score, 4), crop=crop)
-            continue
-        # Which line is the form's own is told by position: only where the registration is trusted.
-        zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
-        said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing, channel)
-        r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
-                          bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
-                          outcome=said.confidence, rows_mm=rows_mm)
-        verdict, verified = said.verdict(r.text)
-        if verdict is not None and verified:
-            # The packet's own value, unchanged on the page and not contradicted by OCR:
-            # confirmed, not read.
-            texts[spec.name] = verdict.value
-            fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
-                                             printed="untouched")
-            continue
-        # Ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look.
-        smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
-        conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
-        if levers.redraw and not smudge and said.redrawable(r.text, r.snapped, conf, r.edge):
-            redrawable[spec.name] = said, r
-        changed = said.changed(r.text)
-        differs = said.differs(r.text)
-        texts[spec.name] = r.text
-        fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
-                                         printed="changed" if changed else ("faded" if said.faded(r.text) else ("differs" if differs else None)),
-                                         snapped=r.snapped, struck=zi.struck)
+
+    def read_fields(printed: Mapping[str, str]) -> tuple[dict[str, FieldReading], dict[str, str],
+                                                        dict[str, tuple[_Statement, ocr.OcrResult]]]:
+        """Every field of the sheet, the prefilled ones compared with *printed*; the texts read
+        and the unsure readings drawing may confirm."""
+        fields: dict[str, FieldReading] = {}
+        texts: dict[str, str] = {}
+        redrawable: dict[str, tuple[_Statement, ocr.OcrResult]] = {}
+        for spec in layout.fields:
+            zone = spec.box.inset(-m)
+            px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
+            flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
+            ink = (flat < level).astype(np.uint8)
+            shown = flat if page.bilevel else register.warp_rect(grey, reg.H, zone, px)
+            crop = grey_png(shown)
+            local = Rect(m, m, spec.box.w, spec.box.h)
+            if spec.type == "checkbox":
+                t = ticks.read_tick(ink, local, px)
+                conf = t.confidence if trusted else min(t.confidence, T.UNTRUSTED_CONFIDENCE)
+                # An uncertain state is reported by record assembly (for every method), not here.
+                fields[spec.name] = FieldReading(spec.name, "1" if t.state == "ticked" else "", round(conf, 3), "ocr",
+                                                 state=t.state, score=round(t.score, 4), crop=crop)
+                continue
+            # Which line is the form's own is told by position: only where the registration is trusted.
+            zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
+            said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing, channel)
+            r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
+                              bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
+                              outcome=said.confidence, rows_mm=rows_mm)
+            verdict, verified = said.verdict(r.text)
+            if verdict is not None and verified:
+                # The packet's own value, unchanged on the page and not contradicted by OCR:
+                # confirmed, not read.
+                texts[spec.name] = verdict.value
+                fields[spec.name] = FieldReading(spec.name, verdict.value, T.VERIFIED_CONFIDENCE, "ocr", crop=crop,
+                                                 printed="untouched")
+                continue
+            # Ink (perhaps faint) but nothing read: handwriting or a smudge, a person must look.
+            smudge = not r.text and (r.ink >= T.FIELD_EMPTY_INK or _faint_ink(flat, spec.box, m, px) >= T.FIELD_EMPTY_INK)
+            conf = said.confidence(r.text, r.snapped, 0.0 if smudge else r.confidence)
+            if levers.redraw and not smudge and said.redrawable(r.text, r.snapped, conf, r.edge):
+                redrawable[spec.name] = said, r
+            changed = said.changed(r.text)
+            differs = said.differs(r.text)
+            texts[spec.name] = r.text
+            fields[spec.name] = FieldReading(spec.name, r.text, round(conf, 3), "ocr", crop=crop,
+                                             printed="changed" if changed else ("faded" if said.faded(r.text) else ("differs" if differs else None)),
+                                             snapped=r.snapped, struck=zi.struck)
+        return fields, texts, redrawable
+
+    if by_ink is not None and context is not None:
+        printed = context.printed_for(by_ink)
+    fields, texts, redrawable = read_fields(printed)
+    if by_ink is not None:
+        if printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+            # Every value this person's packet printed is on the page as printed: theirs.
+            ident = dc_replace(ident, recipient_id=by_ink, prefill=fingerprint.prefill(layout, printed))
+        else:  # not this person's print as it stands: read as a sheet without a recipient
+            printed = {}
+            fields, texts, redrawable = read_fields(printed)
 
     unsure = [n for n, f in fields.items() if f.state is None and f.confidence < T.OCR_OK]
     if unsure and len(unsure) <= T.REDRAW_MAX_FIELDS and all(n in redrawable for n in unsure):

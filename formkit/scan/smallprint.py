@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -200,10 +200,36 @@ def _glyph_match(head: str, text: str) -> bool:
 
 
 def read_identity(flat: np.ndarray, h: np.ndarray, layout: FormLayout,
-                  forms: Sequence[tuple[str, FormLayout]]) -> FormIdentity | None:
+                  forms: Sequence[tuple[str, FormLayout]]) -> tuple[FormIdentity | None, str]:
     """The identity printed in the footer of the page registered by *h* as *layout*, among *forms*
-    (campaign id, layout) that could be this sheet; None when the footer does not tell."""
-    return identify(read_text(footer_strip(flat, h, layout)), forms)
+    (campaign id, layout) that could be this sheet (None when the footer does not tell), and the
+    footer as read."""
+    text = read_text(footer_strip(flat, h, layout))
+    return identify(text, forms), text
+
+
+# Glyphs 7-pt fax print confuses in ids ('ROZO1' and 'RO0201' for R0201 on a normal-mode fax),
+# folded alike on both sides; each folded id is then looked for as it stands.
+_ID_GLYPHS = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5", "B": "8"})
+
+
+def _id_glyphs(s: str) -> str:
+    return s.upper().translate(_ID_GLYPHS)
+
+
+def named_recipient(text: str, known: Iterable[str]) -> str | None:
+    """The one recipient id of *known* (the mailing list's) that a footer reading names, in the
+    payload or in the prose before it ("Empfänger-Nr. R-00135"), or None: none or several.
+
+    For a sheet whose payload lost a separator ("R-00135bbSte": the id ran into a misread prefill
+    fingerprint) the id is still read twice. Only a candidate: the caller keeps it when the page's
+    ink is that person's print (formkit.scan.reader)."""
+    flat = _id_glyphs(text.replace(" ", "").replace("\n", ""))
+    spans = [(m.start(), m.start() + len(rid), rid) for rid in known if rid
+             for m in re.finditer(re.escape(_id_glyphs(rid)), flat)]
+    # An id inside a longer one found at the same place ("R-0013" in "R-00135") is not named.
+    named = {rid for a, b, rid in spans if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2, _ in spans)}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def looks_like_ours(flat: np.ndarray, form_ids: Sequence[str]) -> bool:
