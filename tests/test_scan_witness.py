@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from formkit import thresholds as T
 from formkit.layout.loader import LayoutRegistry
@@ -47,3 +49,24 @@ def test_the_witness_confirms_only_what_is_right_and_changes_no_value(registry: 
             assert all(seen.fields[k].confidence == plain.fields[k].confidence for k in ("name", "institution", "email"))
     # Unsure small digits through a normal-mode fax are the witness's case: it confirms several.
     assert raised >= 3
+
+
+ZONES = Path(__file__).parent / "data" / "zones"
+
+
+def test_a_sure_date_the_witness_reads_otherwise_goes_to_a_person() -> None:
+    """A real zone of bench seed 2022 (a PyMuPDF-filled packet, the date typed in Courier 9, a fine
+    fax): deu reads '17.03.2018' for 17.04.2018 at 0.97, the witness '17.04.2018'. With the witness
+    the date is no longer stated sure; without it, it is (the error this check exists for)."""
+    grey = np.asarray(Image.open(ZONES / "date-fine-courier9.png"))
+    inner = (np.asarray(Image.open(ZONES / "date-fine-courier9-ink.png")) > 127).astype(np.uint8)
+    ink = (grey < int(T.FAX_INK_LEVEL * 255)).astype(np.uint8)
+
+    def read(levers: ocr.Levers) -> ocr.OcrResult:
+        return ocr.read_zone(ink, grey, T.OCR_PX_PER_MM, False, T.ZONE_MARGIN_MM, kind="date", bilevel=True,
+                             levers=levers, inner=inner)
+
+    plain, seen = read(dataclasses.replace(ocr.ALL, witness=False)), read(ocr.ALL)
+    assert plain.text == seen.text == "17.03.2018"  # the witness changes no value ...
+    assert plain.confidence >= T.OCR_OK
+    assert seen.confidence < T.OCR_OK and "17.04.2018" in seen.others  # ... it doubts it
