@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from formkit import thresholds as T
 from formkit.cli import main
 from formkit.layout.loader import LayoutRegistry
 from formkit.readings import PageReading
-from formkit.scan import iter_image_pages, rasterize_pdf_page, read_page
+from formkit.scan import iter_image_pages, ocr, rasterize_pdf_page, read_page
 from formkit.thresholds import OCR_OK
 from tests import corpus as C
 
@@ -256,3 +257,15 @@ def test_line_removal_on_chosen_rows_is_the_opening_of_the_whole_zone(tmp_path: 
         inks.append(ink)
     for ink in inks:
         assert np.array_equal(remove_lines(ink, px), _opened_whole(ink, px))
+
+
+def test_a_dotless_i_is_read_as_i_and_stays_in_doubt() -> None:
+    """A real name zone of bench seed 2022 (Courier 9 typed by pdftk, a fine fax): the fax lost the
+    i's dot and deu read 'Henrıke'. The value is read 'Henrike', never stated sure."""
+    zones = Path(__file__).parent / "data" / "zones"
+    grey = np.asarray(Image.open(zones / "name-fine-courier9-dotless.png"))
+    inner = (np.asarray(Image.open(zones / "name-fine-courier9-dotless-ink.png")) > 127).astype(np.uint8)
+    ink = (grey < int(T.FAX_INK_LEVEL * 255)).astype(np.uint8)
+    r = ocr.read_zone(ink, grey, T.OCR_PX_PER_MM, False, T.ZONE_MARGIN_MM, kind="name", bilevel=True, inner=inner)
+    assert r.text == "Henrike Wächtler"
+    assert r.confidence <= T.DOTLESS_CONFIDENCE

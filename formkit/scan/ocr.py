@@ -610,6 +610,11 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     # "Zöllner, Ines", a hyphen, a dropped letter): the words may each be sure, the value is not.
     unread = any(unread_ink_between(boxes, padded < 128, px_per_mm) for boxes in line_boxes)
     lines2 = [[(_fix_capital_i(w.strip()), c, sc) for w, c, sc in ws] for ws in _drop_junk(lines)]
+    # A dotless 'ı' is the model's reading of an i whose dot the fax lost ('Henrıke', 'Volkssolıdarıtät'),
+    # sometimes of an r or n ('Landıatsamt'): read as i, the value stays in doubt (DOTLESS_CONFIDENCE).
+    dotless = any("ı" in w for ws in lines2 for w, _, _ in ws)
+    if dotless:
+        lines2 = [[(w.replace("ı", "i"), c, sc) for w, c, sc in ws] for ws in lines2]
     snapped = near = False
     if vocab and levers.snap:
         from formkit.scan.context import judge_word
@@ -629,7 +634,8 @@ def _recognise(padded: np.ndarray, px_per_mm: float, multiline: bool, rules: fie
     syms = [sc for ws in lines2 for _, _, sc in ws]
     # The weakest word decides: one misread word makes the whole value wrong.
     conf = (min(confs) if confs else 0) / 100.0
-    return _Pass(value, conf, (min(syms) if syms else 0) / 100.0, snapped, unread, near)
+    return _Pass(value, conf, (min(syms) if syms else 0) / 100.0, snapped, unread, near,
+                 T.DOTLESS_CONFIDENCE if dotless else 1.0)
 
 
 def fill_rows(grey: np.ndarray, rows_px: float) -> np.ndarray:
