@@ -393,7 +393,8 @@ def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int], min
     y, x = pen[1] + rival.dy - y0, pen[0] + rival.dx - x0
     b[y:y + rival.soft.shape[0], x:x + rival.soft.shape[1]] = rival.soft
     diff = a - b
-    if float((diff * diff).sum()) <= 1e-6:
+    apart = float((diff * diff).sum())  # (the drawings' difference at the blur they are drawn with)
+    if apart <= 1e-6:
         return 0.0
     # where the drawings differ (cv2.boundingRect: the extent of np.nonzero, without the indices)
     cx, cy, cw, ch = cv2.boundingRect((np.abs(diff) > 0.05).astype(np.uint8))
@@ -415,9 +416,10 @@ def _evidence(page: _Page, own: _Drawn, rival: _Drawn, pen: tuple[int, int], min
                                       cv2.GaussianBlur(a, (0, 0), extra, borderType=cv2.BORDER_CONSTANT))
             (o, sa), oy, ox = ext.blurred[sigma], g, g  # (the ink blurred with its margin: o[g:-g, g:-g] is the extent's)
             sb = cv2.GaussianBlur(b, (0, 0), extra, borderType=cv2.BORDER_CONSTANT)
+            energy = float(((sa - sb) ** 2).sum())
         else:
             o, sa, sb, oy, ox = page.obs, a, b, Y, X  # (the extent's ink is page.obs[Y:, X:])
-        energy = float(((sa - sb) ** 2).sum())
+            energy = apart
         if energy < min_energy:
             continue
 
