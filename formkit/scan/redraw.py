@@ -20,6 +20,12 @@ best within a pixel (:class:`_Fit`), and the ink is weighed at two blurs (:func:
 
 A font none of the base fonts resembles explains no reading as untouched, or leaves rivals as
 close as the reading: nothing is confirmed, the reading keeps OCR's confidence.
+
+Cost: a confirmed field has all its rivals drawn and weighed (230-700 rivals, 400-1200 evidences),
+0.2-0.8 s CPU a field on bench seed 2018 (the 29 calls of its corpus replayed: 3.7 s, of
+which the nine-shift errors ~30 %, placing glyphs ~25 %, composing drawings ~20 %). Windows are
+summed as stacks of strided views (:func:`_windows`, :func:`_sums`) in the order a window's own
+``sum()`` takes them: the same floats as one window at a time, in ~60 % of the time.
 """
 
 from __future__ import annotations
