@@ -6,7 +6,8 @@ commit *REV* (``git archive`` into a temporary folder) and the working tree's �
 fine-mode fax of the scan bench's corpus (:func:`bench.scan_same.cached_corpus`) with both, in
 alternating order, from opening the file to the PageReading, the way ``bench scan`` reads them
 (mailing list and all levers). It prints the medians of wall time and of process CPU time (all
-threads), their ratio, and the median of the per-page ratios::
+threads), their ratio, the median of the per-page ratios, and the 90 % quantile and sum of each
+(the tail: pages whose typed values are drawn again, :mod:`formkit.scan.redraw`)::
 
     python -m bench.scan_ab b7023b4            # REV against the working tree, 3 rounds
     python -m bench.scan_ab b7023b4 --rounds 5
@@ -132,8 +133,10 @@ def main(argv: list[str]) -> int:
     print(f"{n} Faxe (fein) × {rounds} Runden, abwechselnd im selben Prozess, Datei öffnen bis PageReading:")
     for name, d, ratios in (("Wandzeit", wall, ratio_w), ("CPU-Zeit", cpu, ratio_c)):
         mo, mn = statistics.median(d[old.label]), statistics.median(d[new.label])
+        po, pn = (statistics.quantiles(d[v.label], n=10)[-1] for v in (old, new))
         print(f"  {name}: {rev} Median {mo:.3f} s, Arbeitskopie {mn:.3f} s; Verhältnis der Mediane {mn / mo:.2f}, "
-              f"Median der Verhältnisse je Seite {statistics.median(ratios):.2f}")
+              f"Median der Verhältnisse je Seite {statistics.median(ratios):.2f}; "
+              f"90-%-Quantil {po:.3f} -> {pn:.3f} s, Summe {sum(d[old.label]):.1f} -> {sum(d[new.label]):.1f} s")
     return 0
 
 
