@@ -23,7 +23,7 @@ from formkit.layout.models import FormLayout
 from formkit.readings import PageReading
 from formkit.recipients import Recipient
 from formkit.records import Context, Matcher, Provenance, assemble
-from formkit.scan import iter_image_pages, ocr, redraw, register
+from formkit.scan import iter_image_pages, ocr, redraw, register, rivals
 from formkit.scan.context import ReadContext
 from formkit.scan.reader import analyse_page, read_page
 from tests import corpus as C
@@ -154,13 +154,13 @@ def test_a_font_outside_the_base_fonts_keeps_todays_outcome(font_file: str, tmp_
 
 
 def test_rivals_are_look_alikes_of_one_line() -> None:
-    got = set(redraw.rivals("Thoralf"))
+    got = set(rivals.rivals("Thoralf"))
     assert {"Thoralt", "Thora1f", "Thoraif", "Thoralr"} <= got  # a look-alike swapped
     assert "ThoraIf" not in got  # a capital after a small letter: no German spelling
-    assert "LeiterIn" in redraw.rivals("Leiterln")  # ... but for the one in use
+    assert "LeiterIn" in rivals.rivals("Leiterln")  # ... but for the one in use
     assert {"Thoral", "Thoralfi", "Thora.lf"} <= got  # one dropped, a narrow one put in
     assert "Thoralf" not in got and " Thoralf" not in got  # not itself, nor itself with an invisible space
-    assert set(redraw.rivals("Hamm")) >= {"Harnm", "Hamrn"}  # m for rn and back
+    assert set(rivals.rivals("Hamm")) >= {"Harnm", "Hamrn"}  # m for rn and back
 
 
 @pytest.mark.slow

@@ -45,6 +45,7 @@ from formkit import thresholds as T
 from formkit.layout.models import FieldSpec
 from formkit.render.fonts import BASE_FONT_NAMES
 from formkit.scan import verify
+from formkit.scan.rivals import latin1, rivals
 
 _LEVEL = 0.5
 _S = 4  # glyphs are drawn at this many times the zone's resolution: a quarter pixel's phase
@@ -63,68 +64,6 @@ class Check:
     extra_mm2: float = 0.0  # the drawing's unexplained ink and missing share (verify.Verdict)
     missing: float = 0.0
     seconds: float = 0.0
-
-
-# --- rivals ------------------------------------------------------------------------------------
-
-# Characters a fax and a typeface make look alike, as groups: each stands for every other of its
-# group. Derived from the bench's misreads (seed 2018 dump: l/i, e/c, s/e, O/Ö, f/t, z/2, 1/I,
-# ö/u, m/n, i/j, r/t, r/n, g/y, ,/; …) and widened by shape.
-_GROUPS = (
-    "lI1i!tfj|", "oöOÖ0QcCeGD", "uüvyn", "aäoeęs", "0123456789", "ßB83", ",.;:", "hbnkr", "rtfn", "mn",
-    "gyq9", "EFPBR", "S5s", "Z2z", "@®&", "'`´", "-–", "/7l|", "()[]{}",
-)
-_CASE = set("cCoOsSvVwWxXzZuUkKpP")  # letters whose capital is the small one grown
-_SWAPS: dict[str, frozenset[str]] = {}
-for _g in _GROUPS:
-    for _c in _g:
-        _SWAPS[_c] = _SWAPS.get(_c, frozenset()) | frozenset(_g.replace(_c, ""))
-for _c in _CASE:
-    _SWAPS[_c] = _SWAPS.get(_c, frozenset()) | {_c.swapcase()}
-# Two glyphs that one can pass for, and the other way round.
-_PAIRS = (("rn", "m"), ("cl", "d"), ("li", "h"), ("ri", "n"), ("vv", "w"), ("ii", "ü"), ("in", "m"), ("ni", "m"),
-          ("lI", "ll"), ("fi", "h"), ("tl", "d"), ("nn", "m"))
-# Narrow glyphs OCR drops or adds (the bench: 'i', '.', 'r', ' ', 't' put in; 't', 'r', '.' left out).
-_THIN = "il1rtf.,-' I"
-
-
-def _latin1(text: str) -> bool:
-    return all(ord(c) < 256 for c in text)
-
-
-def rivals(line: str) -> list[str]:
-    """The near rivals of one line of a reading: each character swapped for a look-alike, two
-    glyphs for one and one for two, each character dropped, a narrow glyph put in anywhere. Only
-    Latin-1 text (what a sheet's fields hold); the line itself excluded."""
-    out: dict[str, None] = {}
-    for i, c in enumerate(line):
-        for d in sorted(_SWAPS.get(c, ())):
-            out[line[:i] + d + line[i + 1:]] = None
-    for a, b in _PAIRS:
-        for src, dst in ((a, b), (b, a)):
-            at = line.find(src)
-            while at >= 0:
-                out[line[:at] + dst + line[at + len(src):]] = None
-                at = line.find(src, at + 1)
-    for i in range(len(line)):
-        out[line[:i] + line[i + 1:]] = None
-    for i in range(len(line) + 1):
-        for c in _THIN:
-            out[line[:i] + c + line[i:]] = None
-    out.pop(line, None)
-    # (a space at either end or a second one draws nothing: the same drawing, not a rival)
-    return [r for r in out if r.strip() == r and r and _latin1(r) and "  " not in r and not _inner_capital(r, line)]
-
-
-def _inner_capital(rival: str, line: str) -> bool:
-    """Does *rival* put a capital right after a small letter where *line* has none? No German
-    word is written so ('ThoraIf', 'StadtverwaItung'): in Helvetica an 'I' is an 'l' drawn
-    alike, and only the spelling tells them apart. The one such spelling in use, an 'I' before
-    'n' ('LeiterIn', 'MitarbeiterInnen'), stays a rival."""
-    def inner(t: str) -> set[int]:
-        return {i for i in range(1, len(t)) if t[i].isupper() and t[i - 1].islower()
-                and not (t[i] == "I" and t[i + 1:i + 2] == "n")}
-    return bool(inner(rival) - inner(line)) if len(rival) == len(line) else bool(inner(rival))
 
 
 # --- drawing glyph by glyph ----------------------------------------------------------------------
@@ -478,7 +417,7 @@ def confirm(ink: np.ndarray, spec: FieldSpec, text: str, px: float, others: Iter
     def no(why: str, **kw: object) -> Check:
         return Check(False, why=why, seconds=time.perf_counter() - t0, **kw)  # type: ignore[arg-type]
 
-    if not text.strip() or not _latin1(text):
+    if not text.strip() or not latin1(text):
         return no("nicht zeichenbar")
     # (asked first: drawing the reading in every base font is the dear part)
     if channel is not None and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM:
