@@ -342,13 +342,74 @@ def encrypted(pdf: bytes, user: str) -> bytes:
 
 # ---- containers ----
 
-def zipped(members: list[tuple[str, bytes]]) -> bytes:
-    """A ZIP as Windows' "send to compressed folder" writes it (deflate, names in UTF-8)."""
+def zipped(members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A ZIP as Windows' "send to compressed folder" writes it (deflate, names in UTF-8); with
+    ZIP_STORED as tools write it that do not compress PDFs."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(buf, "w") as z:
         for name, data in members:
-            z.writestr(zipfile.ZipInfo(name, date_time=(2021, 8, 26, 9, 30, 0)), data)
+            info = zipfile.ZipInfo(name, date_time=(2021, 8, 26, 9, 30, 0))
+            info.compress_type = method
+            z.writestr(info, data)
     return buf.getvalue()
+
+
+def apple_double(name: str) -> bytes:
+    """The resource-fork file macOS's "Compress" puts beside each file in __MACOSX/."""
+    return b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(60) + name.encode()
+
+
+def exif_rotated(img: Image.Image, orientation: int) -> bytes:
+    """A phone's JPEG: the pixels as the sensor saw them, an EXIF Orientation tag to turn them upright
+    (6: turn 90° clockwise to view, 3: 180°, 8: 90° counter-clockwise)."""
+    stored = {6: img.rotate(90, expand=True), 3: img.rotate(180), 8: img.rotate(-90, expand=True)}[orientation]
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    stored.convert("RGB").save(buf, format="JPEG", quality=85, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def cmyk_jpeg(img: Image.Image, dpi: int) -> bytes:
+    """A CMYK JPEG (a scanner driver or an image program set to print colours)."""
+    buf = io.BytesIO()
+    img.convert("CMYK").save(buf, format="JPEG", quality=85, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def jpeg_tiff(img: Image.Image, dpi: int) -> bytes:
+    """A TIFF with JPEG-compressed strips, as multifunction printers write "TIFF (JPEG)"."""
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="TIFF", compression="jpeg", quality=80, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def rgba_png(img: Image.Image) -> bytes:
+    """A PNG with an alpha channel (a screenshot tool's or an image editor's export)."""
+    rgba = img.convert("RGBA")
+    buf = io.BytesIO()
+    rgba.save(buf, format="PNG", dpi=(150, 150))
+    return buf.getvalue()
+
+
+def pencil_tick(form: FormLayout, pdf: bytes, venue: str) -> bytes:
+    """A light pencil cross (grey 0.65, thin) in the venue's box."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.prefilled import onto_first_page
+
+    b = form.field(venue).box
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(form.width * 2.834645669, form.height * 2.834645669), invariant=1)
+    mmp = 2.834645669
+    c.setStrokeGray(0.62)
+    c.setLineWidth(0.6)
+    top = form.height
+    c.line((b.x + 1) * mmp, (top - b.y - 1) * mmp, (b.x2 - 1) * mmp, (top - b.y2 + 1) * mmp)
+    c.line((b.x + 1) * mmp, (top - b.y2 + 1) * mmp, (b.x2 - 1) * mmp, (top - b.y - 1) * mmp)
+    c.showPage()
+    c.save()
+    return onto_first_page(pdf, buf.getvalue())
 
 
 def mail(sender: str, subject: str, body: str, parts: list[tuple[bytes, str, str, str]],
@@ -511,7 +572,17 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     # 5) containers and names.
     values, truth = person(next(n), rng.randrange(5))
     put("zip/Anmeldung.zip", zipped([("Anmeldung Trautvetter.pdf", fill_pypdf(blank, values))]),
-        Return("", "Container", "ZIP file holding the filled PDF", truth))
+        Return("", "Container", "ZIP file (deflated) holding the filled PDF", truth))
+    (va, ta), (vb, tb) = person(next(n), 0), person(next(n), 2)
+    put("zip/zwei-anmeldungen.zip", zipped([("Anmeldung_1.pdf", fill_pypdf(blank, va)),
+                                            ("Anmeldung_2.pdf", fill_pymupdf(blank, vb))], zipfile.ZIP_STORED),
+        Return("", "Container", "ZIP (stored) of two filled PDFs, first", ta, page=None),
+        Return("", "Container", "ZIP (stored) of two filled PDFs, second", tb, page=None))
+    out[-2].file, out[-1].file = "zip/zwei-anmeldungen.zip#Anmeldung_1.pdf", "zip/zwei-anmeldungen.zip#Anmeldung_2.pdf"
+    values, truth = person(next(n), rng.randrange(5))
+    put("zip/Archiv.zip", zipped([("Anmeldung/", b""), ("Anmeldung/Bogen.pdf", fill_pypdf(blank, values)),
+                                  ("__MACOSX/Anmeldung/._Bogen.pdf", apple_double("Bogen.pdf"))]),
+        Return("", "Container", "macOS ZIP: a folder, the PDF and its __MACOSX resource fork", truth))
     values, truth = person(next(n), rng.randrange(5))
     put("zip/mail-mit-zip.eml", bytes(mail(truth["email"], "Anmeldung", "Anbei gezippt.",
                                            [(zipped([("anmeldung.pdf", fill_pymupdf(blank, values))]), "application",
@@ -538,6 +609,28 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
                                     font=ImageFont.truetype(str(FONTS / "dejavu/DejaVuSans.ttf"), 60))
     put("scan/zwei-seiten-grau.tif", grey_tiff_pages([cover_page, grey_at(fill_pypdf(blank, values), 300)], 300),
         Return("", "Container", "grey LZW TIFF 300 dpi, cover page 1, sheet page 2", truth, page=2))
+    # 6) image files as phones, scanners and programs write them.
+    pdf, truth = typed("Helvetica", 11)
+    put("bild/handy-exif6.jpg", exif_rotated(colour(pdf, 200), 6),
+        Return("", "Bilddatei", "phone JPEG stored sideways, EXIF Orientation 6", truth))
+    pdf, truth = typed("Times", 11)
+    put("bild/handy-exif3.jpg", exif_rotated(colour(pdf, 200), 3),
+        Return("", "Bilddatei", "phone JPEG stored upside down, EXIF Orientation 3", truth))
+    pdf, truth = typed("Helvetica", 10)
+    put("bild/cmyk.jpg", cmyk_jpeg(colour(pdf, 300), 300), Return("", "Bilddatei", "CMYK JPEG 300 dpi", truth))
+    pdf, truth = typed("Helvetica", 10)
+    put("bild/mfp-jpeg.tif", jpeg_tiff(colour(pdf, 200), 200),
+        Return("", "Bilddatei", "TIFF with JPEG-compressed strips, colour 200 dpi", truth))
+    pdf, truth = typed("Times", 12)
+    put("bild/screenshot.png", rgba_png(colour(pdf, 150)), Return("", "Bilddatei", "RGBA PNG 150 dpi", truth))
+    _, sheet, t = member(5, VENUES[1])
+    put("bild/bleistift.jpg", jpeg_rgb(colour(pencil_tick(form, sheet, VENUES[1]), 300), 85, 300),
+        Return("", "Bilddatei", "member's tick in light pencil, colour 300 JPEG", t))
+    pdf, truth = typed("Courier", 10)
+    page = bw(grey_at(pdf, 200))
+    put("scan/doppelt-eingezogen.pdf", scan_pdf([page, page.copy()], 200),
+        Return("", "MFP-Scan", "the scanner drew the sheet twice: page 1", truth, page=1),
+        Return("", "MFP-Scan", "the scanner drew the sheet twice: page 2", truth, "dieselbe Anmeldung zweimal", page=2))
     return out
 
 
@@ -594,7 +687,7 @@ def extra(returns: list[Return], work: Path, files: list[Path]) -> None:
     """Rows of pages that are no return (blank backs, letters, cover pages) must not be ok; every
     file of the inbox must have a row (by its name, whatever the CSV made of it)."""
     rows = read_csv(work / "lauf1.csv")
-    claimed = {(Path(r.file).name, r.page) for r in returns}
+    claimed = {(Path(r.file.split("#")[0]).name, r.page) for r in returns}
     others = []
     for row in rows:
         name = Path(row["source"].split("#")[0]).name
