@@ -98,3 +98,43 @@ def test_the_strip_beyond_a_box_stops_where_the_form_prints(registry: LayoutRegi
                                                                                              10, 20])]})
     assert free_right(touching, touching.field("name"), ZONE_MARGIN_MM) is None
     assert free_right(form, form.field("date"), ZONE_MARGIN_MM) is not None  # the signature box is 7 mm away
+
+
+# --- one person's sheet twice in one input ---------------------------------------------------------
+
+def _pages(*pdfs: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for pdf in pdfs:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            w.add_page(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def test_the_same_sheet_twice_in_one_scan_is_a_duplicate(registration_pdf: bytes, registry: LayoutRegistry,
+                                                          tmp_path: Path) -> None:
+    """A scanner that drew the sheet twice (or a pile holding one person's sheet twice) gives one
+    file with the same registration on two pages: both came out ok, since duplicates were looked
+    for only among stored records and the file's own pages are stored together. Other people's
+    sheets in the same file stay ok."""
+    from formkit.pipeline import Options, run
+    from formkit.store import Store
+    from tests import returns
+    from tests.fill import fill_pypdf, flatten_pdftk
+
+    one = flatten_pdftk(fill_pypdf(registration_pdf, returns.values(0)))
+    other = flatten_pdftk(fill_pypdf(registration_pdf, returns.values(1, "venue_schleiz")))
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "stapel.pdf").write_bytes(_pages(one, other, one))
+    db = tmp_path / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=registry.root))
+    store = Store(db)
+    got = {r.provenance.page: (r.status, r.reason) for r in store.records()}
+    assert got[1] == ("ok", "") and got[2] == ("ok", ""), got
+    assert got[3][0] == "review" and "doppelte Anmeldung (wie stapel.pdf, Seite 1)" in got[3][1], got
+    run([inbox], Options(db=db, layouts=registry.root))  # a second run adds and changes nothing
+    assert {r.provenance.page: (r.status, r.reason) for r in Store(db).records()} == got
