@@ -138,3 +138,88 @@ def test_the_same_sheet_twice_in_one_scan_is_a_duplicate(registration_pdf: bytes
     assert got[3][0] == "review" and "doppelte Anmeldung (wie stapel.pdf, Seite 1)" in got[3][1], got
     run([inbox], Options(db=db, layouts=registry.root))  # a second run adds and changes nothing
     assert {r.provenance.page: (r.status, r.reason) for r in Store(db).records()} == got
+
+
+# --- a ZIP archive holding the return ---------------------------------------------------------------
+
+def _zip(members: list[tuple[str, bytes]], method: int, utf8_flag: bool = True) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2021, 8, 26, 9, 30, 0))
+            info.compress_type = method
+            z.writestr(info, data)
+    raw = buf.getvalue()
+    if not utf8_flag:  # macOS's archiver: UTF-8 names without the flag (bit 11 of the flags)
+        raw = raw.replace(b"\x00\x08\x08\x00", b"\x00\x00\x08\x00")
+    return raw
+
+
+def _parsed(inbox: Path, registry: LayoutRegistry) -> dict[str, tuple[str, str, str]]:
+    """source -> (status, reason, name) after `parse` of *inbox*, twice (the second adds nothing)."""
+    from formkit.pipeline import Options, run
+    from formkit.store import Store
+
+    db = inbox.parent / "formkit.sqlite"
+    run([inbox], Options(db=db, layouts=registry.root))
+    got = {r.provenance.source: (r.status, r.reason, r.values.get("name", "")) for r in Store(db).records()}
+    run([inbox], Options(db=db, layouts=registry.root))
+    assert {r.provenance.source: (r.status, r.reason, r.values.get("name", "")) for r in Store(db).records()} == got
+    return got
+
+
+def test_a_zipped_return_is_unpacked(registration_pdf: bytes, registry: LayoutRegistry, tmp_path: Path) -> None:
+    """Windows' compressed folder (deflate) was 'weder PDF noch Bild'; a stored ZIP of two PDFs was
+    read as one damaged PDF (the first sheet lost); an e-mail with a ZIP attachment was 'E-Mail ohne
+    PDF- oder Bildanhang'. macOS's resource forks are no rows; a spreadsheet (a ZIP too) is not unpacked."""
+    import email.message
+    import zipfile
+
+    from tests import returns
+    from tests.fill import fill_pypdf
+
+    def pdf(i: int) -> bytes:
+        return fill_pypdf(registration_pdf, returns.values(i))
+
+    names = [returns.values(i)["name"] for i in range(4)]
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    (inbox / "win.zip").write_bytes(_zip([("Anmeldung Müller.pdf", pdf(0))], zipfile.ZIP_DEFLATED))
+    (inbox / "zwei.zip").write_bytes(_zip([("a.pdf", pdf(1)), ("b.pdf", pdf(2))], zipfile.ZIP_STORED))
+    (inbox / "mac.zip").write_bytes(_zip([("Rückmeldung/Bogen.pdf", pdf(3)),
+                                          ("__MACOSX/Rückmeldung/._Bogen.pdf", b"\x00\x05\x16\x07Mac OS X")],
+                                         zipfile.ZIP_DEFLATED, utf8_flag=False))
+    m = email.message.EmailMessage()
+    m["From"], m["Subject"] = "a@example.org", "Anmeldung"
+    m.set_content("Anbei.")
+    m.add_attachment(_zip([("x.pdf", pdf(4))], zipfile.ZIP_DEFLATED), maintype="application",
+                     subtype="x-zip-compressed", filename="Anmeldung.zip")
+    (inbox / "mail.eml").write_bytes(bytes(m))
+    (inbox / "liste.xlsx").write_bytes(_zip([("[Content_Types].xml", b"<Types/>")], zipfile.ZIP_DEFLATED))
+    got = _parsed(inbox, registry)
+    assert got["win.zip#Anmeldung Müller.pdf"] == ("ok", "", names[0])
+    assert got["zwei.zip#a.pdf"] == ("ok", "", names[1]) and got["zwei.zip#b.pdf"] == ("ok", "", names[2])
+    assert got["mac.zip#Rückmeldung/Bogen.pdf"] == ("ok", "", names[3])
+    assert got["mail.eml#Anmeldung.zip#x.pdf"] == ("ok", "", names[0])
+    assert got["liste.xlsx"][0] == "rejected"
+    assert len(got) == 6, got
+
+
+def test_what_a_zip_cannot_give_is_a_row_with_its_reason(tmp_path: Path, registry: LayoutRegistry) -> None:
+    """An encrypted member, an empty archive, a broken one: one German row each, nothing lost."""
+    import zipfile
+
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    enc = bytearray(_zip([("a.pdf", b"%PDF-1.4 x")], zipfile.ZIP_STORED))
+    enc[6] |= 1  # the local header's flag: encrypted
+    enc[enc.index(b"PK\x01\x02") + 8] |= 1  # and the central directory's
+    (inbox / "passwort.zip").write_bytes(bytes(enc))
+    (inbox / "leer.zip").write_bytes(_zip([], zipfile.ZIP_STORED))
+    (inbox / "kaputt.zip").write_bytes(b"PK\x03\x04" + bytes(40))
+    got = _parsed(inbox, registry)
+    assert got["passwort.zip#a.pdf"][:2] == ("rejected", "Datei im ZIP-Archiv verschlüsselt: bitte ohne Passwort senden")
+    assert got["leer.zip"][:2] == ("rejected", "ZIP-Archiv ohne Dateien")
+    assert got["kaputt.zip"][0] == "rejected" and got["kaputt.zip"][1].startswith("ZIP-Archiv nicht lesbar")
