@@ -31,6 +31,7 @@ second run; besides, rows of pages that are no return (blank backs, cover letter
 
 from __future__ import annotations
 
+import datetime as dt
 import email.message
 import email.policy
 import io
@@ -65,6 +66,7 @@ from bench.heldout_fonts import Return, fill_da, loop, report
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from tests.fill import Font, fill_pymupdf, fill_pypdf
+from tests.msgfile import have_gsf, make_msg
 from tests.photo import grey_at
 from tests.prefilled import Pen
 
@@ -279,6 +281,37 @@ def stamped_pdf(form: FormLayout, pdf: bytes) -> bytes:
     c.showPage()
     c.save()
     return onto_first_page(pdf, buf.getvalue())
+
+
+def black_surround(img: Image.Image, dpi: int) -> Image.Image:
+    """A flatbed scan with the lid open: the sheet a little turned on a black glass larger than A4."""
+    px = dpi / 25.4
+    glass = Image.new("L", (round(216 * px), round(310 * px)), 25)
+    turned = img.rotate(0.8, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=25)
+    glass.paste(turned, (round(2 * px), round(3 * px)))
+    return glass
+
+
+def on_a3(img: Image.Image, dpi: int) -> Image.Image:
+    """The scanner set to A3: the A4 sheet lies in the glass's corner, the rest is the white lid."""
+    px = dpi / 25.4
+    a3 = Image.new("L", (round(297 * px), round(420 * px)), 245)
+    a3.paste(img, (0, 0))
+    return a3
+
+
+def two_up(a: bytes, b: bytes) -> bytes:
+    """A copier's "2 auf 1": two sheets side by side at 70 % on one A4 landscape page, faxed fine."""
+    px = 204 / 25.4
+    pa, pb = grey_at(a, 204), grey_at(b, 204)
+    w, h = round(pa.width * 0.7), round(pa.height * 0.7)
+    page = Image.new("L", (round(297 * px), round(210 * px)), 255)
+    page.paste(pa.resize((w, h), Image.Resampling.LANCZOS), (round(5 * px), round(1 * px)))
+    page.paste(pb.resize((w, h), Image.Resampling.LANCZOS), (round(153 * px), round(1 * px)))
+    page = page.rotate(90, expand=True)  # the fax machine takes the page upright
+    buf = io.BytesIO()
+    bw(page).save(buf, format="TIFF", compression="group4", dpi=(204, 196))
+    return buf.getvalue()
 
 
 def jpeg_rgb(img: Image.Image, quality: int, dpi: int) -> bytes:
@@ -609,6 +642,14 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
                                     font=ImageFont.truetype(str(FONTS / "dejavu/DejaVuSans.ttf"), 60))
     put("scan/zwei-seiten-grau.tif", grey_tiff_pages([cover_page, grey_at(fill_pypdf(blank, values), 300)], 300),
         Return("", "Container", "grey LZW TIFF 300 dpi, cover page 1, sheet page 2", truth, page=2))
+    if have_gsf():
+        values, truth = person(next(n), rng.randrange(5))
+        make_msg(inbox / "mail" / "outlook-zip.msg", "AW: Einladung", truth["email"], truth["name"],
+                 dt.datetime(2021, 8, 27, 7, 55, tzinfo=dt.UTC),
+                 [("Anmeldung.zip", "application/x-zip-compressed", zipped([("Anmeldebogen.pdf",
+                                                                            fill_pypdf(blank, values))]))])
+        out.append(Return("mail/outlook-zip.msg", "Container", "Outlook .msg with a ZIP attachment", truth))
+
     # 6) image files as phones, scanners and programs write them.
     pdf, truth = typed("Helvetica", 11)
     put("bild/handy-exif6.jpg", exif_rotated(colour(pdf, 200), 6),
@@ -626,6 +667,20 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     _, sheet, t = member(5, VENUES[1])
     put("bild/bleistift.jpg", jpeg_rgb(colour(pencil_tick(form, sheet, VENUES[1]), 300), 85, 300),
         Return("", "Bilddatei", "member's tick in light pencil, colour 300 JPEG", t))
+    pdf, truth = typed("Helvetica", 10)
+    put("scan/Scan_600_farbe.pdf", scan_pdf([colour(pdf, 600)], 600, 85),
+        Return("", "MFP-Scan", "colour 600 dpi JPEG PDF (35 million pixels)", truth))
+    pdf, truth = typed("Times", 11)
+    put("scan/deckel-offen.jpg", jpeg_rgb(black_surround(grey_at(pdf, 300), 300), 85, 300),
+        Return("", "MFP-Scan", "flatbed with the lid open: black around the sheet, grey 300", truth))
+    pdf, truth = typed("Helvetica", 10)
+    put("scan/Scan_A3.pdf", scan_pdf([on_a3(grey_at(pdf, 200), 200)], 200),
+        Return("", "MFP-Scan", "scanner set to A3: the sheet in the glass's corner, grey 200", truth))
+    (va, ta), (vb, tb) = person(next(n), 1), person(next(n), 3)
+    put("scan/zwei-auf-eins.tif", two_up(fill_pymupdf(blank, va, Font("Helvetica", 10)),
+                                         fill_pymupdf(blank, vb, Font("Helvetica", 10))),
+        Return("", "MFP-Scan", "copier '2 auf 1': two sheets at 70 % on one landscape page, faxed fine", ta,
+               "zwei Bogen auf einer Seite"))
     pdf, truth = typed("Courier", 10)
     page = bw(grey_at(pdf, 200))
     put("scan/doppelt-eingezogen.pdf", scan_pdf([page, page.copy()], 200),
