@@ -22,6 +22,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import BoxSpec, FormLayout
 from formkit.readings import PageReading
 from formkit.thresholds import BEYOND_FAR_MM, OCR_OK, ZONE_MARGIN_MM
+from tests.msgfile import have_gsf
 from tests.prefilled import onto_first_page
 
 FONTS = Path("/usr/share/fonts/truetype")
@@ -223,3 +224,24 @@ def test_what_a_zip_cannot_give_is_a_row_with_its_reason(tmp_path: Path, registr
     assert got["passwort.zip#a.pdf"][:2] == ("rejected", "Datei im ZIP-Archiv verschlüsselt: bitte ohne Passwort senden")
     assert got["leer.zip"][:2] == ("rejected", "ZIP-Archiv ohne Dateien")
     assert got["kaputt.zip"][0] == "rejected" and got["kaputt.zip"][1].startswith("ZIP-Archiv nicht lesbar")
+
+
+@pytest.mark.skipif(not have_gsf(), reason="gsf (libgsf-bin) fehlt")
+def test_a_zip_attached_to_an_outlook_message_is_unpacked(registration_pdf: bytes, registry: LayoutRegistry,
+                                                          tmp_path: Path) -> None:
+    """Outlook's .msg with a ZIP attachment: the message was read as one without a return."""
+    import datetime as dt
+    import zipfile
+
+    from tests import returns
+    from tests.fill import fill_pypdf
+    from tests.msgfile import make_msg
+
+    vals = returns.values(2)
+    inbox = tmp_path / "eingang"
+    inbox.mkdir()
+    make_msg(inbox / "outlook.msg", "Anmeldung", "a@example.org", "A", dt.datetime(2018, 4, 3, tzinfo=dt.UTC),
+             [("Anmeldung.zip", "application/x-zip-compressed",
+               _zip([("Bogen.pdf", fill_pypdf(registration_pdf, vals))], zipfile.ZIP_DEFLATED))])
+    got = _parsed(inbox, registry)
+    assert got == {"outlook.msg#Anmeldung.zip#Bogen.pdf": ("ok", "", vals["name"])}
