@@ -344,6 +344,77 @@ def without_appearances(pdf: bytes, values: dict[str, str]) -> bytes:
         return out.getvalue()
 
 
+def acrobat_like(pdf: bytes, values: dict[str, str], tick_as: str = "both") -> bytes:
+    """Values as Acrobat writes them: text in UTF-16BE with a byte-order mark, lines parted by a
+    carriage return, no appearance (NeedAppearances); a tick with *tick_as* 'both' (/V and /AS),
+    'as' (only the widget's /AS: what the page shows) or 'v' (only /V, the widget /Off)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for f in doc.Root.AcroForm.Fields:
+            name = str(f.get("/T", ""))
+            if name not in values:
+                continue
+            if f.get("/FT") == "/Btn":
+                on = next((str(k)[1:] for k in f.AP.N if str(k) != "/Off"), "Yes") if "/AP" in f else "Yes"
+                state = pikepdf.Name("/" + on) if values[name] == "1" else pikepdf.Name("/Off")
+                if tick_as in ("both", "v"):
+                    f.V = state
+                if tick_as in ("both", "as"):
+                    f.AS = state
+                else:
+                    f.AS = pikepdf.Name("/Off")
+                continue
+            f.V = pikepdf.String(b"\xfe\xff" + values[name].replace("\n", "\r").encode("utf-16-be"))
+            if "/AP" in f:
+                del f["/AP"]
+        doc.Root.AcroForm.NeedAppearances = True
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def typewriter(pdf: bytes, form: FormLayout, values: dict[str, str]) -> bytes:
+    """Acrobat Reader's "Fill & Sign" / Preview's text tool: the fields left empty, the answers
+    FreeText (typewriter) annotations laid over the boxes, a tick an 'X' annotation in its box."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        font = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica,
+                                                    Encoding=pikepdf.Name.WinAnsiEncoding))
+        mmp = 72 / 25.4
+        for name, value in values.items():
+            spec = form.field(name)
+            if spec.type == "checkbox":
+                if value != "1":
+                    continue
+                value = "X"
+            if not value:
+                continue
+            b = spec.box
+            x0, y1 = b.x * mmp, (form.height - b.y) * mmp
+            x1, y0 = b.x2 * mmp, (form.height - b.y2) * mmp
+            lines = value.split("\n")
+            ops = ["BT", "/Helv 10 Tf", "0 g"]
+            for k, line in enumerate(lines):
+                text = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+                ops += [f"1 0 0 1 3 {y1 - y0 - 12 - 11.5 * k:.2f} Tm", f"({text.decode('latin-1')}) Tj"]
+            ops.append("ET")
+            ap = pikepdf.Stream(doc, "\n".join(ops).encode("latin-1"))
+            ap.Type, ap.Subtype, ap.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, x1 - x0, y1 - y0]
+            ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=font))
+            annot = doc.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FreeText, Rect=[x0, y0, x1, y1],
+                Contents=pikepdf.String(value), DA=pikepdf.String("/Helv 10 Tf 0 g"),
+                IT=pikepdf.Name.FreeTextTypeWriter, F=4, AP=pikepdf.Dictionary(N=ap)))
+            page.Annots.append(annot)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
 def baked(pdf: bytes) -> bytes:
     """Flattened as a viewer's "export as PDF" does: widgets become page content, the form is gone."""
     import fitz
@@ -598,6 +669,19 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     values, truth = person(next(n), rng.randrange(5))
     put("pdf/geschuetzt.pdf", encrypted(fill_pypdf(blank, values), ""),
         Return("", "PDF", "owner password AES-256, opens without one", truth))
+    values, truth = person(next(n), rng.randrange(5))
+    put("pdf/acrobat-utf16.pdf", acrobat_like(blank, values),
+        Return("", "PDF", "Acrobat-like: /V UTF-16BE with BOM, address lines parted by CR, no /AP", truth))
+    values, truth = person(next(n), 1)
+    put("pdf/nur-as.pdf", acrobat_like(blank, values, "as"),
+        Return("", "PDF", "tick only in the widget's /AS (shown), /V unset", truth))
+    values, truth = person(next(n), 2)
+    put("pdf/nur-v.pdf", acrobat_like(blank, values, "v"),
+        Return("", "PDF", "tick only in /V, the widget shows /Off", truth, "Kreuz nicht sichtbar"))
+    values, truth = person(next(n), rng.randrange(5))
+    put("pdf/ausfuellen-und-unterschreiben.pdf", typewriter(blank, form, values),
+        Return("", "PDF", "Fill & Sign: fields empty, answers as FreeText typewriter annotations", truth,
+               "Antworten nicht in den Feldern"))
     values, truth = person(next(n), rng.randrange(5))
     put("pdf/passwort.pdf", encrypted(fill_pypdf(blank, values), "geheim"),
         Return("", "PDF", "needs a password to open", truth, "Passwort nötig"))
