@@ -101,6 +101,32 @@ def test_the_strip_beyond_a_box_stops_where_the_form_prints(registry: LayoutRegi
     assert free_right(form, form.field("date"), ZONE_MARGIN_MM) is not None  # the signature box is 7 mm away
 
 
+# --- a small letter that is a capital of the same shape --------------------------------------------
+
+@pytest.mark.parametrize(("kind", "value", "doubt"), [
+    ("name", "Thilo weißgerber", True), ("name", "weißgerber, Thilo", True), ("name", "Marlene von Bülow", False),
+    ("name", "Karl-Theodor zu Guttenberg", False), ("name", "Ömer Kühn", False), ("name", "Dr. Ute Schmidt", False),
+    ("institution", "Hochschule Schmalkalden, Fakultät wirtschaftsrecht", True),
+    ("institution", "Verein für soziale Arbeit und offene Jugendhilfe e. V.", False),
+    ("institution", "Landratsamt Greiz, Fachdienst Sozialhilfe", False), ("institution", "ökumenisches Zentrum", True),
+    ("address", "c/o Rathaus\n98701 Großbreitenbach", False), ("email", "weissgerber@example.org", False)])
+def test_a_small_letter_of_a_capitals_shape_is_in_doubt(kind: str, value: str, doubt: bool) -> None:
+    from formkit.fields import case_in_doubt
+
+    assert case_in_doubt(kind, value) is doubt
+
+
+@pytest.mark.slow
+def test_a_monospaced_capital_read_small_is_never_sure(registry: LayoutRegistry, registration_pdf: bytes,
+                                                       tmp_path: Path) -> None:
+    """Liberation Mono 10 pt faxed fine: 'Thilo weißgerber' was read 0.953 for Weißgerber."""
+    value = "Thilo Weißgerber"
+    fax = _typed_fax(registry, registration_pdf, tmp_path, {"name": value},
+                     FONTS / "liberation2/LiberationMono-Regular.ttf", 10)
+    got = _read(fax, registry).fields["name"]
+    assert got.value == value or got.confidence < OCR_OK, got
+
+
 # --- one person's sheet twice in one input ---------------------------------------------------------
 
 def _pages(*pdfs: bytes) -> bytes:

@@ -138,6 +138,7 @@ class Levers:
     # wrong date to 0.953 on bench seed 2019 ('20.02.2018' for 20.03., 0.834 without); see COARSE_ROWS_PX.
     coarse_rows: bool = False
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
+    case_doubt: bool = True  # a small c/o/s/v/w/x/z opening a name's word may be a capital (fields.case_in_doubt)
 
 
 ALL = Levers()
@@ -169,7 +170,9 @@ class OcrResult:
     symbol_min: float = 1.0  # the least sure character (0..1)
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
     others: tuple[str, ...] = ()  # the zone's other readings (second pass, witness) where they differ
-    edge: bool = False  # ink runs into the box's side line or past it: a glyph may be cut (ink_at_side, ink_beyond)
+    # ink runs into the box's side line or past it: a glyph may be cut (ink_at_side, ink_beyond); or
+    # a small letter may be a capital (fields.case_in_doubt): a doubt with a named cause
+    edge: bool = False
 
 
 def _runs(ink: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -739,6 +742,12 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     edge = levers.edge_ink and (ink_at_side(z, k, px_per_mm) or ink_beyond(ink, z, px_per_mm, margin_mm, far))
     if edge:
         best = dc_replace(best, cap=min(best.cap, T.EDGE_INK_CONFIDENCE))
+    # A small letter that may be a capital of the same shape (fields.case_in_doubt): a named doubt,
+    # capped and never witnessed or redrawn (the other model and the drawing see the same blur).
+    case = levers.case_doubt and fields.case_in_doubt(kind, best.text)
+    if case:
+        best = dc_replace(best, cap=min(best.cap, T.CASE_DOUBT_CONFIDENCE))
+        edge = True
     stated = best.stated(kind, levers)
     digits = rules.witness == "digits"
     if levers.witness and rules.witness and best.text and stated < T.OCR_OK \
