@@ -5,7 +5,7 @@
 degradations, mail) do not:
 - an office multifunction printer's scan-to-PDF: image-only PDFs with a colour JPEG (300 dpi) or
   a CCITT G4 b/w image (200 and 300 dpi) inside; a duplex scan with blank back pages (a little
-  dust on them); the whole packet scanned (the sheet not the first page); a pile of three returned
+  dust on them); "searchable" PDFs (the scanner's invisible OCR text over the image); the whole packet scanned (the sheet not the first page); a pile of three returned
   sheets in one PDF; the scanner set to US Letter; the sheet fed upside down; a page fed sideways
   (landscape image, shown upright by the page's /Rotate, and once without);
 - the paper and what lies on it: grey recycled paper with specks; a yellow highlighter stroke over
@@ -166,6 +166,17 @@ def blank_back(size: tuple[int, int], rng: random.Random, mode: str) -> Image.Im
     a[:, :4] = 120  # the scanner's lid edge
     img = Image.fromarray(a)
     return bw(img) if mode == "1" else img
+
+
+def searchable(img: Image.Image, dpi: int) -> bytes:
+    """A "searchable PDF" as scanners with OCR write it: the page image and, invisible over it, the
+    scanner's own reading (here Tesseract's PDF renderer, errors and all)."""
+    with tempfile.TemporaryDirectory(prefix="fk-hoo-") as tmp:
+        src = Path(tmp, "scan.png")
+        img.save(src, dpi=(dpi, dpi))
+        subprocess.run(["tesseract", str(src), str(Path(tmp, "out")), "-l", "deu", "pdf"], check=True,
+                       capture_output=True, timeout=300, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        return Path(tmp, "out.pdf").read_bytes()
 
 
 def letter_page(pdf: bytes) -> bytes:
@@ -613,6 +624,12 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     put("scan/Stapel_Anmeldungen.pdf", scan_pdf(trio, 200),
         *[Return("", "MFP-Scan", f"pile of three sheets in one G4 PDF, page {k + 1}", tr, page=k + 1)
           for k, tr in enumerate(truths)])
+    pdf, truth = typed("Helvetica", 10)
+    put("scan/Scan_durchsuchbar_grau.pdf", searchable(grey_at(pdf, 300), 300),
+        Return("", "MFP-Scan", "searchable PDF: grey 300 image with the scanner's invisible OCR text", truth))
+    _, sheet, t = member(6, VENUES[4])
+    put("scan/Scan_durchsuchbar_sw.pdf", searchable(bw(grey_at(Pen(form).tick(VENUES[4]).onto(sheet), 200)), 200),
+        Return("", "MFP-Scan", "searchable PDF: member ticked, b/w 200 image with invisible OCR text", t))
     pdf, truth = typed("Helvetica", 11)
     put("scan/Scan_letter.pdf", letter_page(pdf),
         Return("", "MFP-Scan", "scanner set to US Letter (grey 200, bottom 18 mm cut)", truth))
@@ -660,9 +677,10 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
                                         ("Liberation Sans 8", "liberation2/LiberationSans-Regular.ttf", 8, "204x196"),
                                         ("Liberation Mono 10", "liberation2/LiberationMono-Regular.ttf", 10, "204x196"),
                                         ("Liberation Mono 8", "liberation2/LiberationMono-Regular.ttf", 8, "204x196")]:
-        # the monospaced faces get a W opening the surname and a noun in the institution (people of
-        # their own, numbered beyond the others)
-        who = {"Liberation Mono 10": 97, "Liberation Mono 8": 91}.get(label)
+        # people of their own (numbered beyond the others) whose values hold what these sizes and
+        # faces lose: an umlaut and 'rn' (7 and 8 pt), a W opening the surname and a noun (mono)
+        who = {"Liberation Sans 7": 94, "Liberation Sans 8": 90, "Liberation Mono 10": 97,
+               "Liberation Mono 8": 91}.get(label)
         values, truth = person(next(n) if who is None else who, rng.randrange(5))
         pdf = overlay(blank, form, values, str(FONTS / font_file), size)
         put(f"groesse/{label.replace(' ', '_')}.tif", gs(pdf, "tiffg3", res),
