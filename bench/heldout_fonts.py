@@ -487,10 +487,13 @@ def compare(ret: Return, row: dict[str, str], cities: dict[str, str]) -> list[st
 
 
 def match(returns: list[Return], rows: list[dict[str, str]]) -> None:
+    """Rows to returns by file name (and page); a return whose file names a part ('x.zip#a.pdf')
+    takes only that part's rows."""
     for row in rows:
         name = Path(row["source"].split("#")[0]).name
         for ret in returns:
-            if Path(ret.file).name == name and (ret.page is None or str(ret.page) == row.get("page", "")):
+            same = row["source"].endswith(ret.file) if "#" in ret.file else Path(ret.file).name == name
+            if same and (ret.page is None or str(ret.page) == row.get("page", "")):
                 ret.rows.append(row)
 
 

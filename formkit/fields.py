@@ -287,6 +287,38 @@ _LOST_IN_NAME = re.compile(r"\?|\ufffd")
 _TEXT_KIND_DE = {"name": "Name", "institution": "Institution", "address": "Anschrift", "text": "Text"}
 
 
+# In sans-serif and monospaced type c, o, s, v, w, x, z (and ä, ö, ü) differ from their capitals
+# only in size, which a fax blurs: 'Thilo weißgerber' was read 0.953 for Weißgerber and 'Fakultät
+# wirtschaftsrecht' 0.955 (Liberation Mono 10 and 8 pt, fine fax, bench.heldout_office). A name's
+# words begin with a capital but for the particles; in an institution's name a small word follows a
+# preposition, an article or a conjunction ('Verein für soziale Arbeit'), never another noun.
+_SAME_SHAPE = "cosvwxzäöü"
+_NAME_PARTICLES = frozenset({"von", "vom", "zu", "zum", "zur", "van", "de", "der", "den", "di", "da", "du", "dos",
+                             "del", "la", "le", "ten", "ter", "y", "e", "und"})
+_BEFORE_SMALL = frozenset({"für", "und", "oder", "sowie", "der", "die", "das", "des", "dem", "den", "im", "in", "am",
+                           "an", "auf", "bei", "mit", "zur", "zum", "vom", "von", "zu", "aus", "über", "nach", "e.",
+                           "ob", "c/o", "&", "+"})
+
+
+def case_in_doubt(kind: str, value: str) -> bool:
+    """Does a name or an institution read from a scan hold a word whose first letter may have been
+    a capital of the same shape (see _SAME_SHAPE)? Such a reading is never stated sure."""
+    if kind not in ("name", "institution"):
+        return False
+    words = value.replace(",", " ").split()
+    for i, word in enumerate(words):
+        first = word.lstrip("„\"'(-")[:1]
+        if not first or first not in _SAME_SHAPE:
+            continue
+        bare = word.strip("„\"'()").casefold()
+        if kind == "name" and bare not in _NAME_PARTICLES:
+            return True
+        if kind == "institution" and (i == 0 or words[i - 1].casefold() not in _BEFORE_SMALL) \
+                and bare not in _BEFORE_SMALL:
+            return True
+    return False
+
+
 # Words that name an organisation, never a person: in the name field they mean the name and the
 # institution were typed into each other's fields (bench.heldout: „Bürgerstiftung Ilmenau“ as the
 # name and the person as the institution came out ok from a filled PDF). Whole words, and endings

@@ -1,4 +1,4 @@
-"""Inputs into :class:`Source`s: files, folders (recursive) and e-mail (.eml, Outlook .msg, mbox, Maildir).
+"""Inputs into :class:`Source`s: files, folders (recursive), ZIP archives (:mod:`formkit.archive`) and e-mail (.eml, Outlook .msg, mbox, Maildir).
 
 A source is one file, or one PDF/TIFF/PNG/JPEG attachment of a message, with its SHA-256, and for
 attachments the message's date (the time the registration was received) and sender address; for a
@@ -32,6 +32,7 @@ from formkit.read.sniff import InputKind, sniff
 ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png", "image/jpeg": ".jpg",
                     "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/x-png": ".png"}
 ATTACHMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 
 
 # A message's text is read up to this many characters (a registration is a few lines; a long
@@ -218,8 +219,15 @@ def _file(path: Path, label: str) -> Iterator[Source]:
         if suffix != ".pdf" and is_mbox(path):
             yield from _mbox(path, label)
             return
-        digest, size = sha256_file(path)
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        if suffix == ".zip":
+            from formkit.archive import is_zip, zip_sources
+
+            data = path.read_bytes()
+            if is_zip(path.name, data[:4]):
+                yield from zip_sources(data, label, file_time=mtime)
+                return
+        digest, size = sha256_file(path)
     except OSError as e:
         yield _error_source(label, f"Datei nicht lesbar ({os_reason(e)})")
         return
@@ -370,6 +378,11 @@ def _is_usable(part: Message, inline_cids: set[str]) -> tuple[bool, str]:
         return False, ""
     filename = _filename(part)
     suffix = Path(filename).suffix.lower()
+    if ctype in ZIP_TYPES or suffix == ".zip":
+        from formkit.archive import starts_as_zip
+
+        if starts_as_zip(_payload(part) or b""):  # named .zip whatever it was called: unpacked
+            return True, filename if suffix == ".zip" else f"{filename or 'anhang'}.zip"
     sniffed: InputKind | None = None
     if ctype not in ATTACHMENT_TYPES and suffix not in ATTACHMENT_SUFFIXES:
         if ctype.startswith("text/"):
@@ -399,6 +412,11 @@ def _message(msg: Message, label: str, raw: bytes) -> Iterator[Source]:
         found += 1
         if payload is None:
             yield _error_source(f"{label}#{name}", "Anhang nicht lesbar")
+            continue
+        from formkit.archive import starts_as_zip, zip_sources
+
+        if Path(filename).suffix.lower() == ".zip" and starts_as_zip(payload):
+            yield from zip_sources(payload, f"{label}#{name}", received, sender)
             continue
         yield Source(label=escape_label(f"{label}#{name}"), sha256=hashlib.sha256(payload).hexdigest(),
                      size=len(payload),

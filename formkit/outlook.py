@@ -31,7 +31,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from formkit.ingest import ATTACHMENT_SUFFIXES, ATTACHMENT_TYPES, MAIL_TEXT_CHARS, MailText, Source, mail_text_source
+from formkit.archive import starts_as_zip, zip_sources
+from formkit.ingest import (
+    ATTACHMENT_SUFFIXES,
+    ATTACHMENT_TYPES,
+    MAIL_TEXT_CHARS,
+    ZIP_TYPES,
+    MailText,
+    Source,
+    mail_text_source,
+)
 from formkit.ingest import _error_source as error_source
 from formkit.read.sniff import InputKind, sniff
 
@@ -150,6 +159,8 @@ def _inline_cids(msg: _Storage) -> set[str]:
 
 
 def _usable_name(name: str, mime: str, data: bytes) -> str | None:
+    if (mime.lower() in ZIP_TYPES or Path(name).suffix.lower() == ".zip") and starts_as_zip(data):
+        return name if Path(name).suffix.lower() == ".zip" else f"{name or 'anhang'}.zip"  # unpacked
     sniffed = sniff(data)
     if mime.lower() in ATTACHMENT_TYPES or Path(name).suffix.lower() in ATTACHMENT_SUFFIXES or sniffed:
         return name or f"anhang{ATTACHMENT_TYPES.get(mime.lower()) or (sniffed.value if sniffed else '.bin')}"
@@ -180,6 +191,9 @@ def _message_sources(msg: _Storage, label: str, received: dt.datetime | None, se
         n = seen.get(usable, 0)
         seen[usable] = n + 1
         shown = usable if n == 0 else f"{usable}({n + 1})"
+        if Path(usable).suffix.lower() == ".zip" and starts_as_zip(data):
+            yield from zip_sources(data, f"{label}#{shown}", received, sender)
+            continue
         yield Source(label=f"{label}#{shown}", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                      data=data, received=received, sender=sender)
 

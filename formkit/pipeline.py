@@ -281,21 +281,33 @@ class Assembler:
     def __init__(self, campaigns: Campaigns, store: Store, matcher: Matcher | None) -> None:
         self.campaigns, self.store, self.matcher = campaigns, store, matcher
 
-    def record(self, reading: PageReading, prov: Provenance) -> Record:
+    def record(self, reading: PageReading, prov: Provenance, earlier: dict[tuple[str, str], str] | None = None) -> Record:
+        """The record of one page; *earlier*: the person keys of the pages of the same input
+        assembled before it (by campaign and key), not yet in the store: a sheet drawn twice by the
+        scanner, or one person's sheet twice in a scanned pile, is a duplicate as across files."""
         form = self.campaigns.resolve(reading.identity)
         if isinstance(form, Unresolved):
             return rejected(prov, form.reason)
-        policies = self.campaigns.campaign(reading.identity.campaign).policies
+        campaign = reading.identity.campaign
+        policies = self.campaigns.campaign(campaign).policies
+
+        def find_duplicate(keys: tuple[str, ...]) -> str | None:
+            stored = self.store.find_duplicate(keys, prov.sha256, prov.page or 0, campaign)
+            return stored or next((earlier[(campaign, k)] for k in keys if earlier and (campaign, k) in earlier), None)
+
         ctx = Context(
             form=form,
             deadline=policies.deadline,
             late_policy=policies.late_policy,
             signing=policies.signing,
             matcher=self.matcher,
-            find_duplicate=lambda keys: self.store.find_duplicate(keys, prov.sha256, prov.page or 0,
-                                                                   reading.identity.campaign),
+            find_duplicate=find_duplicate,
         )
-        return assemble(reading, prov, ctx)
+        rec = assemble(reading, prov, ctx)
+        if earlier is not None and rec.status != "rejected":  # as the store keeps keys
+            for k in rec.person_keys:
+                earlier.setdefault((campaign, k), f"{prov.source}, Seite {prov.page}")
+        return rec
 
 
 def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Record], int]:
@@ -308,12 +320,13 @@ def records_of(src: Source, res: FileResult, asm: Assembler) -> tuple[list[Recor
     without = 0
     foreign: list[str] = []
     damaged: list[str] = []
+    earlier: dict[tuple[str, str], str] = {}
     for page in res.pages:
         if isinstance(page, PageReading):
             prov = Provenance(src.label, src.sha256, page.page, page.method, page.identity.layout_id,
                               page.identity.version, src.received, src.sender, src.file_time,
                               campaign=page.identity.campaign)
-            out.append(asm.record(page, prov))
+            out.append(asm.record(page, prov, earlier))
         elif page.kind in (NotFormKind.UNREADABLE, NotFormKind.OCR_UNAVAILABLE):
             # One of our sheets that cannot be read (unknown version, marks not fitting, black fax
             # page), or an image no OCR could look at: a row for the page with the reason.

@@ -453,6 +453,18 @@ EDGE_INK_CONFIDENCE = 0.9
 BEYOND_LINE_CLEAR_MM = 0.4
 BEYOND_INK_MIN_MM2 = 0.06
 BEYOND_LINE_SHARE = 0.6
+# How far right of a text field's zone (1 mm past the box) the reader still looks for writing that
+# ran on past the box (formkit.scan.reader.free_right; less where the form prints something): a
+# line that crosses the box's line in a word gap starts its next word 1.3 mm past the line at
+# 16 pt (DejaVu Sans Bold, a space of 1.8 mm: 'Frühe' read 0.97 for 'Frühe Hilfen',
+# bench.heldout_office), beyond the zone. 3 mm holds a space up to 24 pt.
+BEYOND_FAR_MM = 3.0
+
+# A name or institution whose word begins with a small c/o/s/v/w/x/z/ä/ö/ü where a capital is due
+# (formkit.fields.case_in_doubt) is capped here, below OCR_OK: the case of these letters is their size
+# alone, which a fax blurs ('Thilo weißgerber' 0.953, Liberation Mono 10 pt fine fax,
+# bench.heldout_office). The bench corpus (seeds 2018, 2022) reads no such word: no field changes.
+CASE_DOUBT_CONFIDENCE = 0.9
 
 # --- cross-field agreement (formkit.scan.agree) -------------------------------------------------
 # Two reads of one word (the place in institution, address and e-mail domain; the surname in name

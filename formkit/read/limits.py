@@ -8,6 +8,8 @@ per-file time and memory bounds of a worker live in :mod:`formkit.pipeline`, whi
 from __future__ import annotations
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a returned form is < 1 MB; a fax of 20 pages < 10 MB
+MAX_ZIP_MEMBERS = 200  # files of one ZIP archive (a zipped folder of returns); unpacked, MAX_FILE_BYTES in all
+MAX_ZIP_DEPTH = 2  # ZIP archives inside a ZIP archive are unpacked this deep
 SNIFF_BYTES = 1024  # the head of a file that decides its type (PDF allows junk before %PDF-)
 
 # --- PDF structure (qpdf and our own walks) ---------------------------------------------------

@@ -138,6 +138,7 @@ class Levers:
     # wrong date to 0.953 on bench seed 2019 ('20.02.2018' for 20.03., 0.834 without); see COARSE_ROWS_PX.
     coarse_rows: bool = False
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
+    case_doubt: bool = True  # a small c/o/s/v/w/x/z opening a name's word may be a capital (fields.case_in_doubt)
 
 
 ALL = Levers()
@@ -169,7 +170,9 @@ class OcrResult:
     symbol_min: float = 1.0  # the least sure character (0..1)
     snapped: bool = False  # a word was replaced by a vocabulary word (formkit.scan.context.snap_word)
     others: tuple[str, ...] = ()  # the zone's other readings (second pass, witness) where they differ
-    edge: bool = False  # ink runs into the box's side line or past it: a glyph may be cut (ink_at_side, ink_beyond)
+    # ink runs into the box's side line or past it: a glyph may be cut (ink_at_side, ink_beyond); or
+    # a small letter may be a capital (fields.case_in_doubt): a doubt with a named cause
+    edge: bool = False
 
 
 def _runs(ink: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -499,20 +502,27 @@ def ink_at_side(z: np.ndarray, k: int, px_per_mm: float) -> bool:
     return any(int(line.sum()) >= min_px for line in (z[:, k], z[:, -k - 1], z[k, :], z[-k - 1, :]))
 
 
-def ink_beyond(ink: np.ndarray, z: np.ndarray, px_per_mm: float, margin_mm: float) -> bool:
+def ink_beyond(ink: np.ndarray, z: np.ndarray, px_per_mm: float, margin_mm: float,
+               far: np.ndarray | None = None) -> bool:
     """Does the writing run on past the box's right line? Ink in the zone's outer strip beyond
     that line (*ink*: the zone's mask, cut *margin_mm* beyond the box), level with the writing
     inside (*z*, the cleaned interior: its inked rows), leaving out any column through most of the
     interior (the box's own line, a little off): a word processor's text wider than the box
     ('Fachbereich Sozial' read sure for 'Sozialwesen', bench.heldout_fonts). What lies beyond is
     never read (T.BEYOND_INK_MIN_MM2). Below the box is not looked at: a normal-mode fax's bottom
-    line spreads into that strip in broken rows (41 fields of the bench capped for nothing)."""
+    line spreads into that strip in broken rows (41 fields of the bench capped for nothing).
+    *far*: the ink of a strip right of the zone, cut at the zone's rows (reader: up to
+    T.BEYOND_FAR_MM past the zone, where the form prints nothing): a line wider than its box that
+    crosses the line in a word gap has its next word more than the zone's margin beyond it
+    ('Frühe' read 0.97 for 'Frühe Hilfen', DejaVu Sans Bold 16 pt, bench.heldout_office)."""
     k = _inset_px(px_per_mm, margin_mm)
     strip = int(round((margin_mm - T.BEYOND_LINE_CLEAR_MM) * px_per_mm))
     h, w = ink.shape
     if strip < 1 or h <= 2 * k + 1 or w <= 2 * k + 1 or z.shape != ink.shape:
         return False
     right = ink[k:h - k, w - strip:] > 0
+    if far is not None and far.shape[0] == h and far.shape[1] > 0:
+        right = np.hstack([right, far[k:h - k] > 0])
     right[:, right.sum(axis=0) >= T.BEYOND_LINE_SHARE * right.shape[0]] = False  # the box's own line
     level = np.any(z[k:h - k], axis=1)  # the rows with writing: specks above or below do not count
     right &= level[:, None]
@@ -672,7 +682,8 @@ def _thicken(img: np.ndarray) -> np.ndarray:
 def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bool, margin_mm: float,
               kind: str = "text", words: frozenset[str] = frozenset(), bilevel: bool = True,
               levers: Levers = ALL, inner: np.ndarray | None = None, known: str = "",
-              outcome: Callable[[str, bool, float], float] | None = None, rows_mm: float = 0.0) -> OcrResult:
+              outcome: Callable[[str, bool, float], float] | None = None, rows_mm: float = 0.0,
+              far: np.ndarray | None = None) -> OcrResult:
     """OCR one registered zone (ink mask 1 = ink, and the registered grey it came from) that extends
     *margin_mm* beyond the printed box. *kind* chooses whitelist and clean-up (formkit.fields),
     *words* is the campaign's vocabulary (user words, for kinds that take one); *inner* is the
@@ -685,7 +696,8 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     is word for word *known* (it then stays the reading) and the caller states the same whatever
     the confidence (the print verified). Same readings, fewer Tesseract calls. *rows_mm* is the
     source's row pitch (:attr:`formkit.scan.verify.Channel.pitch_y_mm`; 0: the zone's own pixels):
-    a fax sent in coarser rows is read with the grey filled in between them (:func:`fill_rows`)."""
+    a fax sent in coarser rows is read with the grey filled in between them (:func:`fill_rows`).
+    *far* is the ink right of the zone, at its rows (:func:`ink_beyond`)."""
     rules = fields.rules(kind)
     z = interior(ink, px_per_mm, margin_mm, levers) if inner is None else inner  # only read here
     ratio = float(z.mean()) if z.size else 0.0
@@ -737,9 +749,15 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
             best = dc_replace(best, cap=min(best.cap, T.SECOND_PASS_CONFIDENCE))
     # A value running into the box's side line: its first or last glyph may be cut (both models
     # then read the cut glyph alike), so it is capped and never witnessed.
-    edge = levers.edge_ink and (ink_at_side(z, k, px_per_mm) or ink_beyond(ink, z, px_per_mm, margin_mm))
+    edge = levers.edge_ink and (ink_at_side(z, k, px_per_mm) or ink_beyond(ink, z, px_per_mm, margin_mm, far))
     if edge:
         best = dc_replace(best, cap=min(best.cap, T.EDGE_INK_CONFIDENCE))
+    # A small letter that may be a capital of the same shape (fields.case_in_doubt): a named doubt,
+    # capped and never witnessed or redrawn (the other model and the drawing see the same blur).
+    case = levers.case_doubt and fields.case_in_doubt(kind, best.text)
+    if case:
+        best = dc_replace(best, cap=min(best.cap, T.CASE_DOUBT_CONFIDENCE))
+        edge = True
     stated = best.stated(kind, levers)
     digits = rules.witness == "digits"
 

@@ -42,6 +42,20 @@ class Analysis:
     ocr_text: dict[str, str] = field(default_factory=dict)
 
 
+def free_right(layout: FormLayout, spec: FieldSpec, margin_mm: float) -> Rect | None:
+    """The strip right of a field's zone (the box grown by *margin_mm*), at the zone's height and
+    up to T.BEYOND_FAR_MM wide, where the form prints nothing (no field, box, mark or QR code
+    level with it, the page's edge): writing seen there ran on past the box. None: no room."""
+    zone = spec.box.inset(-margin_mm)
+    x2 = min(zone.x2 + T.BEYOND_FAR_MM, layout.width)
+    others = [f.box for f in layout.fields if f is not spec] + [b.box for b in layout.boxes] + \
+        list(layout.marks.rects()) + [layout.qr.box]
+    for r in others:
+        if r.y < zone.y2 and r.y2 > zone.y and r.x2 > zone.x2:
+            x2 = min(x2, r.x)
+    return Rect(zone.x2, zone.y, x2 - zone.x2, zone.h) if x2 - zone.x2 >= T.BEYOND_LINE_CLEAR_MM else None
+
+
 # Typographic punctuation Tesseract writes for plain signs; everything else must be Latin-1.
 _TYPOGRAPHIC = str.maketrans("", "", "„“”‚‘’–—…€")
 
@@ -342,9 +356,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             # Which line is the form's own is told by position: only where the registration is trusted.
             zi = ocr.zone_ink(ink, px, m, ocr.FormLines.of(rules, zone, px) if trusted else None, levers)
             said = _Statement(spec, printed.get(spec.name, ""), zi, px, m, trusted, signing, channel)
+            far_zone = free_right(layout, spec, m)
+            far = None if far_zone is None else \
+                (register.warp_rect(soft, reg.H, far_zone, px) < level).astype(np.uint8)
             r = ocr.read_zone(ink, flat, px, spec.multiline, m, kind=spec.kind, words=words,
                               bilevel=page.bilevel, levers=levers, inner=zi.text, known=printed.get(spec.name, ""),
-                              outcome=said.confidence, rows_mm=rows_mm)
+                              outcome=said.confidence, rows_mm=rows_mm, far=far)
             verdict, verified = said.verdict(r.text)
             if verdict is not None and verified:
                 # The packet's own value, unchanged on the page and not contradicted by OCR:
