@@ -71,7 +71,7 @@ from bench.heldout_campaigns import english
 from bench.heldout_fonts import Return, fill_da, loop, report
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
-from tests.fill import Font, fill_pymupdf, fill_pypdf
+from tests.fill import Font, fill_pymupdf, fill_pypdf, fill_typewriter
 from tests.msgfile import have_gsf, make_msg
 from tests.photo import grey_at
 from tests.prefilled import Pen
@@ -391,47 +391,6 @@ def acrobat_like(pdf: bytes, values: dict[str, str], tick_as: str = "both") -> b
         return out.getvalue()
 
 
-def typewriter(pdf: bytes, form: FormLayout, values: dict[str, str]) -> bytes:
-    """Acrobat Reader's "Fill & Sign" / Preview's text tool: the fields left empty, the answers
-    FreeText (typewriter) annotations laid over the boxes, a tick an 'X' annotation in its box."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        page = doc.pages[0]
-        font = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                    BaseFont=pikepdf.Name.Helvetica,
-                                                    Encoding=pikepdf.Name.WinAnsiEncoding))
-        mmp = 72 / 25.4
-        for name, value in values.items():
-            spec = form.field(name)
-            if spec.type == "checkbox":
-                if value != "1":
-                    continue
-                value = "X"
-            if not value:
-                continue
-            b = spec.box
-            x0, y1 = b.x * mmp, (form.height - b.y) * mmp
-            x1, y0 = b.x2 * mmp, (form.height - b.y2) * mmp
-            lines = value.split("\n")
-            ops = ["BT", "/Helv 10 Tf", "0 g"]
-            for k, line in enumerate(lines):
-                text = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-                ops += [f"1 0 0 1 3 {y1 - y0 - 12 - 11.5 * k:.2f} Tm", f"({text.decode('latin-1')}) Tj"]
-            ops.append("ET")
-            ap = pikepdf.Stream(doc, "\n".join(ops).encode("latin-1"))
-            ap.Type, ap.Subtype, ap.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, x1 - x0, y1 - y0]
-            ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=font))
-            annot = doc.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FreeText, Rect=[x0, y0, x1, y1],
-                Contents=pikepdf.String(value), DA=pikepdf.String("/Helv 10 Tf 0 g"),
-                IT=pikepdf.Name.FreeTextTypeWriter, F=4, AP=pikepdf.Dictionary(N=ap)))
-            page.Annots.append(annot)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
-
-
 def baked(pdf: bytes) -> bytes:
     """Flattened as a viewer's "export as PDF" does: widgets become page content, the form is gone."""
     import fitz
@@ -709,7 +668,7 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     put("pdf/nur-v.pdf", acrobat_like(blank, values, "v"),
         Return("", "PDF", "tick only in /V, the widget shows /Off", truth, "Kreuz nicht sichtbar"))
     values, truth = person(next(n), rng.randrange(5))
-    put("pdf/ausfuellen-und-unterschreiben.pdf", typewriter(blank, form, values),
+    put("pdf/ausfuellen-und-unterschreiben.pdf", fill_typewriter(blank, form, values),
         Return("", "PDF", "Fill & Sign: fields empty, answers as FreeText typewriter annotations", truth,
                "Antworten nicht in den Feldern"))
     values, truth = person(next(n), rng.randrange(5))

@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
+from formkit.layout.models import FormLayout
+
 TRUTHY = {"1", "x", "yes", "ja", "true", "on"}
 # The PDF base fonts a viewer offers for form fields: (resource name in /DR, PostScript name, PyMuPDF name).
 BASE_FONTS = {"Helvetica": ("/Helv", "Helvetica", "Helv"), "Courier": ("/Cour", "Courier", "Cour"),
@@ -193,3 +195,44 @@ def sample_values(i: int = 0) -> dict[str, str]:
     for j, name in enumerate(venues):
         v[name] = "1" if j == i % 4 else ""
     return v
+
+
+def fill_typewriter(pdf: bytes, form: FormLayout, values: dict[str, str]) -> bytes:
+    """Acrobat Reader's "Fill & Sign" / Preview's text tool: the fields left empty, the answers
+    FreeText (typewriter) annotations laid over the boxes, a tick an 'X' annotation in its box."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        font = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica,
+                                                    Encoding=pikepdf.Name.WinAnsiEncoding))
+        mmp = 72 / 25.4
+        for name, value in values.items():
+            spec = form.field(name)
+            if spec.type == "checkbox":
+                if value != "1":
+                    continue
+                value = "X"
+            if not value:
+                continue
+            b = spec.box
+            x0, y1 = b.x * mmp, (form.height - b.y) * mmp
+            x1, y0 = b.x2 * mmp, (form.height - b.y2) * mmp
+            lines = value.split("\n")
+            ops = ["BT", "/Helv 10 Tf", "0 g"]
+            for k, line in enumerate(lines):
+                text = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+                ops += [f"1 0 0 1 3 {y1 - y0 - 12 - 11.5 * k:.2f} Tm", f"({text.decode('latin-1')}) Tj"]
+            ops.append("ET")
+            ap = pikepdf.Stream(doc, "\n".join(ops).encode("latin-1"))
+            ap.Type, ap.Subtype, ap.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, x1 - x0, y1 - y0]
+            ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=font))
+            annot = doc.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FreeText, Rect=[x0, y0, x1, y1],
+                Contents=pikepdf.String(value), DA=pikepdf.String("/Helv 10 Tf 0 g"),
+                IT=pikepdf.Name.FreeTextTypeWriter, F=4, AP=pikepdf.Dictionary(N=ap)))
+            page.Annots.append(annot)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()

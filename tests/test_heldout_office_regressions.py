@@ -295,3 +295,29 @@ def test_a_zip_attached_to_an_outlook_message_is_unpacked(registration_pdf: byte
                _zip([("Bogen.pdf", fill_pypdf(registration_pdf, vals))], zipfile.ZIP_DEFLATED))])
     got = _parsed(inbox, registry)
     assert got == {"outlook.msg#Anmeldung.zip#Bogen.pdf": ("ok", "", vals["name"])}
+
+
+# --- answers written over the form (Acrobat's "Fill & Sign") -------------------------------------
+
+
+@pytest.mark.slow
+def test_answers_typed_over_the_empty_fields_are_read_from_the_page(registration_pdf: bytes,
+                                                                      registry: LayoutRegistry) -> None:
+    """Acrobat Reader's "Fill & Sign" leaves the fields empty and lays text boxes over them
+    (bench.heldout_office: 'Formular nicht ausgefüllt'). The page is read as it shows, by OCR;
+    a sheet filled in its fields keeps the fields' exact values beside such a box."""
+    from formkit.read.dispatch import read_input
+    from tests.fill import fill_pypdf, fill_typewriter
+
+    form = _form(registry)
+    values = {"name": "Grete Hoffmann", "institution": "Jugendamt Gotha / Sozialplanerin", "venue_gotha": "1"}
+    over = read_input(fill_typewriter(registration_pdf, form, values), registry)
+    (page,) = [p for p in over.pages if isinstance(p, PageReading)]
+    assert page.method == "ocr"
+    assert page.fields["name"].value == "Grete Hoffmann"
+    assert page.fields["venue_gotha"].state == "ticked"
+    assert not any(page.fields[v].value for v in ("venue_sonneberg", "venue_sondershausen", "venue_schleiz"))
+    filled = fill_pypdf(registration_pdf, values)
+    both = read_input(fill_typewriter(filled, form, {"date": "3.4.2018"}), registry)
+    (page,) = [p for p in both.pages if isinstance(p, PageReading)]
+    assert page.method == "acroform" and page.fields["name"].value == "Grete Hoffmann"

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pikepdf
+
 from formkit.campaign import Campaigns, as_campaigns
 from formkit.errors import InputError
 from formkit.layout.loader import LayoutRegistry
@@ -26,7 +28,7 @@ from formkit.read.limits import MAX_FILE_BYTES, MAX_IMAGE_PAGES
 from formkit.read.open import PDF_ERRORS, StreamLimitError, check_warnings, open_pdf
 from formkit.read.sniff import InputKind, input_kind
 from formkit.read.textlayer import read_text_pages
-from formkit.read.triage import AcroFormPage, RasterPage, TextPage, keyword_identities, triage
+from formkit.read.triage import AcroFormPage, RasterPage, TextPage, has_markup, keyword_identities, triage
 from formkit.readings import NotAForm, NotFormKind, PageReading
 
 if TYPE_CHECKING:
@@ -72,7 +74,7 @@ def read_pdf(data: bytes, registry: Campaigns | LayoutRegistry) -> PdfResult:
         kw = keyword_identities(pdf)
         triaged = triage(pdf, campaigns, kw)
         text = read_text_pages(data, pdf, [t for t in triaged if isinstance(t, TextPage)], campaigns, kw)
-        pages = tuple(read_widgets(list(t.widgets), t.form, t.page, t.identity, t.problems)
+        pages = tuple(_answered_over(read_widgets(list(t.widgets), t.form, t.page, t.identity, t.problems), pdf)
                       if isinstance(t, AcroFormPage) else text[t.page] if isinstance(t, TextPage) else t
                       for t in triaged)
         warnings = pdf.get_warnings()  # qpdf hands them out once
@@ -93,6 +95,16 @@ def read_pdf(data: bytes, registry: Campaigns | LayoutRegistry) -> PdfResult:
         raise InputError(f"beschädigte PDF-Datei ({type(e).__name__})") from None
     finally:
         pdf.close()
+
+
+def _answered_over(reading: PageReading | NotAForm, pdf: pikepdf.Pdf) -> PageReading | NotAForm | RasterPage:
+    """A sheet whose fields are all empty but whose page carries text boxes, ink or stamps (Acrobat's
+    "Fill & Sign", Preview's text tool: the answers written over the form, not into it) is read as
+    the page shows it, by OCR; else the fields' reading."""
+    if isinstance(reading, PageReading) and not any(f.value for f in reading.fields.values()) \
+            and has_markup(pdf.pages[reading.page - 1].obj):
+        return RasterPage(reading.page)
+    return reading
 
 
 # --- the dispatcher -----------------------------------------------------------------------------

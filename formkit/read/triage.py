@@ -161,6 +161,29 @@ def has_image(page: Any, depth: int = 0) -> bool:
     return False
 
 
+# Annotations a viewer's comment and "Fill & Sign" tools draw onto a page: text boxes (Acrobat's
+# typewriter, Preview's text tool), freehand ink, stamps and shapes (a tick drawn as a cross or a
+# circle). Links, sticky-note icons (/Text) and widgets are not answers.
+_MARKUPS = frozenset({"/FreeText", "/Ink", "/Stamp", "/Square", "/Circle", "/Line", "/PolyLine", "/Polygon"})
+MAX_ANNOTS = 2000  # a page with more is not looked through (a hostile file)
+
+
+def has_markup(page: Any) -> bool:
+    """Does the page carry markup annotations (answers written over a form rather than into it)?"""
+    try:
+        annots = page.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            return False
+        for k, a in enumerate(annots):
+            if k >= MAX_ANNOTS:
+                break
+            if isinstance(a, pikepdf.Dictionary) and str(a.get("/Subtype")) in _MARKUPS:
+                return True
+    except READ_ERRORS:
+        return False
+    return False
+
+
 # --- triage -------------------------------------------------------------------------------------
 
 
