@@ -317,7 +317,13 @@ def test_answers_typed_over_the_empty_fields_are_read_from_the_page(registration
     assert page.fields["name"].value == "Grete Hoffmann"
     assert page.fields["venue_gotha"].state == "ticked"
     assert not any(page.fields[v].value for v in ("venue_sonneberg", "venue_sondershausen", "venue_schleiz"))
-    filled = fill_pypdf(registration_pdf, values)
-    both = read_input(fill_typewriter(filled, form, {"date": "3.4.2018"}), registry)
+    # Filled in the fields, the cross made over the box: the page is read (here with no list,
+    # so the values by OCR).
+    crossed = fill_typewriter(fill_pypdf(registration_pdf, {**values, "venue_gotha": ""}), form, {"venue_gotha": "1"})
+    (page,) = [p for p in read_input(crossed, registry).pages if isinstance(p, PageReading)]
+    assert page.method == "ocr" and page.fields["venue_gotha"].state == "ticked"
+    assert page.fields["name"].value == "Grete Hoffmann"
+    # Filled and ticked in the fields, a text box beside: the fields' exact values.
+    both = read_input(fill_typewriter(fill_pypdf(registration_pdf, values), form, {"date": "3.4.2018"}), registry)
     (page,) = [p for p in both.pages if isinstance(p, PageReading)]
     assert page.method == "acroform" and page.fields["name"].value == "Grete Hoffmann"

@@ -98,10 +98,11 @@ def read_pdf(data: bytes, registry: Campaigns | LayoutRegistry) -> PdfResult:
 
 
 def _answered_over(reading: PageReading | NotAForm, pdf: pikepdf.Pdf) -> PageReading | NotAForm | RasterPage:
-    """A sheet whose fields are all empty but whose page carries text boxes, ink or stamps (Acrobat's
-    "Fill & Sign", Preview's text tool: the answers written over the form, not into it) is read as
-    the page shows it, by OCR; else the fields' reading."""
-    if isinstance(reading, PageReading) and not any(f.value for f in reading.fields.values()) \
+    """A sheet with no box ticked in its fields but whose page carries text boxes, ink or stamps
+    (Acrobat's "Fill & Sign", Preview's text tool: the answers, a cross too, written over the form
+    rather than into it) is read as the page shows it, by OCR; else the fields' reading. A packet's
+    printed values are then verified by their ink, as on paper."""
+    if isinstance(reading, PageReading) and not any(f.value for f in reading.fields.values() if f.state is not None) \
             and has_markup(pdf.pages[reading.page - 1].obj):
         return RasterPage(reading.page)
     return reading
