@@ -71,6 +71,7 @@ from bench.heldout_campaigns import english
 from bench.heldout_fonts import Return, fill_da, loop, report
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
+from tests.fax import fax_two_up
 from tests.fill import Font, fill_pymupdf, fill_pypdf, fill_typewriter
 from tests.msgfile import have_gsf, make_msg
 from tests.photo import grey_at
@@ -315,20 +316,6 @@ def on_a3(img: Image.Image, dpi: int) -> Image.Image:
     a3 = Image.new("L", (round(297 * px), round(420 * px)), 245)
     a3.paste(img, (0, 0))
     return a3
-
-
-def two_up(a: bytes, b: bytes) -> bytes:
-    """A copier's "2 auf 1": two sheets side by side at 70 % on one A4 landscape page, faxed fine."""
-    px = 204 / 25.4
-    pa, pb = grey_at(a, 204), grey_at(b, 204)
-    w, h = round(pa.width * 0.7), round(pa.height * 0.7)
-    page = Image.new("L", (round(297 * px), round(210 * px)), 255)
-    page.paste(pa.resize((w, h), Image.Resampling.LANCZOS), (round(5 * px), round(1 * px)))
-    page.paste(pb.resize((w, h), Image.Resampling.LANCZOS), (round(153 * px), round(1 * px)))
-    page = page.rotate(90, expand=True)  # the fax machine takes the page upright
-    buf = io.BytesIO()
-    bw(page).save(buf, format="TIFF", compression="group4", dpi=(204, 196))
-    return buf.getvalue()
 
 
 def jpeg_rgb(img: Image.Image, quality: int, dpi: int) -> bytes:
@@ -750,7 +737,7 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     put("scan/Scan_A3.pdf", scan_pdf([on_a3(grey_at(pdf, 200), 200)], 200),
         Return("", "MFP-Scan", "scanner set to A3: the sheet in the glass's corner, grey 200", truth))
     (va, ta), (vb, tb) = person(next(n), 1), person(next(n), 3)
-    put("scan/zwei-auf-eins.tif", two_up(fill_pymupdf(blank, va, Font("Helvetica", 10)),
+    put("scan/zwei-auf-eins.tif", fax_two_up(fill_pymupdf(blank, va, Font("Helvetica", 10)),
                                          fill_pymupdf(blank, vb, Font("Helvetica", 10))),
         Return("", "MFP-Scan", "copier '2 auf 1': two sheets at 70 % on one landscape page, faxed fine", ta,
                "zwei Bogen auf einer Seite"))

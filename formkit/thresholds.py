@@ -82,6 +82,11 @@ QR_MAX_WIDTH_PX = 2600
 # corpus where the window held the code; windows shifted by 5 and 7 px moved a corner by a pixel
 # on 10 of 122).
 QR_HINT_MARGIN_MM = 20.0
+# A sheet registered by its QR code that covers less than this share of the image (a copier's
+# "2 auf 1" puts two sheets at 70 % on one page: ~0.5 each; a sheet scanned on an A3 glass ~0.5) has
+# the whole image searched for more of our codes (~10 ms); two or more: a person records them all.
+# A whole sheet on its page covers 0.9-1.0 (fax, scan, phone photo framed on the sheet).
+OTHER_SHEET_SHARE = 0.6
 QR_WINDOW_ALIGN_PX = 24
 
 # --- binarisation ----------------------------------------------------------------------------

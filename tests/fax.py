@@ -47,3 +47,26 @@ def fax_tiff_toned(pdf: bytes, level: int, res: tuple[int, int] = FINE, angle: f
     buf = io.BytesIO()
     bw.save(buf, format="TIFF", compression="group3", dpi=res)
     return buf.getvalue()
+
+
+def fax_two_up(a: bytes, b: bytes) -> bytes:
+    """A copier's "2 auf 1": page 1 of *a* and of *b* side by side at 70 % on one A4 landscape page,
+    faxed fine (the fax machine takes the page upright), thresholded as a b/w scanner does."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tests.photo import grey_at
+
+    px = 204 / 25.4
+    pa, pb = grey_at(a, 204), grey_at(b, 204)
+    w, h = round(pa.width * 0.7), round(pa.height * 0.7)
+    page = Image.new("L", (round(297 * px), round(210 * px)), 255)
+    page.paste(pa.resize((w, h), Image.Resampling.LANCZOS), (round(5 * px), round(1 * px)))
+    page.paste(pb.resize((w, h), Image.Resampling.LANCZOS), (round(153 * px), round(1 * px)))
+    page = page.rotate(90, expand=True)
+    bw = Image.fromarray(np.where(np.asarray(page) < 150, 0, 255).astype(np.uint8)).convert("1")
+    buf = io.BytesIO()
+    bw.save(buf, format="TIFF", compression="group4", dpi=(204, 196))
+    return buf.getvalue()

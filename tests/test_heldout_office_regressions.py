@@ -327,3 +327,25 @@ def test_answers_typed_over_the_empty_fields_are_read_from_the_page(registration
     both = read_input(fill_typewriter(fill_pypdf(registration_pdf, values), form, {"date": "3.4.2018"}), registry)
     (page,) = [p for p in both.pages if isinstance(p, PageReading)]
     assert page.method == "acroform" and page.fields["name"].value == "Grete Hoffmann"
+
+
+@pytest.mark.slow
+def test_two_sheets_copied_onto_one_page_both_reach_a_person(registration_pdf: bytes, registry: LayoutRegistry,
+                                                             tmp_path: Path) -> None:
+    """A copier's "2 auf 1" page: one sheet was read and the other lost without a word, however sure
+    the first (bench.heldout_office). Now the page says how many sheets it holds, and a person looks."""
+    from formkit.scan import iter_image_pages, read_page
+    from tests.fax import fax_tiff, fax_two_up
+    from tests.fill import fill_pypdf, sample_values
+
+    a = fill_pypdf(registration_pdf, sample_values(0))
+    b = fill_pypdf(registration_pdf, sample_values(1))
+    path = tmp_path / "zwei.tif"
+    path.write_bytes(fax_two_up(a, b))
+    page = read_page(next(iter(iter_image_pages(path))), 1, registry)
+    assert isinstance(page, PageReading)
+    assert any("2 Anmeldebögen auf einer Seite" in p for p in page.problems), page.problems
+    # One sheet on its page has no such doubt.
+    path.write_bytes(fax_tiff(a))
+    page = read_page(next(iter(iter_image_pages(path))), 1, registry)
+    assert isinstance(page, PageReading) and not any("Anmeldebögen" in p for p in page.problems)

@@ -203,6 +203,17 @@ class _Statement:
         return verdict is not None and verdict.state == "unclear" and not kinds.same_words(text, self.printed)
 
 
+def _sheet_share(reg: Registration, shape: tuple[int, ...]) -> float:
+    """The share of the image the registered sheet covers (its page corners mapped into the image)."""
+    w, h = reg.layout.width, reg.layout.height
+    corners = np.array([[[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]], dtype=np.float64)
+    try:
+        img = cv2.perspectiveTransform(corners, np.linalg.inv(reg.H))[0]
+    except np.linalg.LinAlgError:
+        return 1.0
+    return float(cv2.contourArea(img.astype(np.float32))) / float(shape[0] * shape[1])
+
+
 def _ours(text: str) -> bool:
     return starts_with_prefix(text) and parse_payload(text) is not None
 
@@ -239,6 +250,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         if isinstance(found, Unresolved):
             return Analysis(NotAForm(page_no, found.reason, recognised=True))
         reg = register.register_with_qr(page, found, code.corners, code.modules)
+        if len(ours) == 1 and _sheet_share(reg, grey.shape) < T.OTHER_SHEET_SHARE:
+            # The sheet fills only part of the image (a copier's "2 auf 1", two sheets on the glass):
+            # another one may be beside it, whose QR code the search near the expected place missed.
+            ours = [(c, i) for c, i in ((c, parse_payload(c.text)) for c in qr.find_qr(grey, (), _ours)) if i is not None]
+        if len(ours) > 1:
+            problems.append(f"{len(ours)} Anmeldebögen auf einer Seite: nur einer gelesen, bitte alle erfassen")
     else:
         forms = registry.forms()
         reg = register.register_marks_only(page, [f for _, f in forms])
