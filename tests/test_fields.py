@@ -86,6 +86,9 @@ def test_institution_clean_up(raw: str, clean: str) -> None:
     ("Prof. Dr. Anna Müller", "Prof. Dr. Anna Müller"),  # titles keep theirs
     ("Dipl.-Ing. Hans Wurst", "Dipl.-Ing. Hans Wurst"),
     ("Zöllner, Ines", "Zöllner, Ines"),
+    ("Dr Anna Müller", "Dr. Anna Müller"),  # a title's dot lost (Liberation Mono 10, heldout_office)
+    ("Prof Dr Anna Müller", "Prof. Dr. Anna Müller"),
+    ("Drößler, Anna", "Drößler, Anna"),  # a name starting so is no title
 ])
 def test_name_clean_up(raw: str, clean: str) -> None:
     assert fields.rules("name").clean(raw) == clean
