@@ -15,85 +15,43 @@ Set FK_HELDOUT_KEEP=folder to keep the campaign, the inbox and the CSVs for a lo
 
 from __future__ import annotations
 
-import csv
 import email.message
 import io
-import os
 import random
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import yaml
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
 
-from formkit.layout.loader import LayoutRegistry
+from bench.rehearsal import (
+    ROOT,
+    VENUES,
+    Inbox,
+    Return,
+    cities_of,
+    exact,
+    formkit,
+    match,
+    member_truth,
+    packets_of,
+    parse_twice,
+    prepare,
+    print_worst,
+    read_csv,
+    reg_page,
+    registration_form,
+    table,
+    tick_state,
+    workdir,
+)
 from formkit.layout.models import FormLayout
 from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf, flatten_pdftk
 from tests.prefilled import Pen, onto_first_page
-
-ROOT = Path(__file__).resolve().parent.parent
-CAMPAIGN = "hx-2021"
-# Five other towns (umlauts, a long two-word name), other dates in another year.
-TOWNS = [("muehlhausen", "Mühlhausen", "99974", "2021-09-14"), ("salzungen", "Bad Salzungen", "36433", "2021-09-16"),
-         ("apolda", "Apolda", "99510", "2021-09-21"), ("poessneck", "Pößneck", "07381", "2021-09-23"),
-         ("heiligenstadt", "Heilbad Heiligenstadt", "37308", "2021-09-28")]
-VENUES = [f"venue_{t[0]}" for t in TOWNS]
-TEXT = ("name", "institution", "address", "phone", "email")
-
-# The office's list: titles, double names, umlauts and ß, long institutions, one without phone.
-LIST_HEADER = ["ID", "Anrede", "Titel", "Vorname", "Nachname", "Institution", "Funktion", "Straße", "PLZ", "Ort",
-               "E-Mail", "Telefon"]
-MEMBERS = [
-    ["H001", "Herr", "Dr.", "Hans-Jürgen", "Schäfer-Lindemann", "Landratsamt Unstrut-Hainich-Kreis",
-     "Fachdienst Jugend und Familie", "Lindenbühl 28/29", "99974", "Mühlhausen", "h.schaefer@uh-kreis.de",
-     "03601 801-512"],
-    ["H002", "Frau", "Prof. Dr.", "Käthe", "Großkopf", "Fachhochschule Nordhausen", "Institut für Sozialmedizin",
-     "Weinberghof 4", "99734", "Nordhausen", "grosskopf@hs-nordhausen.de", "03631 420-0"],
-    ["H003", "Frau", "", "Anne-Marie", "Öztürk", "Stadtverwaltung Pößneck", "Sozialplanung",
-     "Markt 1", "07381", "Pößneck", "a.oeztuerk@poessneck.de", "03647 500-201"],
-    ["H004", "Herr", "", "Björn", "Weißenborn", "Diakonisches Werk Eisenach-Gerstungen e. V.", "Geschäftsführer",
-     "Karlsplatz 3", "99817", "Eisenach", "weissenborn@diakonie-eisenach.de", ""],
-    ["H005", "Frau", "Dr.", "Marlene", "von Bülow", "Kreisverwaltung Wartburgkreis",
-     "Koordinierungsstelle Familienfreundlichkeit", "Erzberger Allee 14", "36433", "Bad Salzungen",
-     "m.vonbuelow@wartburgkreis.de", "03695 615-100"],
-    ["H006", "Herr", "", "Ülrich", "Mäder", "Gemeinde Großbreitenbach", "Bürgermeister", "Markt 11", "98701",
-     "Großbreitenbach", "buergermeister@grossbreitenbach.de", "036781 4110"],
-    ["H007", "Frau", "", "Jördis", "Krause-Hähnel", "Landratsamt Weimarer Land", "Jugendhilfeplanung",
-     "Bahnhofstraße 28", "99510", "Apolda", "j.krause@weimarer-land.de", "03644 540-301"],
-    ["H008", "Herr", "", "Friedemann", "Heß", "Stadt Heilbad Heiligenstadt", "Fachbereich Bildung und Soziales",
-     "Aegidienstraße 7", "37308", "Heilbad Heiligenstadt", "f.hess@heilbad-heiligenstadt.de", "03606 677-0"],
-]
-# More list members, generated (every return is another person: a second return of one person is
-# rightly a duplicate for a person to look at).
-_FIRST = ["Günther", "Ännchen", "Jürgen", "Sören", "Maximilian", "Hannelore", "Claus-Peter", "Henriette", "Ömer",
-          "Gisela", "Ralf", "Dörte", "Uwe", "Bärbel", "Detlef", "Ursula"]
-_LAST = ["Müller-Lüdenscheidt", "Großmann", "Fröhlich", "Schütze", "Kießling", "Wäldchen", "Bößnecker", "Jahn",
-         "Hörnlein", "Dreßler", "Übelacker", "Sachse", "Zöllner", "Käßner", "Pohl", "Lämmerhirt"]
-_INST = [("Landratsamt Saale-Holzland-Kreis", "Fachdienst Soziales, Jugend und Familie", "Im Schloss", "07607",
-          "Eisenberg"),
-         ("Stadtverwaltung Sömmerda", "Amt für Bildung und Soziales", "Marktplatz 3-4", "99610", "Sömmerda"),
-         ("Kreisjugendring Greiz e. V.", "Bildungsreferentin", "Brückenstraße 12", "07973", "Greiz"),
-         ("Landratsamt Hildburghausen", "Sozialplanung", "Wiesenstraße 18", "98646", "Hildburghausen"),
-         ("AWO Kreisverband Gotha e. V.", "Koordination Familienzentren", "Eisenacher Straße 12", "99867",
-          "Gotha"),
-         ("Stadtverwaltung Zeulenroda-Triebes", "Fachbereich Familie", "Markt 1", "07937", "Zeulenroda-Triebes")]
-for _i in range(16):
-    _inst = _INST[_i % len(_INST)]
-    _ascii = (_LAST[_i].lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-              .replace("Ü".lower(), "ue"))
-    MEMBERS.append([f"H{_i + 9:03d}", ["Herr", "Frau"][_i % 2], ["", "Dr.", "", "Dipl.-Ing."][_i % 4],
-                    _FIRST[_i], _LAST[_i], _inst[0], _inst[1], _inst[2], _inst[3], _inst[4],
-                    f"{_ascii}@{_inst[4].lower().replace('ö', 'oe').replace(' ', '-')}.de",
-                    "" if _i % 5 == 4 else f"0{3600 + 7 * _i} {1000 + 37 * _i}-{_i}"])
 
 # Not on the list: names, institutions and streets of their own.
 STRANGERS = [
@@ -116,49 +74,6 @@ STRANGERS = [
 ]
 
 
-@dataclass
-class Return:
-    """One returned input and its truth."""
-
-    file: str  # path below the inbox
-    group: str
-    how: str  # filler + degradation, for the listing
-    truth: dict[str, str]  # field -> value ('' = empty); venue -> the ticked venue fields, ' + '-joined
-    must_review: str = ""  # why this return must not come out ok ('' = ok is right if values are)
-    rows: list[dict[str, str]] = field(default_factory=list)
-
-
-def formkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "formkit", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=3600)
-
-
-def make_campaign(work: Path) -> Path:
-    layouts = work / "layouts"
-    layouts.mkdir()
-    r = formkit("campaign", "new", str(ROOT / "layouts" / "lsz-2018"), CAMPAIGN, "-o", str(layouts / CAMPAIGN),
-                cwd=work)
-    assert r.returncode == 0, r.stderr
-    event = layouts / CAMPAIGN / "event.yaml"
-    data = yaml.safe_load(event.read_text(encoding="utf-8"))
-    base = data["meetings"][0]
-    data["meetings"] = [{**base, "id": mid, "city": city, "postcode": pc, "date": day, "venue": f"Rathaus {city}",
-                         "street": "Marktplatz 1", "room": "Ratssaal", "capacity": 40} for mid, city, pc, day in TOWNS]
-    data["registration"]["deadline"] = "2021-09-01"
-    data["letter"]["date"] = "2021-08-02"
-    event.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    r = formkit("campaign", "check", "--layouts", str(layouts / CAMPAIGN), cwd=work)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return layouts / CAMPAIGN
-
-
-def write_list(path: Path) -> None:
-    """The office's list as Excel saves it for Germany: ';' and Windows-1252."""
-    with path.open("w", encoding="cp1252", newline="") as f:
-        w = csv.writer(f, delimiter=";")
-        w.writerow(LIST_HEADER)
-        w.writerows(MEMBERS)
 
 
 # ---- degradations (own choices, not bench/returns.py's) ----
@@ -259,9 +174,7 @@ def fill_pikepdf_v(pdf: bytes, values: dict[str, str]) -> bytes:
             if name not in values:
                 continue
             if f.get("/FT") == "/Btn":
-                on = next((str(k)[1:] for k in f.AP.N if str(k) != "/Off"), "Yes") if "/AP" in f else "Yes"
-                state = pikepdf.Name("/" + on) if values[name] == "1" else pikepdf.Name("/Off")
-                f.V, f.AS = state, state
+                f.V = f.AS = tick_state(f, values[name] == "1")
             else:
                 f.V = pikepdf.String(values[name])
         doc.Root.AcroForm.NeedAppearances = True
@@ -310,48 +223,19 @@ def overlay(pdf: bytes, form: FormLayout, values: dict[str, str], font_file: str
     return onto_first_page(pdf, buf.getvalue())
 
 
-def reg_page(pdf: bytes) -> bytes:
-    """The registration page (the one with form fields) of a packet, as its own PDF."""
-    reader = PdfReader(io.BytesIO(pdf))
-    w = PdfWriter(clone_from=reader)
-    keep = next(i for i, p in enumerate(reader.pages) if "/Annots" in p)
-    for i in reversed(range(len(reader.pages))):
-        if i != keep:
-            w.remove_page(i)
-    buf = io.BytesIO()
-    w.write(buf)
-    return buf.getvalue()
-
-
-def pdf_values(pdf: bytes) -> dict[str, str]:
-    fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
-    return {k: str(v.get("/V", "")) for k, v in fields.items() if v.get("/FT") == "/Tx"}
-
-
 # ---- the returns ----
 
-def build(work: Path, campaign: Path, rng: random.Random) -> list[Return]:
-    inbox = work / "eingang"
-    inbox.mkdir()
+def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
+    box = Inbox(work / "eingang")
+    inbox, out, put = box.folder, box.returns, box.put
     blank = (work / "blank.pdf").read_bytes()
-    loaded = LayoutRegistry(campaign).get("registration").layout
-    assert isinstance(loaded, FormLayout)
-    form = loaded
-    packets = {p.name.split("_")[0].split("-")[0]: p for p in (work / "pakete").glob("*.pdf") if p.name != "print.pdf"}
-    out: list[Return] = []
+    packets = packets_of(work / "pakete")
     fine, normal = (204, 196), (204, 98)
 
-    def put(name: str, data: bytes, ret: Return) -> None:
-        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
-        (inbox / name).write_bytes(data)
-        ret.file = name
-        out.append(ret)
-
     def member(pdf: bytes, venue: str) -> dict[str, str]:
-        """The truth of a member's packet *pdf* sent back with *venue* ticked and nothing typed:
-        what the packet printed."""
-        printed = pdf_values(reg_page(pdf))
-        return {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": venue}
+        """The truth of a member's packet *pdf* (its sheet or the whole) sent back with *venue*
+        ticked and nothing typed."""
+        return member_truth(reg_page(pdf), venue)
 
     def covered_qr(rid: str, venue: str, font_file: Path, res: str, mode: str) -> None:
         """A member's printed sheet, ticked (crosses in *font_file*'s overlay), with a label over
@@ -589,166 +473,62 @@ def cover() -> Image.Image:
     return img
 
 
-# ---- comparison ----
-
-def norm(v: str) -> str:
-    """Equal up to layout: line breaks vs commas, spacing, a trailing dot."""
-    return re.sub(r"[\s,;]+", " ", v).strip().casefold()
-
-
-def venue_of(row: dict[str, str], campaign_cities: dict[str, str]) -> str:
-    v = row.get("venue", "").strip()
-    if not v:
-        return ""
-    parts = [p.strip() for p in re.split(r"[+;,/|]| und ", v) if p.strip()]
-    found = []
-    for p in parts:
-        key = next((vid for city, vid in campaign_cities.items() if norm(city) == norm(p) or norm(vid) == norm(p)),
-                   p)
-        found.append(key)
-    return " + ".join(sorted(found))
-
-
-def compare(ret: Return, row: dict[str, str], cities: dict[str, str]) -> list[str]:
-    wrong = []
-    for f in (*TEXT, "date"):
-        if norm(row.get(f, "")) != norm(ret.truth.get(f, "")):
-            wrong.append(f"{f}: {row.get(f, '')!r} statt {ret.truth.get(f, '')!r}")
-    got, want = venue_of(row, cities), " + ".join(sorted(p for p in ret.truth["venue"].split(" + ") if p))
-    if got != want:
-        wrong.append(f"venue: {row.get('venue', '')!r} statt {want!r}")
-    return wrong
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f, delimiter=";"))
-
-
 def run() -> None:
-    keep = os.environ.get("FK_HELDOUT_KEEP")
-    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="fk-heldout-"))
-    if keep and work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2021)
-    try:
+    with workdir("fk-heldout-") as work:
         t0 = time.perf_counter()
-        campaign = make_campaign(work)
-        lay = ["--layouts", str(ROOT / "layouts"), "--layouts", str(campaign)]
-        write_list(work / "liste.csv")
-        r = formkit("packets", str(work / "liste.csv"), "--campaign", CAMPAIGN, "-o", str(work / "pakete"), *lay,
-                    cwd=work)
-        assert r.returncode in (0, 2), r.stdout + r.stderr
-        r = formkit("render", "registration", "--campaign", CAMPAIGN, "-o", str(work / "blank.pdf"), *lay, cwd=work)
-        assert r.returncode == 0, r.stderr
+        # lsz-2018's folder loaded too: one return is a sheet of that campaign.
+        lay, form = prepare(work, [], ROOT / "layouts")
         r = formkit("render", "registration", "--campaign", "lsz-2018", "-o", str(work / "blank-2018.pdf"), *lay,
                     cwd=work)
         assert r.returncode == 0, r.stderr
-        returns = build(work, campaign, rng)
+        returns = build(work, form, rng)
         t1 = time.perf_counter()
         print(f"{len(returns)} Rückläufer erzeugt in {t1 - t0:.0f} s ({work})", flush=True)
-        db, out1, out2 = work / "formkit.sqlite", work / "lauf1.csv", work / "lauf2.csv"
-        args = ["parse", str(work / "eingang"), "--db", str(db), "--dialect", "excel-de",
-                "--recipients", str(work / "liste.csv"), *lay]
-        r1 = formkit(*args, "--csv", str(out1), cwd=work)
-        t2 = time.perf_counter()
-        r2 = formkit(*args, "--csv", str(out2), cwd=work)
-        r3 = formkit("export", "--db", str(db), "--csv", str(work / "export.csv"), "--dialect", "excel-de", *lay,
-                     cwd=work)
-        print(f"parse: Exit {r1.returncode} in {t2 - t1:.0f} s; zweiter Lauf Exit {r2.returncode}; "
+        r1, r2, seconds = parse_twice(work, lay, [])
+        r3 = formkit("export", "--db", str(work / "formkit.sqlite"), "--csv", str(work / "export.csv"), "--dialect",
+                     "excel-de", *lay, cwd=work)
+        print(f"parse: Exit {r1.returncode} in {seconds:.0f} s; zweiter Lauf Exit {r2.returncode}; "
               f"export Exit {r3.returncode}")
         if r1.returncode not in (0, 2, 3):
             print(r1.stderr[-2000:])
-        report(returns, work, out1, out2, work / "export.csv")
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
+        report(returns, work, cities_of(form, registration_form(ROOT / "layouts" / "lsz-2018")))
 
 
-def print_worst(worst: list[tuple[Return, list[str]]], missed: list[Return]) -> None:
-    """The errors that matter most: records ok with a wrong value, and ok where a person had to look."""
-    print(f"\nok mit FALSCHEM Wert: {len(worst)}")
-    for ret, diff in worst:
-        print(f"  {ret.file} ({ret.how}): {'; '.join(diff)}")
-    print(f"ok, obwohl eine Person hätte sehen müssen: {len(missed)}")
-    for ret in missed:
-        print(f"  {ret.file} ({ret.how}): {ret.must_review}")
-
-
-def report(returns: list[Return], work: Path, out1: Path, out2: Path, export: Path) -> None:
-    cities = {t[1]: f"venue_{t[0]}" for t in TOWNS} | {c: f"venue_{c.lower()}" for c in
-                                                        ("Sonneberg", "Gotha", "Sondershausen", "Schleiz")}
-    raw = out1.read_bytes()
+def report(returns: list[Return], work: Path, cities: dict[str, str]) -> None:
+    raw = (work / "lauf1.csv").read_bytes()
     bom = "ja" if raw.startswith(b"\xef\xbb\xbf") else "NEIN"
     sep = ";" if raw.splitlines()[0].count(b";") > 5 else "NICHT ;"
     print(f"CSV (excel-de): BOM {bom}, Trennzeichen {sep}")
-    rows = read_csv(out1)
-    by_file = {ret.file: ret for ret in returns}
-    for row in rows:
-        src = row["source"].split("#")[0]
-        hit = next((f for f in by_file if src == f or src.endswith("/" + f) or src == Path(f).name), None)
-        hit = hit or next((f for f in by_file if src.startswith(f)), None)
-        if hit:
-            by_file[hit].rows.append(row)
+    rows = read_csv(work / "lauf1.csv")
+    match(returns, rows)
     lost = [r for r in returns if not r.rows]
-    rows2 = read_csv(out2)
-    exported = read_csv(export)
+    rows2 = read_csv(work / "lauf2.csv")
+    exported = read_csv(work / "export.csv")
     print(f"Zeilen: Lauf 1 {len(rows)}, Lauf 2 {len(rows2)}, Export {len(exported)} (Rückläufer {len(returns)})")
     seen = Counter((r["source"], r["page"]) for r in exported)
     dups = [k for k, n in seen.items() if n > 1]
     print(f"Doppelte Zeilen im Export nach zweitem Lauf: {len(dups)} {dups[:5]}")
     print(f"Verloren (keine Zeile): {len(lost)} {[r.file for r in lost]}")
 
-    groups: dict[str, Counter[str]] = defaultdict(Counter)
-    worst, missed, rejected = [], [], []
-    print("\n| Datei | Gruppe | Weg | Status | Grund |")
-    print("|---|---|---|---|---|")
-    for ret in returns:
-        for row in ret.rows:
-            st = row["status"]
-            if st == "rejected" and "kein Formular" in row["reason"].lower() and len(ret.rows) > 1:
-                continue  # a cover page
-            groups[ret.group][st] += 1
-            reason = row["reason"][:110]
-            print(f"| {ret.file} | {ret.group} | {ret.how} | {st} | {reason} |")
-            if st == "ok":
-                diff = compare(ret, row, cities)
-                if diff:
-                    worst.append((ret, diff))
-                if ret.must_review:
-                    missed.append(ret)
-            elif st == "rejected":
-                rejected.append((ret, row["reason"]))
+    tally = table(returns, cities, 110)
     print("\n| Gruppe | n | ok | review | rejected |")
     print("|---|---|---|---|---|")
-    for g, c in groups.items():
+    for g, c in tally.groups.items():
         n = sum(c.values())
         print(f"| {g} | {n} | {c['ok']} | {c['review']} ({100 * c['review'] / n:.0f} %) | {c['rejected']} |")
-    print_worst(worst, missed)
-    print(f"abgelehnt: {len(rejected)}")
-    for ret, why in rejected:
+    print_worst(tally)
+    print(f"abgelehnt: {len(tally.rejected)}")
+    for ret, why in tally.rejected:
         print(f"  {ret.file} ({ret.how}): {why}")
-    # Fields read right, by group (review rows included): how much of a person's look is checking
-    # a value that was right.
+    ex = exact(returns, cities)
     print("\n| Gruppe | Felder exakt (alle Zeilen) | davon in review-Zeilen exakt |")
     print("|---|---|---|")
-    for g in groups:
-        right = total = right_r = total_r = 0
-        for ret in returns:
-            if ret.group != g or ret.must_review:
-                continue
-            for row in ret.rows:
-                if row["status"] == "rejected":
-                    continue
-                bad = {d.split(":")[0] for d in compare(ret, row, cities)}
-                n_ok = sum(f not in bad for f in (*TEXT, "date", "venue"))
-                right, total = right + n_ok, total + 7
-                if row["status"] == "review":
-                    right_r, total_r = right_r + n_ok, total_r + 7
-        if total:
+    for g in tally.groups:
+        if g in ex:
+            right, total, right_r, total_r = ex[g]
             print(f"| {g} | {right}/{total} | {right_r}/{total_r} |")
-    # right values among the rows to a person, for the review share's meaning
+    # the reasons rows went to a person, for the review share's meaning
     reasons = Counter(p.strip() for ret in returns for row in ret.rows if row["status"] == "review"
                       for p in re.split(r";", row["reason"]) if p.strip())
     print("Gründe (review): " + "; ".join(f"{k[:70]} {n}" for k, n in reasons.most_common(15)))

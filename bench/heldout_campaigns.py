@@ -23,15 +23,9 @@ from __future__ import annotations
 
 import email.message
 import io
-import os
 import random
 import re
-import shutil
-import sqlite3
-import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -41,28 +35,42 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.heldout import (
-    ROOT,
     STRANGERS,
-    formkit,
     grey,
     gs,
     gs_flatten,
     jpeg,
-    norm,
-    pdf_values,
+    tiff,
+)
+from bench.rehearsal import (
+    ROOT,
+    TEXT,
+    Inbox,
+    Return,
+    cities_of,
+    compare,
+    exact,
+    formkit,
+    loop,
+    match,
+    matched,
+    member_truth,
+    packets_of,
+    parse_twice,
+    print_log_check,
+    print_parsed,
+    print_sure_wrong,
     print_worst,
     read_csv,
     reg_page,
-    tiff,
+    registration_form,
+    table,
+    workdir,
     write_list,
 )
-from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
-from formkit.thresholds import OCR_OK
 from tests.fill import Font, fill_pdftk, fill_pymupdf, fill_pypdf
 from tests.prefilled import Pen, onto_first_page
-
-TEXT = ("name", "institution", "address", "phone", "email")
 
 # Meetings an office would type: long names, umlauts, ß, hyphens, a slash; one campaign per size.
 SIX = [("heiligenstadt", "Heilbad Heiligenstadt", "37308", "2022-10-04", "Kulturhaus „Alte Weberei“ – Großer Saal",
@@ -92,19 +100,6 @@ CONTACTS = [
 ORGANISATION = ("Thüringer Ministerium für Bildung, Jugend und Sport – Abteilung Kinder, Jugend, Familie und "
                 "Gleichstellung")
 UNIT = "Referat 34 – Familienförderung, Familienbildung und Mehrgenerationenhäuser (Geschäftsstelle Landesfamilienrat)"
-# Words the commands print that are English (a German user must not see them).
-ENGLISH = re.compile(r"\b(error|warning|file|not found|invalid|failed|traceback|exception|none|true|false|"
-                     r"record|venue|review|rejected|missing|unknown)\b", re.I)
-
-
-@dataclass
-class Return:
-    file: str
-    group: str
-    how: str
-    truth: dict[str, str]  # text fields, date; venue: ticked venue ids ' + '-joined
-    must_review: str = ""  # why a person must look ('' = ok is right if the values are)
-    rows: list[dict[str, str]] = field(default_factory=list)
 
 
 def edit_event(folder: Path, meetings: list[tuple[str, str, str, str, str, str]], deadline: str, letter: str,
@@ -250,24 +245,17 @@ def stranger(i: int, venue: str, date: str = "12.09.2022") -> tuple[dict[str, st
 
 
 def build(work: Path, form: FormLayout, old_form: FormLayout, rng: random.Random) -> list[Return]:
-    inbox = work / "eingang"
-    inbox.mkdir()
+    box = Inbox(work / "eingang")
+    out, put = box.returns, box.put
     blank = (work / f"{CURRENT}-registration.pdf").read_bytes()
-    packets = {p.name.split("_")[0].split("-")[0]: p for p in (work / "pakete").glob("*.pdf") if p.name != "print.pdf"}
+    packets = packets_of(work / "pakete")
     ids = sorted(packets)
     vf = venue_fields(form)
     v = [vf[m[0]] for m in SIX]
-    out: list[Return] = []
-
-    def put(name: str, data: bytes, ret: Return) -> None:
-        (inbox / name).write_bytes(data)
-        ret.file = name
-        out.append(ret)
 
     def member(rid: str, venue: str) -> tuple[bytes, dict[str, str]]:
         sheet = reg_page(packets[rid].read_bytes())
-        printed = pdf_values(sheet)
-        return sheet, {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": venue}
+        return sheet, member_truth(sheet, venue)
 
     # 1) a typewriter (Courier, 10 and 12 pt, a baseline that wanders) on the printed blank sheet.
     for k, (size, res) in enumerate([(12, "204x196"), (10, "204x196"), (12, "204x98")]):
@@ -343,24 +331,20 @@ def build(work: Path, form: FormLayout, old_form: FormLayout, rng: random.Random
     old_packets = sorted((work / "pakete-alt").glob("*.pdf"))
     old_packets = [p for p in old_packets if p.name != "print.pdf"]
     old_sheet = reg_page(old_packets[0].read_bytes())
-    printed = pdf_values(old_sheet)
     ovf = venue_fields(old_form)
     put("vorjahr-paket.tif", gs(Marks(old_form).tick(ovf["oehrenstock"]).onto(old_sheet), "tiffg3", "204x196"),
         Return("", "Vorjahr", "previous campaign's packet, pen tick, fax fine",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": ovf["oehrenstock"]},
-               "Bogen der vorigen Veranstaltung"))
+               member_truth(old_sheet, ovf["oehrenstock"]), "Bogen der vorigen Veranstaltung"))
 
     sheet = reg_page(old_packets[1].read_bytes())
-    printed = pdf_values(sheet)
     ticked = fill_pypdf(sheet, {ovf["saalfeld"]: "1"})
     put("vorjahr-mail.eml", mail_with([(ticked, "application", "pdf", "Anmeldung_Familie_2022.pdf")],
                                       "kontakt@example.org"),
         Return("", "Vorjahr", "previous campaign's e-mail PDF ticked, mailed after its last meeting",
-               {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": ovf["saalfeld"]},
-               "Bogen der vorigen Veranstaltung"))
+               member_truth(sheet, ovf["saalfeld"]), "Bogen der vorigen Veranstaltung"))
 
     # 5) next spring's campaign (three venues) in the same inbox: a filled PDF mailed, a fax.
-    next_form = _form(work / "layouts" / NEXT)
+    next_form = registration_form(work / "layouts" / NEXT)
     nvf = venue_fields(next_form)
     next_blank = (work / f"{NEXT}-registration.pdf").read_bytes()
     values, truth = stranger(8, nvf["gruenberg"], "10.02.2023")
@@ -391,67 +375,19 @@ def old_sheets(work: Path, form: FormLayout, name: str) -> list[Return]:
     for k, (mid, pth) in enumerate([("weissensee", packets[10]), ("zella", packets[11]),
                                     ("schlossvippach", packets[12])]):
         sheet = reg_page(pth.read_bytes())
-        printed = pdf_values(sheet)
         f = f"{name}/alt-{k}.tif"
         (work / f).write_bytes(gs(Marks(form).tick(vf[mid]).onto(sheet), "tiffg3", "204x196"))
-        out.append(Return(f, "", "old sheet, pen tick, fax fine",
-                          {t: printed.get(t, "") for t in TEXT} | {"date": "", "venue": vf[mid]}))
+        out.append(Return(f, "", "old sheet, pen tick, fax fine", member_truth(sheet, vf[mid])))
     return out
 
 
-# ---- comparison and report ----
-
-def venue_ids(row: dict[str, str], cities: dict[str, str]) -> str:
-    got = [p.strip() for p in re.split(r"[+;|]| und ", row.get("venue", "")) if p.strip()]
-    return " + ".join(sorted(cities.get(norm(p), p) for p in got))
-
-
-def compare(ret: Return, row: dict[str, str], cities: dict[str, str]) -> list[str]:
-    wrong = [f"{f}: {row.get(f, '')!r} statt {ret.truth.get(f, '')!r}" for f in (*TEXT, "date")
-             if norm(row.get(f, "")) != norm(ret.truth.get(f, ""))]
-    want = " + ".join(sorted(p for p in ret.truth["venue"].split(" + ") if p))
-    if venue_ids(row, cities) != want:
-        wrong.append(f"venue: {row.get('venue', '')!r} statt {want!r}")
-    return wrong
-
-
-def match(returns: list[Return], rows: list[dict[str, str]], root: str = "") -> None:
-    for row in rows:
-        src = row["source"].split("#")[0]
-        hit = next((r for r in returns if Path(src).name == Path(r.file).name), None)
-        if hit:
-            hit.rows.append(row)
-
-
-def english(text: str) -> list[str]:
-    """Lines of a command's output with an English word outside paths, ids and option names."""
-    bad = []
-    for line in text.splitlines():
-        plain = re.sub(r"(\((Status )?(ok|review|rejected)\)|/\S+|\S+\.(pdf|csv|tif|eml|xlsx|sqlite)|--\S+|\b[a-z]+_[a-z_]+\b|„[^“]*“)", "", line)
-        if ENGLISH.search(plain):
-            bad.append(line.strip()[:160])
-    return bad
-
-
-def cities_of(*forms: FormLayout) -> dict[str, str]:
-    out = {}
-    for form in forms:
-        for f in form.fields:
-            if f.kind == "venue":
-                out[norm(f.value or "")] = f.name
-                out[norm(f.name)] = f.name
-    return out
-
+# ---- the run and its report ----
 
 def run() -> None:
-    keep = os.environ.get("FK_HELDOUT_KEEP")
-    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="fk-hoc-"))
-    if keep and work.exists():
-        shutil.rmtree(work)
-    (work / "layouts").mkdir(parents=True)
     rng = random.Random(2022)
     log: list[str] = []
-    try:
+    with workdir("fk-hoc-") as work:
+        (work / "layouts").mkdir()
         t0 = time.perf_counter()
         cur = new_campaign(work, CURRENT, SIX, "2022-09-23", "2022-08-29", 3, True, log)
         prev = new_campaign(work, PREVIOUS, TWO, "2022-04-29", "2022-04-04", 40, False, log)
@@ -463,19 +399,13 @@ def run() -> None:
                         cwd=work)
             log.append(r.stdout + r.stderr)
             assert r.returncode in (0, 2), r.stdout + r.stderr
-        form = _form(cur)
-        old_form = _form(prev)
+        form = registration_form(cur)
+        old_form = registration_form(prev)
         returns = build(work, form, old_form, rng)
         print(f"3 Veranstaltungen, {len(returns)} Rückläufer erzeugt in {time.perf_counter() - t0:.0f} s ({work})",
               flush=True)
-        db = work / "formkit.sqlite"
-        args = ["parse", str(work / "eingang"), "--db", str(db), "--dialect", "excel-de",
-                "--recipients", str(work / "liste.csv"), *lay]
-        r1 = formkit(*args, "--csv", str(work / "lauf1.csv"), cwd=work)
-        r2 = formkit(*args, "--csv", str(work / "lauf2.csv"), cwd=work)
-        log += [r1.stdout + r1.stderr, r2.stdout + r2.stderr]
-        print(f"parse: Exit {r1.returncode}, zweiter Lauf Exit {r2.returncode}")
-        report(returns, work, cities_of(form, old_form, _form(work / "layouts" / NEXT)))
+        print_parsed(*parse_twice(work, lay, log))
+        report(returns, work, cities_of(form, old_form, registration_form(work / "layouts" / NEXT)))
         # The previous campaign's folder removed from ./layouts: its sheets must be refused, in German.
         r = formkit("parse", str(work / "eingang" / "vorjahr-paket.tif"), str(work / "eingang" / "vorjahr-mail.eml"),
                     "--db", str(work / "nur-neu.sqlite"), "--csv", str(work / "nur-neu.csv"), "--dialect", "excel-de",
@@ -483,98 +413,22 @@ def run() -> None:
         log.append(r.stdout + r.stderr)
         for row in read_csv(work / "nur-neu.csv") if (work / "nur-neu.csv").exists() else []:
             print(f"nur {CURRENT} geladen: {Path(row['source']).name}: {row['status']} – {row['reason'][:140]}")
-        loop(work, db, lay, log)
+        loop(work, lay, log, CURRENT, "2022-09-26", door="Bad Frankenhausen/Kyffhäuser")
         edits(work, cur, form, log)
-        bad = [b for text in log for b in english(text)]
-        print(f"\nAusgaben mit englischen Wörtern: {len(bad)}")
-        for b in bad[:20]:
-            print(f"  {b}")
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
-
-
-def _form(folder: Path) -> FormLayout:
-    loaded = LayoutRegistry(folder).get("registration").layout
-    assert isinstance(loaded, FormLayout)
-    return loaded
+        print_log_check(log)
 
 
 def report(returns: list[Return], work: Path, cities: dict[str, str]) -> None:
-    rows, rows2 = read_csv(work / "lauf1.csv"), read_csv(work / "lauf2.csv")
-    match(returns, rows)
-    lost = [r.file for r in returns if not r.rows]
-    print(f"Zeilen: Lauf 1 {len(rows)}, Lauf 2 {len(rows2)} (Rückläufer {len(returns)}); verloren: {lost}")
-    worst, missed = [], []
-    print("\n| Datei | Gruppe | Weg | Status | Veranstaltung | Grund |\n|---|---|---|---|---|---|")
-    for ret in returns:
-        for row in ret.rows:
-            print(f"| {ret.file} | {ret.group} | {ret.how} | {row['status']} | {row.get('campaign', '')} | "
-                  f"{row['reason'][:120]} |")
-            if row["status"] == "ok":
-                diff = compare(ret, row, cities)
-                if diff:
-                    worst.append((ret, diff))
-                if ret.must_review:
-                    missed.append(ret)
-    groups: dict[str, Counter[str]] = {}
-    for ret in returns:
-        for row in ret.rows:
-            groups.setdefault(ret.group, Counter())[row["status"]] += 1
+    matched(returns, work)
+    tally = table(returns, cities, 120, campaign=True)
     print("\n| Gruppe | ok | review | rejected |\n|---|---|---|---|")
-    for g, c in groups.items():
+    for g, c in tally.groups.items():
         print(f"| {g} | {c['ok']} | {c['review']} | {c['rejected']} |")
     # Fields read right, by group (rows to a person included): how much of a person's look is
     # checking a value that was right.
-    exact: dict[str, list[int]] = {}
-    for ret in returns:
-        for row in ret.rows:
-            if row["status"] != "rejected" and not ret.must_review:
-                bad = {d.split(":")[0] for d in compare(ret, row, cities)}
-                e = exact.setdefault(ret.group, [0, 0])
-                e[0] += sum(f not in bad for f in (*TEXT, "date", "venue"))
-                e[1] += 7
-    print("Felder exakt: " + "; ".join(f"{g} {a}/{n}" for g, (a, n) in exact.items()))
-    print_worst(worst, missed)
-    # A wrong value stated sure is the seed of an ok-with-wrong-value, also in a row that went to a
-    # person for another field's sake: the person trusts the value the reader called sure.
-    sure_wrong, sure = [], 0
-    with sqlite3.connect(work / "formkit.sqlite") as db:
-        for ret in returns:
-            for row in ret.rows:
-                if row["status"] == "rejected" or ret.must_review:
-                    continue
-                conf = dict(db.execute("SELECT field, confidence FROM readings WHERE sha256 = ? AND page = ?",
-                                       (row["sha256"], int(row["page"] or 0))).fetchall())
-                for f in (*TEXT, "date"):
-                    if f in conf and conf[f] >= OCR_OK and row.get(f, ""):
-                        sure += 1
-                        if norm(row.get(f, "")) != norm(ret.truth.get(f, "")):
-                            sure_wrong.append(f"{ret.file}: {f} {row[f]!r} statt {ret.truth.get(f, '')!r} "
-                                              f"({conf[f]:.2f})")
-    print(f"sicher gelesen (>= {OCR_OK}) und falsch: {len(sure_wrong)} von {sure} Feldern")
-    for line in sure_wrong:
-        print(f"  {line}")
-
-
-def loop(work: Path, db: Path, lay: list[str], log: list[str]) -> None:
-    """The loop after parsing: export (CSV, Excel, door list), allocate, confirm."""
-    steps = [("export", "--db", str(db), "--csv", str(work / "export.csv"), "--dialect", "excel-de", *lay),
-             ("export", "--db", str(db), "--format", "xlsx", "-o", str(work / "export.xlsx"), *lay),
-             ("allocate", "--db", str(db), "--campaign", CURRENT, *lay),
-             ("confirm", "--db", str(db), "--campaign", CURRENT, "-o", str(work / "briefe"), "--recipients",
-              str(work / "liste.csv"), "--date", "2022-09-26", *lay),
-             ("export", "--db", str(db), "--format", "pdf", "--venue", "Bad Frankenhausen/Kyffhäuser",
-              "--campaign", CURRENT, "-o", str(work / "tuerliste.pdf"), *lay)]
-    print("\nNach dem Einlesen:")
-    for step in steps:
-        r = formkit(*step, cwd=work)
-        log.append(r.stdout + r.stderr)
-        tail = (r.stdout + r.stderr).strip().splitlines()
-        print(f"  formkit {step[0]} {' '.join(s for s in step[1:4] if s.startswith('--'))}: Exit {r.returncode}; "
-              f"{' / '.join(tail[-3:])[:300]}")
-    letters = sorted((work / "briefe").rglob("*.pdf")) if (work / "briefe").exists() else []
-    print(f"  Briefe: {len(letters)} PDF")
+    print("Felder exakt: " + "; ".join(f"{g} {a}/{n}" for g, (a, n, _, _) in exact(returns, cities).items()))
+    print_worst(tally)
+    print_sure_wrong(returns, work / "formkit.sqlite")
 
 
 def edits(work: Path, cur: Path, form: FormLayout, log: list[str]) -> None:
@@ -600,7 +454,7 @@ def edits(work: Path, cur: Path, form: FormLayout, log: list[str]) -> None:
         for ret in returns:
             ret.rows = []
         match(returns, rows)
-        cities = cities_of(_form(cur))
+        cities = cities_of(registration_form(cur))
         verdict = []
         for ret in returns:
             for row in ret.rows:

@@ -30,53 +30,42 @@ import datetime as dt
 import email.message
 import email.policy
 import io
-import os
 import random
 import re
-import shutil
-import sqlite3
 import subprocess
 import tempfile
-import time
 import warnings
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 from bench.heldout import (
-    CAMPAIGN,
-    TOWNS,
-    VENUES,
     fill_pikepdf_v,
-    formkit,
     gs,
     gs_flatten,
     jpeg,
-    make_campaign,
-    norm,
     overlay,
     pdf_of_scan,
-    pdf_values,
-    print_worst,
-    read_csv,
-    reg_page,
     tiff,
     to_bw,
-    venue_of,
-    write_list,
 )
-from bench.heldout_campaigns import english
-from formkit.layout.loader import LayoutRegistry
+from bench.rehearsal import (
+    TOWNS,
+    VENUES,
+    Inbox,
+    Return,
+    member_truth,
+    packets_of,
+    reg_page,
+    rehearse,
+    tick_state,
+)
 from formkit.layout.models import FormLayout
-from formkit.thresholds import OCR_OK
 from tests.fill import Font, fill_pymupdf, fill_pypdf
 from tests.photo import grey_at, photo
 from tests.prefilled import Pen
 
-TEXT = ("name", "institution", "address", "phone", "email")
 FINE, NORMAL = (204, 196), (204, 98)
 DEADLINE_LATE = "2021:09:10 14:22:05"  # bench.heldout's campaign closes on 2021-09-01
 
@@ -109,19 +98,6 @@ PEOPLE = [
      "address": "Marktstraße 1\n99947 Bad Langensalza", "phone": "03603 859-0", "email": "bienstein@bad-langensalza.de"},
 ]
 FIRSTS = ["Katrin", "Holger", "Doreen", "Steffen", "Manuela", "René", "Sandra", "Dirk", "Ramona", "Enrico"]
-
-
-@dataclass
-class Return:
-    """One returned input (or one page of it) and its truth."""
-
-    file: str
-    group: str
-    how: str
-    truth: dict[str, str]  # field -> value; venue -> ticked venue field names, ' + '-joined
-    must_review: str = ""  # why ok would be wrong even with right values
-    page: int | None = None  # the page of a multi-page input this truth belongs to
-    rows: list[dict[str, str]] = field(default_factory=list)
 
 
 def person(i: int, venue: int, date: str = "27.08.2021") -> tuple[dict[str, str], dict[str, str]]:
@@ -159,9 +135,7 @@ def fill_da(pdf: bytes, values: dict[str, str], ps_font: str, size: float) -> by
             if name not in values:
                 continue
             if f.get("/FT") == "/Btn":
-                on = next((str(k)[1:] for k in f.AP.N if str(k) != "/Off"), "Yes") if "/AP" in f else "Yes"
-                state = pikepdf.Name("/" + on) if values[name] == "1" else pikepdf.Name("/Off")
-                f.V, f.AS = state, state
+                f.V = f.AS = tick_state(f, values[name] == "1")
                 continue
             value = values[name]
             f.V = pikepdf.String(value)
@@ -323,24 +297,12 @@ DA_FONTS = [("Bookman-Light", 10, "fine"), ("AvantGarde-Book", 9, "fine"), ("New
 
 
 def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
-    inbox = work / "eingang"
-    inbox.mkdir()
+    box = Inbox(work / "eingang")
+    inbox, out, put, member = box.folder, box.returns, box.put, member_truth
     blank = (work / "blank.pdf").read_bytes()
-    packets = {p.name.split("_")[0].split("-")[0]: p for p in (work / "pakete").glob("*.pdf") if p.name != "print.pdf"}
+    packets = packets_of(work / "pakete")
     ids = sorted(packets)
-    out: list[Return] = []
     n = iter(range(1000))
-
-    def put(name: str, data: bytes, *rets: Return) -> None:
-        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
-        (inbox / name).write_bytes(data)
-        for r in rets:
-            r.file = name
-            out.append(r)
-
-    def member(sheet: bytes, venue: str) -> dict[str, str]:
-        printed = pdf_values(sheet)
-        return {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": venue}
 
     # 1) a word processor's text on the printed sheet, in fonts we never tuned on, faxed.
     for label, font_file, size, mode in fonts_available():
@@ -475,148 +437,17 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
     return out
 
 
-# ---- comparison and report ----
+# ---- the run ----
 
-def compare(ret: Return, row: dict[str, str], cities: dict[str, str]) -> list[str]:
-    wrong = [f"{f}: {row.get(f, '')!r} statt {ret.truth.get(f, '')!r}" for f in (*TEXT, "date")
-             if norm(row.get(f, "")) != norm(ret.truth.get(f, ""))]
-    want = " + ".join(sorted(p for p in ret.truth["venue"].split(" + ") if p))
-    if venue_of(row, cities) != want:
-        wrong.append(f"venue: {row.get('venue', '')!r} statt {want!r}")
-    return wrong
-
-
-def match(returns: list[Return], rows: list[dict[str, str]]) -> None:
-    """Rows to returns by file name (and page); a return whose file names a part ('x.zip#a.pdf')
-    takes only that part's rows."""
-    for row in rows:
-        name = Path(row["source"].split("#")[0]).name
-        for ret in returns:
-            same = row["source"].endswith(ret.file) if "#" in ret.file else Path(ret.file).name == name
-            if same and (ret.page is None or str(ret.page) == row.get("page", "")):
-                ret.rows.append(row)
-
-
-def run() -> None:
-    keep = os.environ.get("FK_HELDOUT_KEEP")
-    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="fk-hof-"))
-    if keep and work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(2024)
-    log: list[str] = []
-    try:
-        t0 = time.perf_counter()
-        campaign = make_campaign(work)
-        lay = ["--layouts", str(campaign)]
-        write_list(work / "liste.csv")
-        r = formkit("packets", str(work / "liste.csv"), "--campaign", CAMPAIGN, "-o", str(work / "pakete"), *lay,
-                    cwd=work)
-        log.append(r.stdout + r.stderr)
-        assert r.returncode in (0, 2), r.stdout + r.stderr
-        r = formkit("render", "registration", "--campaign", CAMPAIGN, "-o", str(work / "blank.pdf"), *lay, cwd=work)
-        assert r.returncode == 0, r.stderr
-        loaded = LayoutRegistry(campaign).get("registration").layout
-        assert isinstance(loaded, FormLayout)
-        returns = build(work, loaded, rng)
-        t1 = time.perf_counter()
-        print(f"{len(returns)} Rückläufer erzeugt in {t1 - t0:.0f} s ({work})", flush=True)
-        db = work / "formkit.sqlite"
-        args = ["parse", str(work / "eingang"), "--db", str(db), "--dialect", "excel-de",
-                "--recipients", str(work / "liste.csv"), *lay]
-        r1 = formkit(*args, "--csv", str(work / "lauf1.csv"), cwd=work)
-        t2 = time.perf_counter()
-        r2 = formkit(*args, "--csv", str(work / "lauf2.csv"), cwd=work)
-        log += [r1.stdout + r1.stderr, r2.stdout + r2.stderr]
-        print(f"parse: Exit {r1.returncode} in {t2 - t1:.0f} s; zweiter Lauf Exit {r2.returncode}")
-        for r in (r1, r2):
-            if "Traceback" in r.stderr:
-                print("ABSTURZ:\n" + r.stderr[-3000:])
-        report(returns, work, db)
-        loop(work, db, lay, log)
-        bad = [b for text in log for b in english(text)]
-        crashes = [t for t in log if "Traceback" in t]
-        print(f"\nAbstürze (Traceback): {len(crashes)}; Ausgaben mit englischen Wörtern: {len(bad)}")
-        for b in bad[:20]:
-            print(f"  {b}")
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
-
-
-def report(returns: list[Return], work: Path, db: Path) -> None:
-    cities = {t[1]: f"venue_{t[0]}" for t in TOWNS}
-    rows, rows2 = read_csv(work / "lauf1.csv"), read_csv(work / "lauf2.csv")
-    match(returns, rows)
-    lost = [r.file for r in returns if not r.rows]
-    print(f"Zeilen: Lauf 1 {len(rows)}, Lauf 2 {len(rows2)} (Rückläufer {len(returns)}); verloren: {lost}")
-    worst, missed = [], []
-    print("\n| Datei | Gruppe | Weg | Status | Grund |\n|---|---|---|---|---|")
-    for ret in returns:
-        for row in ret.rows:
-            print(f"| {ret.file}{'' if ret.page is None else f' S. {ret.page}'} | {ret.group} | {ret.how} | "
-                  f"{row['status']} | {row['reason'][:130]} |")
-            if row["status"] == "ok":
-                diff = compare(ret, row, cities)
-                if diff:
-                    worst.append((ret, diff))
-                if ret.must_review:
-                    missed.append(ret)
-    groups: dict[str, Counter[str]] = {}
-    for ret in returns:
-        for row in ret.rows:
-            groups.setdefault(ret.group, Counter())[row["status"]] += 1
-    print("\n| Gruppe | n | ok | review | rejected | Felder exakt |\n|---|---|---|---|---|---|")
-    for g, c in groups.items():
-        right = total = 0
-        for ret in returns:
-            if ret.group != g or ret.must_review:
-                continue
-            for row in ret.rows:
-                if row["status"] != "rejected":
-                    bad = {d.split(":")[0] for d in compare(ret, row, cities)}
-                    right, total = right + sum(f not in bad for f in (*TEXT, "date", "venue")), total + 7
-        print(f"| {g} | {sum(c.values())} | {c['ok']} | {c['review']} | {c['rejected']} | {right}/{total} |")
-    print_worst(worst, missed)  # type: ignore[arg-type]
-    sure_wrong, sure = [], 0
-    with sqlite3.connect(db) as con:
-        for ret in returns:
-            for row in ret.rows:
-                if row["status"] == "rejected" or ret.must_review:
-                    continue
-                conf = dict(con.execute("SELECT field, confidence FROM readings WHERE sha256 = ? AND page = ?",
-                                        (row["sha256"], int(row["page"] or 0))).fetchall())
-                for f in (*TEXT, "date"):
-                    if f in conf and conf[f] >= OCR_OK and row.get(f, ""):
-                        sure += 1
-                        if norm(row.get(f, "")) != norm(ret.truth.get(f, "")):
-                            sure_wrong.append(f"{ret.file}: {f} {row[f]!r} statt {ret.truth.get(f, '')!r} "
-                                              f"({conf[f]:.2f})")
-    print(f"sicher gelesen (>= {OCR_OK}) und falsch: {len(sure_wrong)} von {sure} Feldern")
-    for line in sure_wrong:
-        print(f"  {line}")
-    # The same sheet as e-mail PDF and as photo: one record, the other „doppelte Anmeldung“.
+def doubled(returns: list[Return], work: Path) -> None:
+    """The same sheet as e-mail PDF and as photo: one record, the other „doppelte Anmeldung“."""
     pair = [row for ret in returns if ret.group == "Doppelt" for row in ret.rows]
     dup = sum("doppelte Anmeldung" in row["reason"] for row in pair)
     print(f"derselbe Bogen als PDF und Foto: {len(pair)} Zeilen, davon als doppelt erkannt: {dup} (richtig: 1)")
-    exported = read_csv(work / "lauf2.csv")
-    seen = Counter((r["source"], r["page"]) for r in exported)
-    print(f"doppelte Zeilen nach dem zweiten Lauf: {[k for k, v in seen.items() if v > 1]}")
 
 
-def loop(work: Path, db: Path, lay: list[str], log: list[str]) -> None:
-    """The loop after parsing: export (CSV, Excel), allocate, confirm."""
-    steps = [("export", "--db", str(db), "--csv", str(work / "export.csv"), "--dialect", "excel-de", *lay),
-             ("export", "--db", str(db), "--format", "xlsx", "-o", str(work / "export.xlsx"), *lay),
-             ("allocate", "--db", str(db), "--campaign", CAMPAIGN, *lay),
-             ("confirm", "--db", str(db), "--campaign", CAMPAIGN, "-o", str(work / "briefe"), "--recipients",
-              str(work / "liste.csv"), "--date", "2021-09-03", *lay)]
-    print("\nNach dem Einlesen:")
-    for step in steps:
-        r = formkit(*step, cwd=work)
-        log.append(r.stdout + r.stderr)
-        tail = (r.stdout + r.stderr).strip().splitlines()
-        print(f"  formkit {step[0]}: Exit {r.returncode}; {' / '.join(tail[-2:])[:240]}")
+def run() -> None:
+    rehearse("fk-hof-", 2024, build, doubled)
 
 
 if __name__ == "__main__":

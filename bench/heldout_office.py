@@ -43,10 +43,8 @@ import email.policy
 import io
 import os
 import random
-import shutil
 import subprocess
 import tempfile
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -55,21 +53,20 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
-from bench.heldout import (
-    CAMPAIGN,
+from bench.heldout import gs, overlay
+from bench.heldout_fonts import fill_da
+from bench.rehearsal import (
     VENUES,
-    formkit,
-    gs,
-    make_campaign,
-    overlay,
-    pdf_values,
+    Inbox,
+    Return,
+    member_truth,
+    packets_of,
+    print_sure_wrong,
     read_csv,
     reg_page,
-    write_list,
+    rehearse,
+    tick_state,
 )
-from bench.heldout_campaigns import english
-from bench.heldout_fonts import Return, fill_da, loop, report
-from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from tests.fax import fax_two_up
 from tests.fill import Font, fill_pymupdf, fill_pypdf, fill_typewriter
@@ -77,7 +74,6 @@ from tests.msgfile import have_gsf, make_msg
 from tests.photo import grey_at
 from tests.prefilled import Pen
 
-TEXT = ("name", "institution", "address", "phone", "email")
 FONTS = Path("/usr/share/fonts/truetype")
 HAND = FONTS / "fifthhorseman/dkg.ttf"
 
@@ -335,9 +331,7 @@ def without_appearances(pdf: bytes, values: dict[str, str]) -> bytes:
         for f in doc.Root.AcroForm.Fields:
             name = str(f.get("/T", ""))
             if f.get("/FT") == "/Btn":
-                on = next((str(k)[1:] for k in f.AP.N if str(k) != "/Off"), "Yes") if "/AP" in f else "Yes"
-                state = pikepdf.Name("/" + on) if values.get(name) == "1" else pikepdf.Name("/Off")
-                f.V, f.AS = state, state
+                f.V = f.AS = tick_state(f, values.get(name) == "1")
             elif name in values:
                 f.V = pikepdf.String(values[name])
             if "/AP" in f:
@@ -360,8 +354,7 @@ def acrobat_like(pdf: bytes, values: dict[str, str], tick_as: str = "both") -> b
             if name not in values:
                 continue
             if f.get("/FT") == "/Btn":
-                on = next((str(k)[1:] for k in f.AP.N if str(k) != "/Off"), "Yes") if "/AP" in f else "Yes"
-                state = pikepdf.Name("/" + on) if values[name] == "1" else pikepdf.Name("/Off")
+                state = tick_state(f, values[name] == "1")
                 if tick_as in ("both", "v"):
                     f.V = state
                 if tick_as in ("both", "as"):
@@ -511,27 +504,18 @@ def grey_tiff_pages(images: list[Image.Image], dpi: int) -> bytes:
 # ---- the returns ----
 
 def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
-    inbox = work / "eingang"
-    inbox.mkdir()
+    box = Inbox(work / "eingang")
+    inbox, out, put = box.folder, box.returns, box.put
     blank = (work / "blank.pdf").read_bytes()
-    packets = {p.name.split("_")[0].split("-")[0]: p for p in (work / "pakete").glob("*.pdf") if p.name != "print.pdf"}
+    packets = packets_of(work / "pakete")
     ids = sorted(packets)
-    out: list[Return] = []
     n = iter(range(1000))
-
-    def put(name: str, data: bytes, *rets: Return) -> None:
-        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
-        (inbox / name).write_bytes(data)
-        for r in rets:
-            r.file = name
-            out.append(r)
 
     def member(k: int, venue: str) -> tuple[bytes, bytes, dict[str, str]]:
         """Member *k*'s whole packet, its sheet, and the truth of the sheet sent back ticked."""
         whole = packets[ids[k]].read_bytes()
         sheet = reg_page(whole)
-        printed = pdf_values(sheet)
-        return whole, sheet, {f: printed.get(f, "") for f in TEXT} | {"date": "", "venue": venue}
+        return whole, sheet, member_truth(sheet, venue)
 
     def typed(face: str = "Helvetica", size: float = 10) -> tuple[bytes, dict[str, str]]:
         values, truth = person(next(n), rng.randrange(5))
@@ -750,87 +734,18 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
 
 
 def run() -> None:
-    keep = os.environ.get("FK_HELDOUT_KEEP")
-    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="fk-hoo-"))
-    if keep and work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(2026)
-    log: list[str] = []
-    try:
-        t0 = time.perf_counter()
-        campaign = make_campaign(work)
-        lay = ["--layouts", str(campaign)]
-        write_list(work / "liste.csv")
-        r = formkit("packets", str(work / "liste.csv"), "--campaign", CAMPAIGN, "-o", str(work / "pakete"), *lay,
-                    cwd=work)
-        log.append(r.stdout + r.stderr)
-        assert r.returncode in (0, 2), r.stdout + r.stderr
-        r = formkit("render", "registration", "--campaign", CAMPAIGN, "-o", str(work / "blank.pdf"), *lay, cwd=work)
-        assert r.returncode == 0, r.stderr
-        loaded = LayoutRegistry(campaign).get("registration").layout
-        assert isinstance(loaded, FormLayout)
-        returns = build(work, loaded, rng)
-        files = sorted(p for p in (work / "eingang").rglob("*") if p.is_file())
-        t1 = time.perf_counter()
-        print(f"{len(returns)} Rückläufer in {len(files)} Dateien erzeugt in {t1 - t0:.0f} s ({work})", flush=True)
-        db = work / "formkit.sqlite"
-        args = ["parse", str(work / "eingang"), "--db", str(db), "--dialect", "excel-de",
-                "--recipients", str(work / "liste.csv"), *lay]
-        r1 = formkit(*args, "--csv", str(work / "lauf1.csv"), cwd=work)
-        t2 = time.perf_counter()
-        r2 = formkit(*args, "--csv", str(work / "lauf2.csv"), cwd=work)
-        log += [r1.stdout + r1.stderr, r2.stdout + r2.stderr]
-        print(f"parse: Exit {r1.returncode} in {t2 - t1:.0f} s; zweiter Lauf Exit {r2.returncode}")
-        for r in (r1, r2):
-            if "Traceback" in r.stderr:
-                print("ABSTURZ:\n" + r.stderr[-3000:])
-        report(returns, work, db)
-        extra(returns, work, files)
-        sure_wrong_cased(returns, db)
-        loop(work, db, lay, log)
-        bad = [b for text in log for b in english(text)]
-        crashes = [t for t in log if "Traceback" in t]
-        print(f"\nAbstürze (Traceback): {len(crashes)}; Ausgaben mit englischen Wörtern: {len(bad)}")
-        for b in bad[:20]:
-            print(f"  {b}")
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
+    rehearse("fk-hoo-", 2026, build, checks)
 
 
-def sure_wrong_cased(returns: list[Return], db: Path) -> None:
-    """Fields stated sure and wrong, letter case counted (the shared comparison folds case: a
-    letter to 'vera Seidenstücker' is wrong all the same)."""
-    import sqlite3
-
-    from formkit.thresholds import OCR_OK
-
-    wrong, sure = [], 0
-    with sqlite3.connect(db) as con:
-        for ret in returns:
-            if ret.must_review:
-                continue
-            for row in ret.rows:
-                if row["status"] == "rejected":
-                    continue
-                got = dict(((f, (v, c)) for f, v, c in con.execute(
-                    "SELECT field, value, confidence FROM readings WHERE sha256 = ? AND page = ?",
-                    (row["sha256"], int(row["page"] or 0)))))
-                for f in (*TEXT, "date"):
-                    value, conf = got.get(f, ("", 0.0))
-                    if conf >= OCR_OK and value:
-                        sure += 1
-                        if " ".join(str(value).split()) != " ".join(ret.truth.get(f, "").split()):
-                            wrong.append(f"{ret.file}: {f} {value!r} statt {ret.truth.get(f, '')!r} ({conf:.2f})")
-    print(f"sicher gelesen und falsch, Groß-/Kleinschreibung gezählt: {len(wrong)} von {sure} Feldern")
-    for line in wrong:
-        print(f"  {line}")
+def checks(returns: list[Return], work: Path) -> None:
+    extra(returns, work)
+    print_sure_wrong(returns, work / "formkit.sqlite", cased=True)
 
 
-def extra(returns: list[Return], work: Path, files: list[Path]) -> None:
+def extra(returns: list[Return], work: Path) -> None:
     """Rows of pages that are no return (blank backs, letters, cover pages) must not be ok; every
     file of the inbox must have a row (by its name, whatever the CSV made of it)."""
+    files = sorted(p for p in (work / "eingang").rglob("*") if p.is_file())
     rows = read_csv(work / "lauf1.csv")
     claimed = {(Path(r.file.split("#")[0]).name, r.page) for r in returns}
     others = []
