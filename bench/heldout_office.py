@@ -640,8 +640,8 @@ def build(work: Path, form: FormLayout, rng: random.Random) -> list[Return]:
         Return("", "PDF", "tick only in /V, the widget shows /Off", truth, "Kreuz nicht sichtbar"))
     values, truth = person(next(n), rng.randrange(5))
     put("pdf/ausfuellen-und-unterschreiben.pdf", fill_typewriter(blank, form, values),
-        Return("", "PDF", "Fill & Sign: fields empty, answers as FreeText typewriter annotations", truth,
-               "Antworten nicht in den Feldern"))
+        Return("", "PDF", "Fill & Sign: fields empty, answers as FreeText typewriter annotations (read by OCR)",
+               truth))
     values, truth = person(next(n), rng.randrange(5))
     put("pdf/passwort.pdf", encrypted(fill_pypdf(blank, values), "geheim"),
         Return("", "PDF", "needs a password to open", truth, "Passwort nötig"))
