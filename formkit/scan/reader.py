@@ -189,6 +189,15 @@ class _Statement:
         return verdict is not None and verdict.state == "unclear" and not kinds.same_words(text, self.printed)
 
 
+def _print_found(fields: Mapping[str, FieldReading], printed: Mapping[str, str]) -> bool:
+    """Whether the page shows a packet's print (*printed*, by field name) as printed: every value
+    it put into a field of this sheet found untouched, and at least one. A sheet that holds none of
+    it (a form the packet printed nothing into, as the blank 'Leitgedanken' sheet) vouches for no
+    one: else any id its small print seemed to name ('2018' of 'lsz-2018') became its recipient."""
+    shown = [n for n in printed if n in fields]
+    return bool(shown) and all(fields[n].printed == "untouched" for n in shown)
+
+
 def _ours(text: str) -> bool:
     return starts_with_prefix(text) and parse_payload(text) is not None
 
@@ -370,7 +379,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         printed = context.printed_for(by_ink)
     fields, texts, redrawable = read_fields(printed)
     if by_ink is not None:
-        if printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+        if _print_found(fields, printed):
             # Every value this person's packet printed is on the page as printed: theirs.
             ident = dc_replace(ident, recipient_id=by_ink, prefill=fingerprint.prefill(layout, printed))
         else:  # not this person's print as it stands: read as a sheet without a recipient
@@ -386,7 +395,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             if not said.redrawn(r.text, r.others, page.bilevel):
                 break  # the record goes to a person anyway
             fields[name] = dc_replace(fields[name], confidence=T.REDRAW_CONFIDENCE)
-    if told_by_print and printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+    if told_by_print and _print_found(fields, printed):
         # The small print named the recipient, the packet's prefill fingerprint read with it agrees
         # with the list, and every value the packet printed is found on the page as printed: the
         # sheet is that person's packet as surely as by its QR code (an untouched tick-only packet
