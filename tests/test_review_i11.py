@@ -6,17 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
 from formkit.readings import PageReading
 from formkit.recipients import Recipient
+from formkit.records import Context, Matcher, Provenance, assemble
 from formkit.render.document import RenderOptions, render_to_bytes
-from formkit.scan import iter_image_pages, read_page
+from formkit.render.form import footer_line, identity
+from formkit.scan import iter_image_pages, read_page, smallprint
 from formkit.scan.context import ReadContext
 from formkit.scan.qr import find_qr
-from tests.prefilled import fax
-from tests.test_identity_integrity import cover_qr
+from tests.prefilled import Pen, fax, sheet
+from tests.test_identity_integrity import KAI, cover_footer_from, cover_qr
 
 # A mailing list with numeric ids: '2018' is also the year in the campaign id 'lsz-2018'.
 NUMBERED = [Recipient(id="2018", first_name="Ines", last_name="Vogt", institution="Landratsamt Gotha"),
@@ -45,3 +48,37 @@ def test_a_sheet_without_anyones_print_gets_no_recipient_from_its_small_print(tm
     assert r.identity.layout_id == "leitgedanken-blank"
     assert r.identity.recipient_id is None
     assert any("Empfänger unbekannt" in p for p in r.problems), r.problems
+
+
+def _read_as_whitelisted(footer: str) -> str:
+    """A footer line as the small-print reader's whitelist lets Tesseract read it, every letter right."""
+    return "".join(c for c in footer if c in smallprint.PAYLOAD_ALPHABET + " ")
+
+
+def test_an_id_that_every_sheets_small_print_holds_names_no_one(registry: LayoutRegistry) -> None:
+    """'2018' is in every footer of campaign lsz-2018 and '1' in every version 1: neither names a
+    recipient, and neither hides the one the footer does name."""
+    form = _layout(registry, "registration")
+    event = registry.form("registration").event
+    blank = footer_line(form, identity(form, event).payload())
+    assert smallprint.named_recipient(_read_as_whitelisted(blank), ["2018", "17"], fixed=blank) is None
+    values = KAI.prefill_values()
+    kai = footer_line(form, identity(form, event, KAI.id, values).payload(), KAI.id)
+    assert smallprint.named_recipient(_read_as_whitelisted(kai), ["2018", "1", KAI.id], fixed=blank) == KAI.id
+
+
+@pytest.mark.slow
+def test_a_packet_known_by_its_print_in_a_list_with_short_ids(tmp_path: Path, registry: LayoutRegistry) -> None:
+    """eb90b76's packet (QR code and prefill fingerprint lost, fine fax) in a list that also holds
+    ids '1' and '2018': those were 'named' by every footer, so no recipient was, and the untouched
+    tick-only packet went to a person."""
+    form = _layout(registry, "registration")
+    pdf = Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False))
+    pdf = cover_footer_from(cover_qr(pdf, form), form, f":{KAI.id}:")
+    (im,) = list(iter_image_pages(fax(pdf, tmp_path / "fax.tif", "fine")))
+    people = [KAI, *NUMBERED, Recipient(id="1", first_name="Uwe", last_name="Rhein", institution="Stadt Jena")]
+    r = read_page(im, 1, registry, ReadContext.build(people, forms=[form]))
+    assert isinstance(r, PageReading), r
+    assert r.identity.recipient_id == KAI.id, r.identity
+    rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher(people)))
+    assert rec.status == "ok" and rec.values["venue"] == "Gotha", rec.reason

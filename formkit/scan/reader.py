@@ -26,6 +26,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.render import ruling
+from formkit.render.form import footer_line
 from formkit.scan import agree, ocr, qr, redraw, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.png import grey_png
@@ -275,7 +276,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                 if context is not None and levers.verify:
                     # The id itself may still be read (twice: in the prose and the payload) where the
                     # fingerprint was not: the page's ink, compared with that person's print, decides.
-                    by_ink = smallprint.named_recipient(footer, context.printed)
+                    by_ink = smallprint.named_recipient(footer, context.printed,
+                                                        fixed=footer_line(found, ident.payload()))
             elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
                 ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
