@@ -199,6 +199,20 @@ def _print_found(fields: Mapping[str, FieldReading], printed: Mapping[str, str])
     return bool(shown) and all(fields[n].printed == "untouched" for n in shown)
 
 
+def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: FormIdentity,
+                    context: ReadContext) -> str | None:
+    """The recipient a footer reading (*told* as parsed, *blank* without a recipient) names by id
+    alone, for the page's ink to confirm (:func:`smallprint.named_recipient`). A prefill fingerprint
+    that was read must agree with that person's list entry: where it does not, the list changed
+    after printing (or the id is another's), and ink cannot tell 'kjr-slf' printed from 'kjr-sIf'
+    listed; the list then confirms nothing on the sheet (as with a QR code)."""
+    rid = smallprint.named_recipient(footer, context.printed, fixed=footer_line(form, blank.payload()))
+    if rid is not None and told.prefill \
+            and not fingerprint.printed_agrees(form, context.printed_for(rid), told.prefill, misread=1):
+        return None
+    return rid
+
+
 def _ours(text: str) -> bool:
     return starts_with_prefix(text) and parse_payload(text) is not None
 
@@ -276,8 +290,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                 if context is not None and levers.verify:
                     # The id itself may still be read (twice: in the prose and the payload) where the
                     # fingerprint was not: the page's ink, compared with that person's print, decides.
-                    by_ink = smallprint.named_recipient(footer, context.printed,
-                                                        fixed=footer_line(found, ident.payload()))
+                    by_ink = _named_by_print(footer, found, told, ident, context)
             elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
                 ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
