@@ -3,10 +3,14 @@ real round trip that failed before its fix."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FormLayout
@@ -14,12 +18,13 @@ from formkit.readings import PageReading
 from formkit.recipients import Recipient
 from formkit.records import Context, Matcher, Provenance, assemble
 from formkit.render.document import RenderOptions, render_to_bytes
+from formkit.render.fonts import REGULAR
 from formkit.render.form import footer_line, identity
 from formkit.scan import iter_image_pages, read_page, smallprint
 from formkit.scan.context import ReadContext
 from formkit.scan.qr import find_qr
 from tests.prefilled import Pen, fax, sheet
-from tests.test_identity_integrity import KAI, KAI_LATER, cover_footer_from, cover_qr
+from tests.test_identity_integrity import KAI, KAI_LATER, _overlay, cover_footer_from, cover_qr
 
 # A mailing list with numeric ids: '2018' is also the year in the campaign id 'lsz-2018'.
 NUMBERED = [Recipient(id="2018", first_name="Ines", last_name="Vogt", institution="Landratsamt Gotha"),
@@ -102,5 +107,40 @@ def test_a_fingerprint_read_that_says_the_list_changed_is_not_overruled_by_the_i
     assert all(f.printed is None for f in r.fields.values())
     assert not (rec.status == "ok" and rec.values["email"] == "kai@kjr-sIf.de"), rec
     # the packet's own list entry still makes it known by its print, as before
+    r = read_page(im, 1, registry, ReadContext.build([KAI], forms=[form]))
+    assert isinstance(r, PageReading) and r.identity.recipient_id == KAI.id and not r.problems, r
+
+
+def _cover_after(pdf: bytes, form: FormLayout, upto: str, n: int) -> bytes:
+    """A white speck over the *n* characters of the footer line after its first *upto*."""
+    (page,) = PdfReader(io.BytesIO(pdf)).pages
+    line = next(t for t in page.extract_text().splitlines() if upto in t)
+    fx, fy = form.footer_at
+    i = line.index(upto) + len(upto)
+    x0, x1 = (fx + stringWidth(line[:k], REGULAR, 7) / mm for k in (i, i + n))
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(x0 * mm, y(fy + 1.5), (x1 - x0) * mm, 5 * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_a_fingerprint_run_into_the_id_still_tells_a_changed_list(mode: str, tmp_path: Path,
+                                                                  registry: LayoutRegistry) -> None:
+    """eb90b76's case: the ':' before the prefill fingerprint lost ('R0201cOBOT' read for
+    R0201:c080f), so the footer parses no fingerprint, though it is there. With the list corrected
+    after printing, the ink (l and I alike) made the list's e-mail verified, the record 'ok'. With
+    the packet's own entry the sheet is still known by its print."""
+    form = _layout(registry, "registration")
+    pdf = Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False))
+    (im,) = list(iter_image_pages(fax(_cover_after(cover_qr(pdf, form), form, f":{KAI.id}", 1),
+                                      tmp_path / "fax.tif", mode)))
+    r = read_page(im, 1, registry, ReadContext.build([KAI_LATER], forms=[form]))
+    assert isinstance(r, PageReading), r
+    rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([KAI_LATER])))
+    assert r.identity.recipient_id is None
+    assert not (rec.status == "ok" and rec.values["email"] == "kai@kjr-sIf.de"), rec
     r = read_page(im, 1, registry, ReadContext.build([KAI], forms=[form]))
     assert isinstance(r, PageReading) and r.identity.recipient_id == KAI.id and not r.problems, r

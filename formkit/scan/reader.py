@@ -203,14 +203,18 @@ def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: Fo
                     context: ReadContext) -> str | None:
     """The recipient a footer reading (*told* as parsed, *blank* without a recipient) names by id
     alone, for the page's ink to confirm (:func:`smallprint.named_recipient`). A prefill fingerprint
-    that was read must agree with that person's list entry: where it does not, the list changed
-    after printing (or the id is another's), and ink cannot tell 'kjr-slf' printed from 'kjr-sIf'
-    listed; the list then confirms nothing on the sheet (as with a QR code)."""
+    that was read (parsed, or run into the id) must agree with that person's list entry: where it
+    does not, the list changed after printing (or the id is another's), and ink cannot tell
+    'kjr-slf' printed from 'kjr-sIf' listed; the list then confirms nothing on the sheet (as with a
+    QR code)."""
     rid = smallprint.named_recipient(footer, context.printed, fixed=footer_line(form, blank.payload()))
-    if rid is not None and told.prefill \
-            and not fingerprint.printed_agrees(form, context.printed_for(rid), told.prefill, misread=1):
+    if rid is None:
         return None
-    return rid
+    listed = context.printed_for(rid)
+    if told.prefill and not fingerprint.printed_agrees(form, listed, told.prefill, misread=1):
+        return None
+    # the fingerprint read but not parsed, its ':' lost ('R0201cOBOT')
+    return None if smallprint.prefill_disagrees(footer, rid, fingerprint.prefill(form, listed)) else rid
 
 
 def _ours(text: str) -> bool:

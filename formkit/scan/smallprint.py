@@ -242,6 +242,35 @@ def named_recipient(text: str, known: Iterable[str], fixed: str = "") -> str | N
     return next(iter(named)) if len(named) == 1 else None
 
 
+# Glyphs a prefill fingerprint read after its recipient's id with the ':' lost may differ in from
+# the list's, once look-alikes are folded (_id_glyphs): 'cOBOT' for c080f (fine fax) is 1,
+# 'bbSte' for bb6fe (bench seed 2022, normal fax) 2. Another list entry's fingerprint lies within 2
+# of a reading by chance 1 time in 400 (200,000 random 5-hex pairs: 0.25 %; within 1: 0.009 %).
+MAX_PREFILL_DISTANCE = 2
+
+
+def prefill_after(text: str, rid: str) -> str:
+    """The prefill fingerprint a footer reading holds after the payload's recipient *rid* where the
+    ':' between them was lost ('R0201cOBOT' for R0201:c080f), look-alike glyphs folded; '' where
+    the id is not read twice (once alone may be the prose's, followed by the payload) or fewer
+    than HASH_LEN characters follow it (the fingerprint covered or lost)."""
+    flat, g = _id_glyphs(_compact(text)), _id_glyphs(rid)
+    at = flat.rfind(g)
+    if not g or at < 0 or flat.find(g) == at:
+        return ""
+    tail = flat[at + len(g):].lstrip(":;.,-")
+    return tail[:HASH_LEN] if len(tail) >= HASH_LEN else ""
+
+
+def prefill_disagrees(text: str, rid: str, printed: str) -> bool:
+    """Whether a fingerprint read after *rid* (:func:`prefill_after`) is not *printed*'s (the
+    list's entry for *rid*, hashed): the list changed after printing, or the id is another's."""
+    from rapidfuzz.distance import Levenshtein
+
+    seen = prefill_after(text, rid)
+    return bool(seen) and Levenshtein.distance(seen, _id_glyphs(printed)) > MAX_PREFILL_DISTANCE
+
+
 def _compact(text: str) -> str:
     return text.replace(" ", "").replace("\n", "")
 
