@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -345,14 +345,16 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     # A fax's row pitch: the grey between a normal-mode fax's coarse rows is filled in for OCR.
     rows_mm = channel().pitch_y_mm if page.bilevel and levers.coarse_rows else 0.0
 
-    def read_fields(printed: Mapping[str, str]) -> tuple[dict[str, FieldReading], dict[str, str],
-                                                        dict[str, tuple[_Statement, ocr.OcrResult]]]:
-        """Every field of the sheet, the prefilled ones compared with *printed*; the texts read
-        and the unsure readings drawing may confirm."""
+    def read_fields(printed: Mapping[str, str], only: Collection[str] | None = None) \
+            -> tuple[dict[str, FieldReading], dict[str, str], dict[str, tuple[_Statement, ocr.OcrResult]]]:
+        """Every field of the sheet (or those named *only*), the prefilled ones compared with
+        *printed*; the texts read and the unsure readings drawing may confirm."""
         fields: dict[str, FieldReading] = {}
         texts: dict[str, str] = {}
         redrawable: dict[str, tuple[_Statement, ocr.OcrResult]] = {}
         for spec in layout.fields:
+            if only is not None and spec.name not in only:
+                continue
             zone = spec.box.inset(-m)
             px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
             flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
@@ -402,8 +404,12 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             # Every value this person's packet printed is on the page as printed: theirs.
             ident = dc_replace(ident, recipient_id=by_ink, prefill=fingerprint.prefill(layout, printed))
         else:  # not this person's print as it stands: read as a sheet without a recipient
+            # (again only where that print was compared: every other field read as without it)
+            plain, plain_texts, plain_redrawable = read_fields({}, only=set(printed))
             printed = {}
-            fields, texts, redrawable = read_fields(printed)
+            fields.update(plain)
+            texts.update(plain_texts)
+            redrawable.update(plain_redrawable)
 
     unsure = [n for n, f in fields.items() if f.state is None and f.confidence < T.OCR_OK]
     if unsure and len(unsure) <= T.REDRAW_MAX_FIELDS and all(n in redrawable for n in unsure):
