@@ -92,9 +92,9 @@ def cover_footer(pdf: bytes, form: FormLayout) -> bytes:
     return _overlay(pdf, form, draw)
 
 
-def cover_footer_from(pdf: bytes, form: FormLayout, upto: str) -> bytes:
+def cover_footer_from(pdf: bytes, form: FormLayout, upto: str, width_of: str = "") -> bytes:
     """A white label over the footer line from the end of its first *upto* on (a smudge that
-    took the prefill fingerprint, say)."""
+    took the prefill fingerprint, say), or only over the next *width_of* (a lost separator)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from formkit.render.fonts import REGULAR
@@ -104,6 +104,9 @@ def cover_footer_from(pdf: bytes, form: FormLayout, upto: str) -> bytes:
     fx, fy = form.footer_at
     x = fx + stringWidth(line[:line.index(upto) + len(upto)], REGULAR, 7) / mm
     end = fx + stringWidth(line, REGULAR, 7) / mm + 0.5  # short of the corner mark
+    if width_of:
+        x -= 0.1
+        end = x + stringWidth(width_of, REGULAR, 7) / mm + 0.1
 
     def draw(c, y):  # type: ignore[no-untyped-def]
         c.setFillColorRGB(1, 1, 1)
@@ -317,13 +320,14 @@ def test_untouched_packet_with_its_qr_lost_needs_no_person(mode: str, tmp_path: 
 @pytest.mark.parametrize("mode", ["fine", "normal"])
 def test_packet_whose_qr_and_prefill_fingerprint_were_lost_is_known_by_its_print(mode: str, tmp_path: Path,
                                                                                    registry: LayoutRegistry) -> None:
-    """QR code and the footer's prefill fingerprint lost (bench seed 2022: a normal-mode fax read
-    'R-00135bbSte' for 'R-00135:bb6fe'): the small print still names the recipient, and the page
-    shows that person's print untouched, so the tick-only packet needs no person. Where the list
-    gives that id to someone else, the print is not theirs: no recipient, a person looks."""
+    """QR code lost and the footer's ':' before the prefill fingerprint (bench seed 2022: a
+    normal-mode fax read 'R-00135bbSte' for 'R-00135:bb6fe'): the small print still names the
+    recipient and its fingerprint, and the page shows that person's print untouched, so the
+    tick-only packet needs no person. Where the list gives that id to someone else, the print is
+    not theirs: no recipient, a person looks."""
     form = _form(registry)
     pdf = Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False))
-    pdf = cover_footer_from(cover_qr(pdf, form), form, f":{KAI.id}:")
+    pdf = cover_footer_from(cover_qr(pdf, form), form, f":{KAI.id}", width_of=":")
     (im,) = list(iter_image_pages(fax_sheet(pdf, tmp_path / "fax.tif", mode)))
     assert not find_qr(np.asarray(im.convert("L")))
     other = Recipient(id=KAI.id, first_name="Kira", last_name="Schöne", institution="Stadtverwaltung Rudolstadt",

@@ -217,10 +217,16 @@ def draw_form(
     # Black, not grey: when the QR code is unreadable the scan reader reads the identity from
     # here (formkit.scan.smallprint), and a fax driver dithers grey 7-pt letters apart.
     c.setFillColorRGB(0, 0, 0)
-    who = f" · Empfänger-Nr. {recipient_id}" if recipient_id else ""
-    c.drawString(fx * mm, (form.height - fy) * mm, f"{form.title} · Formular {form.id} v{form.version}{who} · {ident.payload()}")
+    c.drawString(fx * mm, (form.height - fy) * mm, footer_line(form, ident.payload(), recipient_id))
     c.setFillColorRGB(0, 0, 0)
     return outcome
+
+
+def footer_line(form: FormLayout, payload: str, recipient_id: str | None = None) -> str:
+    """The small print at the sheet's foot: title, form, recipient and the QR code's payload (the
+    scan reader reads the identity from it where the QR code is lost, formkit.scan.smallprint)."""
+    who = f" · Empfänger-Nr. {recipient_id}" if recipient_id else ""
+    return f"{form.title} · Formular {form.id} v{form.version}{who} · {payload}"
 
 
 def header_flowables(form: FormLayout, ctx: dict[str, Any], event: Event | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -26,6 +26,7 @@ from formkit.layout.loader import LayoutRegistry
 from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.render import ruling
+from formkit.render.form import footer_line
 from formkit.scan import agree, ocr, qr, redraw, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.png import grey_png
@@ -214,6 +215,32 @@ def _sheet_share(reg: Registration, shape: tuple[int, ...]) -> float:
     return float(cv2.contourArea(img.astype(np.float32))) / float(shape[0] * shape[1])
 
 
+def _print_found(fields: Mapping[str, FieldReading], printed: Mapping[str, str]) -> bool:
+    """Whether the page shows a packet's print (*printed*, by field name) as printed: every value
+    it put into a field of this sheet found untouched, and at least one. A sheet that holds none of
+    it (a form the packet printed nothing into, as the blank 'Leitgedanken' sheet) vouches for no
+    one: else any id its small print seemed to name ('2018' of 'lsz-2018') became its recipient."""
+    shown = [n for n in printed if n in fields]
+    return bool(shown) and all(fields[n].printed == "untouched" for n in shown)
+
+
+def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: FormIdentity,
+                    context: ReadContext) -> str | None:
+    """The recipient a footer reading (*told* as parsed, *blank* without a recipient) names by id,
+    for the page's ink to confirm (:func:`smallprint.named_recipient`). Its prefill fingerprint must
+    be read (parsed, or run into the id: 'R0201cOBOT', bench seed 2022's 'R-00135bbSte') and agree
+    with that person's list entry: where it does not, or cannot be read, the list may have changed
+    after printing, and ink cannot tell 'kjr-slf' printed from 'kjr-sIf' listed; the list then
+    confirms nothing on the sheet (as with a QR code)."""
+    rid = smallprint.named_recipient(footer, context.printed, fixed=footer_line(form, blank.payload()))
+    if rid is None:
+        return None
+    listed = context.printed_for(rid)
+    if told.prefill:
+        return rid if fingerprint.printed_agrees(form, listed, told.prefill, misread=1) else None
+    return rid if smallprint.prefill_agrees(footer, rid, fingerprint.prefill(form, listed)) else None
+
+
 def _ours(text: str) -> bool:
     return starts_with_prefix(text) and parse_payload(text) is not None
 
@@ -297,7 +324,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                 if context is not None and levers.verify:
                     # The id itself may still be read (twice: in the prose and the payload) where the
                     # fingerprint was not: the page's ink, compared with that person's print, decides.
-                    by_ink = smallprint.named_recipient(footer, context.printed)
+                    by_ink = _named_by_print(footer, found, told, ident, context)
             elif context is not None:  # the fingerprint as printed, not as read, for the checks downstream
                 ident = dc_replace(ident, prefill=fingerprint.prefill(found, context.printed_for(ident.recipient_id)))
             list_ok = vouched
@@ -348,14 +375,16 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     # A fax's row pitch: the grey between a normal-mode fax's coarse rows is filled in for OCR.
     rows_mm = channel().pitch_y_mm if page.bilevel and levers.coarse_rows else 0.0
 
-    def read_fields(printed: Mapping[str, str]) -> tuple[dict[str, FieldReading], dict[str, str],
-                                                        dict[str, tuple[_Statement, ocr.OcrResult]]]:
-        """Every field of the sheet, the prefilled ones compared with *printed*; the texts read
-        and the unsure readings drawing may confirm."""
+    def read_fields(printed: Mapping[str, str], only: Collection[str] | None = None) \
+            -> tuple[dict[str, FieldReading], dict[str, str], dict[str, tuple[_Statement, ocr.OcrResult]]]:
+        """Every field of the sheet (or those named *only*), the prefilled ones compared with
+        *printed*; the texts read and the unsure readings drawing may confirm."""
         fields: dict[str, FieldReading] = {}
         texts: dict[str, str] = {}
         redrawable: dict[str, tuple[_Statement, ocr.OcrResult]] = {}
         for spec in layout.fields:
+            if only is not None and spec.name not in only:
+                continue
             zone = spec.box.inset(-m)
             px = T.REG_PX_PER_MM if spec.type == "checkbox" else T.OCR_PX_PER_MM
             flat = register.warp_rect(page.flat if spec.type == "checkbox" else soft, reg.H, zone, px)
@@ -404,12 +433,16 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         printed = context.printed_for(by_ink)
     fields, texts, redrawable = read_fields(printed)
     if by_ink is not None:
-        if printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+        if _print_found(fields, printed):
             # Every value this person's packet printed is on the page as printed: theirs.
             ident = dc_replace(ident, recipient_id=by_ink, prefill=fingerprint.prefill(layout, printed))
         else:  # not this person's print as it stands: read as a sheet without a recipient
+            # (again only where that print was compared: every other field read as without it)
+            plain, plain_texts, plain_redrawable = read_fields({}, only=set(printed))
             printed = {}
-            fields, texts, redrawable = read_fields(printed)
+            fields.update(plain)
+            texts.update(plain_texts)
+            redrawable.update(plain_redrawable)
 
     unsure = [n for n, f in fields.items() if f.state is None and f.confidence < T.OCR_OK]
     if unsure and len(unsure) <= T.REDRAW_MAX_FIELDS and all(n in redrawable for n in unsure):
@@ -420,7 +453,7 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
             if not said.redrawn(r.text, r.others, page.bilevel):
                 break  # the record goes to a person anyway
             fields[name] = dc_replace(fields[name], confidence=T.REDRAW_CONFIDENCE)
-    if told_by_print and printed and all(fields[n].printed == "untouched" for n in printed if n in fields):
+    if told_by_print and _print_found(fields, printed):
         # The small print named the recipient, the packet's prefill fingerprint read with it agrees
         # with the list, and every value the packet printed is found on the page as printed: the
         # sheet is that person's packet as surely as by its QR code (an untouched tick-only packet
