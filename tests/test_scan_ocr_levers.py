@@ -113,8 +113,8 @@ def test_the_domain_vocabulary_is_general_words_only() -> None:
     assert not words & {"Gotha", "Sonneberg", "Schleiz", "Sondershausen", "Pößneck"}
     # The vocabulary of a reading: the campaign's words and these, only where the lever is on.
     campaign = frozenset({"Zöllner"})
-    assert ocr._vocabulary(campaign, True) == campaign | words
-    assert ocr._vocabulary(campaign, False) == campaign
+    assert ocr.vocabulary(campaign, True) == campaign | words
+    assert ocr.vocabulary(campaign, False) == campaign
 
 
 def test_small_thin_print_in_a_large_box_is_read_not_taken_for_empty(registration_pdf: bytes, tmp_path: Path,

@@ -138,6 +138,7 @@ class Levers:
     # wrong date to 0.953 on bench seed 2019 ('20.02.2018' for 20.03., 0.834 without); see COARSE_ROWS_PX.
     coarse_rows: bool = False
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
+    look_alike: bool = True  # a sure reading that is no word while a look-alike is (formkit.scan.lexicon)
     case_doubt: bool = True  # a small c/o/s/v/w/x/z opening a name's word may be a capital (fields.case_in_doubt)
 
 
@@ -157,7 +158,7 @@ def domain_words() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _vocabulary(words: frozenset[str], domain: bool) -> frozenset[str]:
+def vocabulary(words: frozenset[str], domain: bool) -> frozenset[str]:
     return words | domain_words() if domain else words
 
 
@@ -727,7 +728,7 @@ def read_zone(ink: np.ndarray, grey: np.ndarray, px_per_mm: float, multiline: bo
     sharp = padded
     if fax and levers.smooth and not rules.sharp:
         padded = cv2.GaussianBlur(padded, (0, 0), T.OCR_SMOOTH_MM * px_per_mm)
-    vocab = _vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
+    vocab = vocabulary(words, levers.domain_words) if levers.user_words and rules.vocabulary else frozenset()
     first = _recognise(padded, px_per_mm, multiline, rules, vocab, levers)
     best = first
     readings = [first.text]

@@ -27,7 +27,7 @@ from formkit.layout.models import FieldSpec, FormLayout
 from formkit.readings import FieldReading, NotAForm, PageReading
 from formkit.render import ruling
 from formkit.render.form import footer_line
-from formkit.scan import agree, ocr, qr, redraw, register, smallprint, ticks, verify
+from formkit.scan import agree, lexicon, ocr, qr, redraw, register, smallprint, ticks, verify
 from formkit.scan.context import ReadContext
 from formkit.scan.png import grey_png
 from formkit.scan.register import Registration
@@ -239,6 +239,27 @@ def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: Fo
     if told.prefill:
         return rid if fingerprint.printed_agrees(form, listed, told.prefill, misread=1) else None
     return rid if smallprint.prefill_agrees(footer, rid, fingerprint.prefill(form, listed)) else None
+
+
+def _look_alikes_doubted(fields: Mapping[str, FieldReading], layout: FormLayout, printed: Mapping[str, str],
+                         words: frozenset[str]) -> dict[str, FieldReading]:
+    """*fields* with each sure reading of LOOK_ALIKE_KINDS that holds no German word where a
+    look-alike of it is one ('Eichhom', 'Kommarkt', 'Fruhe') capped at LOOK_ALIKE_CONFIDENCE
+    (:mod:`formkit.scan.lexicon`). After the agreement: an e-mail address it raised because it
+    names the name read ('frank.eichhom' beside 'Frank Eichhom') is misread alike. Not a print
+    verified untouched, nor the list's entry of the person (an independent source agrees)."""
+    lex = lexicon.lexicon(ocr.vocabulary(words, True))
+    out = dict(fields)
+    for spec in layout.fields:
+        f = fields.get(spec.name)
+        if f is None or spec.kind not in T.LOOK_ALIKE_KINDS or f.confidence < T.OCR_OK or f.printed is not None:
+            continue
+        own = printed.get(spec.name, "")
+        if own and kinds.same_words(f.value, own):
+            continue
+        if lex.misread(f.value) is not None:
+            out[spec.name] = dc_replace(f, confidence=T.LOOK_ALIKE_CONFIDENCE)
+    return out
 
 
 def _ours(text: str) -> bool:
@@ -462,6 +483,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
     if levers.agree and trusted:
         # Facts the sheet states twice, read apart, confirm or question each other (same page only).
         fields = agree.apply(fields, {s.name: s.kind for s in layout.fields if s.type != "checkbox"})
+    if levers.look_alike:
+        fields = _look_alikes_doubted(fields, layout, printed, words)
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
     registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None
