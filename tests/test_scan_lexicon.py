@@ -31,6 +31,8 @@ def lex() -> lexicon.Lexicon:
     ("frank.eichhom@kyffhaeuser.de", "eichhorn"),
     ("Kommarkt 12\n07545 Gera", "Kornmarkt"),  # a compound: Korn|markt
     ("Jugendamt Landkreis Sömmerda, Fruhe Hilfen", "Frühe"),  # an umlaut's dots lost
+    ("Töpforgasse 117\n46788 Apolda", "Töpfergasse"),  # an e's eye closed (Helvetica 9 pt, fine fax)
+    ("Töpfergasse 117\n46788 Apolda", None),
     ("Stadtverwaltung Ruhla, Fachdienst Kinder und Jugend", None),
     ("Frank Eichhorn-Plötz", None),
     ("Kornmarkt 12\n07545 Gera", None),
