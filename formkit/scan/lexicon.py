@@ -80,14 +80,15 @@ class Lexicon:
                 return True
         return False
 
-    def misread(self, text: str) -> str | None:
+    def misread(self, text: str, coarse: bool = False) -> str | None:
         """The first word of *text* (letters only, at least four) that is no word while one of its
-        look-alikes is: what it was perhaps misread from, else None."""
+        look-alikes is (*coarse*: those of a normal-mode fax's rows too): what it was perhaps
+        misread from, else None."""
         for m in _LETTERS.finditer(text):
             word = m.group()
             if self.is_word(word):
                 continue
-            for alike in look_alikes(word):
+            for alike in look_alikes(word, coarse):
                 if self.is_word(alike):
                     return alike
         return None

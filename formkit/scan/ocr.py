@@ -116,6 +116,9 @@ class Levers:
     (strangers' normal faxes 44 -> 45 of 90), no record, sure fields 580 -> 579, none wrong either
     way; on text typed flush with a box line (bench.heldout_campaigns) it keeps a cut glyph ('39610'
     for 99610, a comma's tail) from being stated sure.
+
+    lost_mark alone (FK_BENCH_WITHOUT=lost_mark, seeds 2018/2019/2021/2022/2023): one field of
+    2,835 capped, the sure wrong 'Volkssolidarität Ohrdruf Bürgermeister' (seed 2023); no record moved.
     """
 
     drop_low: bool = True  # drop ink groups lower than LOW_GROUP_MM after clean_zone
@@ -140,6 +143,7 @@ class Levers:
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
     look_alike: bool = True  # a sure reading that is no word while a look-alike is (formkit.scan.lexicon)
     case_doubt: bool = True  # a small c/o/s/v/w/x/z opening a name's word may be a capital (fields.case_in_doubt)
+    lost_mark: bool = True  # a letter-high mark between words that the noise removal took (lost_mark)
 
 
 ALL = Levers()
@@ -340,13 +344,16 @@ def clean_zone(ink: np.ndarray, px_per_mm: float, drop_low: bool = False, keep_m
 
 
 def _clean(ink: np.ndarray, px_per_mm: float, drop_low: bool, keep_marks: bool,
-           own: FormLines | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+           own: FormLines | None = None, keep_raw: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`clean_zone`, and with *own* the long straight lines that are none of the form's own
     lines (the writer's strokes: 0/1, None when there are none). Every long line is removed from
-    the cleaned ink all the same: OCR reads the letters, as without a stroke."""
+    the cleaned ink all the same: OCR reads the letters, as without a stroke. *keep_raw* receives
+    the ink without lines before the noise removal (for :func:`lost_mark`)."""
     ink = np.ascontiguousarray(ink)
     h_runs, v_runs = _line_runs(ink, px_per_mm)
     z = _without(ink, cv2.bitwise_or(h_runs, v_runs))
+    if keep_raw is not None:
+        keep_raw.append(z.copy())
     strokes = None
     if own is not None:
         h_stray = _stray(h_runs, 1, own.rows, own.tolerance)
@@ -424,6 +431,7 @@ class ZoneInk:
 
     text: np.ndarray
     strokes: np.ndarray | None = None
+    lost_mark: bool = False  # a letter-high mark between two words the noise removal took (lost_mark)
 
     @property
     def struck(self) -> bool:
@@ -441,13 +449,49 @@ def zone_ink(ink: np.ndarray, px_per_mm: float, margin_mm: float, own: FormLines
     a long straight line farther than the tolerance from each of the form's lines, at least
     STROKE_MIN_MM of it inside the box (a thin strike-through of a printed value was taken for a
     border and removed, and the value confirmed as printed: issue 11)."""
-    text, strokes = _clean(ink, px_per_mm, levers.drop_low, levers.keep_marks, own if levers.strokes else None)
+    raw: list[np.ndarray] = []
+    text, strokes = _clean(ink, px_per_mm, levers.drop_low, levers.keep_marks, own if levers.strokes else None,
+                           keep_raw=raw if levers.lost_mark else None)
     text = _inside(text, px_per_mm, margin_mm)
     if strokes is not None:
         strokes = _inside(strokes, px_per_mm, margin_mm)
         if int(strokes.sum()) < T.STROKE_MIN_MM * px_per_mm:
             strokes = None
-    return ZoneInk(text, strokes)
+    lost = bool(raw) and lost_mark(_inside(raw[0], px_per_mm, margin_mm), text, px_per_mm)
+    return ZoneInk(text, strokes, lost)
+
+
+def lost_mark(raw: np.ndarray, kept: np.ndarray, px_per_mm: float) -> bool:
+    """Did the noise removal take a mark as high as a letter that stands between two words?
+
+    A thin slash or dash on a light fax falls apart into single pixels; each is dropped as a speck,
+    and what stays of it is too light for a word: 'Volkssolidarität Ohrdruf Bürgermeister' was
+    read 0.95 for '… Ohrdruf / Bürgermeister' (Courier 10, fine fax, bench seed 2023), and OCR,
+    never shown the slash, left no gap for :func:`unread_ink_between` to find. *raw*: the zone's
+    ink without the box lines, before the noise removal; *kept*: what OCR is shown. A group of
+    *raw* (grown as the word groups are) with nothing kept, at least MIN_WORD_INK_MM2 of ink and
+    LOW_GROUP_MM high, with kept writing left and right of it level with it, is such a mark; fax
+    specks are a pixel or two and seldom stack a letter high."""
+    kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
+    ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
+    lost = raw.astype(bool) & ~kept.astype(bool)
+    if int(lost.sum()) < T.MIN_WORD_INK_MM2 * px_per_mm * px_per_mm:
+        return False
+    grown = cv2.dilate(raw, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
+    n, labels, stats = parts(grown)
+    if n <= 2:
+        return False
+    lab = labels.reshape(-1)
+    mass = np.bincount(lab[raw.reshape(-1).view(bool)], minlength=n)
+    held = np.bincount(lab[kept.reshape(-1).view(bool)], minlength=n)
+    high = stats[:, cv2.CC_STAT_HEIGHT] - (ky - 1) >= T.LOW_GROUP_MM * px_per_mm
+    cand = np.flatnonzero(high & (held == 0) & (mass >= T.MIN_WORD_INK_MM2 * px_per_mm * px_per_mm))
+    for c in cand[cand > 0]:
+        x, y, w, h = (int(v) for v in stats[c, :4])
+        band = kept[y:y + h]
+        if band[:, :x].any() and band[:, x + w:].any():
+            return True
+    return False
 
 
 _JUNK = set("|.,_'’‘`\"-:;!¦[]()")

@@ -115,6 +115,7 @@ class _Statement:
         # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
         self.spec, self.printed, self.inner, self.px, self.margin = spec, printed, zone.seen, px, margin_mm
         self.struck, self.trusted, self.signing, self.channel = zone.struck, trusted, signing, channel
+        self.lost_mark = zone.lost_mark
         self.seen: dict[str, tuple[verify.Verdict | None, bool]] = {}
 
     def verdict(self, text: str) -> tuple[verify.Verdict | None, bool]:
@@ -164,15 +165,18 @@ class _Statement:
             conf = min(conf, T.STRUCK_CONFIDENCE)  # OCR read past the stroke: perhaps the value crossed out
         if not self.trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
+        if self.lost_mark:
+            conf = min(conf, T.UNREAD_INK_CONFIDENCE)  # a mark OCR was never shown (ocr.lost_mark)
         return conf
 
     def redrawable(self, text: str, snapped: bool, conf: float, edge: bool) -> bool:
         """Whether an unsure reading (*conf* as :meth:`confidence` stated it) may be confirmed by
         drawing it again (:meth:`redrawn`): never a doubt with a named cause: a print on the sheet,
-        a snapped word, an implausible value, a stroke, an untrusted page, ink running into the
-        box's line or past it (*edge*, :attr:`ocr.OcrResult.edge`: a glyph may be cut, or the value
+        a snapped word, an implausible value, a stroke, an untrusted page, a mark OCR was not shown, ink
+        running into the box's line or past it (*edge*, :attr:`ocr.OcrResult.edge`: a glyph may be cut, or the value
         go on beyond the zone, and the ink in the zone then truly shows the misread)."""
-        if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge:
+        if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge \
+                or self.lost_mark:
             return False
         kind = self.spec.kind
         if not kinds.plausible(kind, text) or not _latin1(text) or (kind == "date" and kinds.outside(text, self.signing)):
@@ -242,12 +246,14 @@ def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: Fo
 
 
 def _look_alikes_doubted(fields: Mapping[str, FieldReading], layout: FormLayout, printed: Mapping[str, str],
-                         words: frozenset[str]) -> dict[str, FieldReading]:
+                         words: frozenset[str], coarse: Callable[[], bool]) -> dict[str, FieldReading]:
     """*fields* with each sure reading of LOOK_ALIKE_KINDS that holds no German word where a
     look-alike of it is one ('Eichhom', 'Kommarkt', 'Fruhe') capped at LOOK_ALIKE_CONFIDENCE
     (:mod:`formkit.scan.lexicon`). After the agreement: an e-mail address it raised because it
     names the name read ('frank.eichhom' beside 'Frank Eichhom') is misread alike. Not a print
-    verified untouched, nor the list's entry of the person (an independent source agrees)."""
+    verified untouched, nor the list's entry of the person (an independent source agrees). *coarse*:
+    whether the page is a normal-mode fax, whose rows add look-alikes (asked only where they would
+    doubt a reading)."""
     lex = lexicon.lexicon(ocr.vocabulary(words, True))
     out = dict(fields)
     for spec in layout.fields:
@@ -257,7 +263,7 @@ def _look_alikes_doubted(fields: Mapping[str, FieldReading], layout: FormLayout,
         own = printed.get(spec.name, "")
         if own and kinds.same_words(f.value, own):
             continue
-        if lex.misread(f.value) is not None:
+        if lex.misread(f.value) is not None or (lex.misread(f.value, coarse=True) is not None and coarse()):
             out[spec.name] = dc_replace(f, confidence=T.LOOK_ALIKE_CONFIDENCE)
     return out
 
@@ -484,7 +490,8 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # Facts the sheet states twice, read apart, confirm or question each other (same page only).
         fields = agree.apply(fields, {s.name: s.kind for s in layout.fields if s.type != "checkbox"})
     if levers.look_alike:
-        fields = _look_alikes_doubted(fields, layout, printed, words)
+        fields = _look_alikes_doubted(fields, layout, printed, words,
+                                      lambda: page.bilevel and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM)
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
     registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None

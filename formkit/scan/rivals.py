@@ -73,15 +73,18 @@ _UMLAUTS = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
 # The small bowls: an e whose eye a fax closes or whose bar it drops reads o or c, and back
 # ('Töpforgasse' for Töpfergasse at 0.96, Helvetica 9 pt, fine fax: bench seed 2022).
 _BOWLS = {"e": "oc", "o": "ec", "c": "eo"}
+# On a normal-mode fax a row is 0.26 mm, a t's crossbar thinner: it vanishes or merges, and t and l
+# look alike ('Hinler der Mauer' for Hinter at 0.96, Helvetica 12 pt: bench seed 2023).
+_COARSE = {"l": "t", "t": "l"}
 
 
-def look_alikes(word: str) -> list[str]:
+def look_alikes(word: str, coarse: bool = False) -> list[str]:
     """What a sure reading of *word* may have been misread from (:mod:`formkit.scan.lexicon`): two
     glyphs for one and one for two ('rn'/'m', 'cl'/'d' …), and an umlaut whose dots were lost. Tesseract is sure of such a misread on small type ('Eichhom' for Eichhorn at 0.95,
     'Fruhe' for Frühe at 0.96: bench.heldout_sizes): the gap between two glyphs and a dot are a
     pixel at 8 pt on a fine fax. (Swapped look-alikes of one glyph, 'l'/'I', are left out: the
     model reads those by the word's shape, and a dictionary would doubt every name; the small
-    bowls e/o/c are the one swap kept.)"""
+    bowls e/o/c are the one swap kept, and on *coarse* rows (a normal-mode fax) t/l.)"""
     out: dict[str, None] = {}
     for a, b in _PAIRS:
         for src, dst in ((a, b), (b, a)):
@@ -92,7 +95,7 @@ def look_alikes(word: str) -> list[str]:
     for i, c in enumerate(word):
         if c in _UMLAUTS:
             out[word[:i] + _UMLAUTS[c] + word[i + 1:]] = None
-        for d in _BOWLS.get(c, ""):
+        for d in _BOWLS.get(c, "") + (_COARSE.get(c, "") if coarse else ""):
             out[word[:i] + d + word[i + 1:]] = None
     out.pop(word, None)
     return list(out)
