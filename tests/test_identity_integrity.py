@@ -344,3 +344,54 @@ def test_packet_whose_qr_and_prefill_fingerprint_were_lost_is_known_by_its_print
             assert r.identity.recipient_id is None
             assert all(f.printed is None for f in r.fields.values())
             assert rec.status == "review" and "Kleinschrift" in rec.reason, rec
+
+
+def cover_footer_upto(pdf: bytes, form: FormLayout, upto: str) -> bytes:
+    """A white label over the footer line from its start to the first *upto* (a smudge that took
+    the prose and the payload's campaign: the footer no longer parses)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from formkit.render.fonts import REGULAR
+
+    (page,) = PdfReader(io.BytesIO(pdf)).pages
+    line = next(t for t in page.extract_text().splitlines() if upto in t)
+    fx, fy = form.footer_at
+    end = fx + stringWidth(line[:line.index(upto)], REGULAR, 7) / mm - 0.1
+
+    def draw(c, y):  # type: ignore[no-untyped-def]
+        c.setFillColorRGB(1, 1, 1)
+        c.rect((fx - 1) * mm, y(fy + 1.5), (end - fx + 1) * mm, 5 * mm, stroke=0, fill=1)
+    return _overlay(pdf, form, draw)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fine", "normal"])
+def test_packet_whose_footer_does_not_parse_is_known_by_its_id_and_fingerprint(mode: str, tmp_path: Path,
+                                                                                registry: LayoutRegistry) -> None:
+    """QR code lost and the footer unparseable ('isz-201G:regiztrstion' for lsz-2018:registration,
+    the prose's id read 'F-00147': bench seed 2023, a normal-mode fax), but the payload's end, the
+    recipient's id and fingerprint, read: the marks name the sheet, the id and fingerprint the
+    packet, and the page shows its print untouched, so the tick-only packet needs no person. Where
+    the list's entry for that id is another person's (its fingerprint differs), or the fingerprint
+    is lost too, nobody is named and a person looks."""
+    form = _form(registry)
+    pdf = cover_qr(Pen(form).tick("venue_gotha").onto(sheet(registry, KAI, fillable=False)), form)
+    other = Recipient(id=KAI.id, first_name="Kira", last_name="Schöne", institution="Stadtverwaltung Rudolstadt",
+                      street="Markt 7", postcode="07407", city="Rudolstadt", email="k.schoene@rudolstadt.de")
+    cases = [(cover_footer_upto(pdf, form, f":{KAI.id}:"), KAI, True),
+             (cover_footer_upto(pdf, form, f":{KAI.id}:"), other, False),
+             (cover_footer_from(cover_footer_upto(pdf, form, f":{KAI.id}:"), form, f":{KAI.id}"), KAI, False)]
+    for i, (broken, who, known) in enumerate(cases):
+        (im,) = list(iter_image_pages(fax_sheet(broken, tmp_path / f"fax-{i}.tif", mode)))
+        assert not find_qr(np.asarray(im.convert("L")))
+        r = read_page(im, 1, registry, ReadContext.build([who], forms=[form]))
+        assert isinstance(r, PageReading), r
+        rec = assemble(r, Provenance("fax.tif", "0" * 64, 1, "ocr"), Context(form=form, matcher=Matcher([who])))
+        if known:
+            assert r.identity.recipient_id == KAI.id and r.identity.prefill
+            assert not r.problems, r.problems
+            assert rec.status == "ok" and rec.values["venue"] == "Gotha", rec.reason
+        else:
+            assert r.identity.recipient_id is None, i
+            assert all(f.printed is None for f in r.fields.values())
+            assert rec.status == "review" and "Empfänger unbekannt" in rec.reason, rec

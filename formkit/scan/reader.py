@@ -228,9 +228,10 @@ def _print_found(fields: Mapping[str, FieldReading], printed: Mapping[str, str])
     return bool(shown) and all(fields[n].printed == "untouched" for n in shown)
 
 
-def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: FormIdentity,
+def _named_by_print(footer: str, form: FormLayout, told: FormIdentity | None, blank: FormIdentity,
                     context: ReadContext) -> str | None:
-    """The recipient a footer reading (*told* as parsed, *blank* without a recipient) names by id,
+    """The recipient a footer reading (*told* as parsed, None where it did not parse; *blank* the
+    sheet's identity without a recipient) names by id,
     for the page's ink to confirm (:func:`smallprint.named_recipient`). Its prefill fingerprint must
     be read (parsed, or run into the id: 'R0201cOBOT', bench seed 2022's 'R-00135bbSte') and agree
     with that person's list entry: where it does not, or cannot be read, the list may have changed
@@ -240,7 +241,7 @@ def _named_by_print(footer: str, form: FormLayout, told: FormIdentity, blank: Fo
     if rid is None:
         return None
     listed = context.printed_for(rid)
-    if told.prefill:
+    if told is not None and told.prefill:
         return rid if fingerprint.printed_agrees(form, listed, told.prefill, misread=1) else None
     return rid if smallprint.prefill_agrees(footer, rid, fingerprint.prefill(form, listed)) else None
 
@@ -370,7 +371,13 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
                                                   f"bitte von Hand erfassen", recognised=True))
             campaign = next(c for c, f in forms if f is reg.layout)
             ident = FormIdentity(reg.layout.id, reg.layout.version, campaign=campaign.id)
-            problems.append("QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt")
+            told_by_print = "QR-Code nicht lesbar: Formular an den Passmarken erkannt, Empfänger unbekannt"
+            problems.append(told_by_print)
+            if context is not None and levers.verify:
+                # The footer did not parse ('isz-201G' for lsz-2018 on a normal-mode fax), but the
+                # recipient's id and fingerprint after it may still be read: as above, the page's
+                # ink decides, and the sheet is that person's only where every print is found untouched.
+                by_ink = _named_by_print(footer, reg.layout, None, ident, context)
     layout = reg.layout
     problems.extend(reg.problems)
     if reg.fit_error_mm > T.FIT_REJECT_MM:

@@ -249,16 +249,23 @@ def named_recipient(text: str, known: Iterable[str], fixed: str = "") -> str | N
 MAX_PREFILL_DISTANCE = 2
 
 
+# Glyphs OCR may add after the payload, the footer's last item (a speck read as '.', '|').
+_TRAILING = 2
+
+
 def prefill_after(text: str, rid: str) -> str:
     """The prefill fingerprint a footer reading holds after the payload's recipient *rid* where the
     ':' between them was lost ('R0201cOBOT' for R0201:c080f), look-alike glyphs folded; '' where
-    the id is not read twice (once alone may be the prose's, followed by the payload) or fewer
-    than HASH_LEN characters follow it (the fingerprint covered or lost)."""
+    fewer than HASH_LEN characters follow it (the fingerprint covered or lost) or the id is read
+    once and is not at the line's end (once alone may be the prose's, followed by the payload;
+    the payload ends the line: 'F-00147 … R-00147-85ibu', the prose's id misread, bench seed 2023)."""
     flat, g = _id_glyphs(_compact(text)), _id_glyphs(rid)
     at = flat.rfind(g)
-    if not g or at < 0 or flat.find(g) == at:
+    if not g or at < 0:
         return ""
     tail = flat[at + len(g):].lstrip(":;.,-")
+    if flat.find(g) == at and not HASH_LEN <= len(tail.rstrip(":;.,-|_'")) <= HASH_LEN + _TRAILING:
+        return ""
     return tail[:HASH_LEN] if len(tail) >= HASH_LEN else ""
 
 
