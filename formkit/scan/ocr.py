@@ -431,7 +431,14 @@ class ZoneInk:
 
     text: np.ndarray
     strokes: np.ndarray | None = None
-    lost_mark: bool = False  # a letter-high mark between two words the noise removal took (lost_mark)
+    raw: np.ndarray | None = None  # the line-free ink inside the box before the noise removal (lost_mark)
+    px_per_mm: float = 0.0
+
+    @functools.cached_property
+    def lost_mark(self) -> bool:
+        """A letter-high mark between two words that the noise removal took (:func:`lost_mark`);
+        computed when asked: only a reading it could cap asks (a few ms a zone)."""
+        return self.raw is not None and lost_mark(self.raw, self.text, self.px_per_mm)
 
     @property
     def struck(self) -> bool:
@@ -457,8 +464,7 @@ def zone_ink(ink: np.ndarray, px_per_mm: float, margin_mm: float, own: FormLines
         strokes = _inside(strokes, px_per_mm, margin_mm)
         if int(strokes.sum()) < T.STROKE_MIN_MM * px_per_mm:
             strokes = None
-    lost = bool(raw) and lost_mark(_inside(raw[0], px_per_mm, margin_mm), text, px_per_mm)
-    return ZoneInk(text, strokes, lost)
+    return ZoneInk(text, strokes, _inside(raw[0], px_per_mm, margin_mm) if raw else None, px_per_mm)
 
 
 def lost_mark(raw: np.ndarray, kept: np.ndarray, px_per_mm: float) -> bool:

@@ -115,7 +115,7 @@ class _Statement:
         # The comparison sees the writer's strokes: a line through the print is ink it does not explain.
         self.spec, self.printed, self.inner, self.px, self.margin = spec, printed, zone.seen, px, margin_mm
         self.struck, self.trusted, self.signing, self.channel = zone.struck, trusted, signing, channel
-        self.lost_mark = zone.lost_mark
+        self.zone = zone
         self.seen: dict[str, tuple[verify.Verdict | None, bool]] = {}
 
     def verdict(self, text: str) -> tuple[verify.Verdict | None, bool]:
@@ -165,8 +165,8 @@ class _Statement:
             conf = min(conf, T.STRUCK_CONFIDENCE)  # OCR read past the stroke: perhaps the value crossed out
         if not self.trusted:
             conf = min(conf, T.UNTRUSTED_CONFIDENCE)
-        if self.lost_mark:
-            conf = min(conf, T.UNREAD_INK_CONFIDENCE)  # a mark OCR was never shown (ocr.lost_mark)
+        if conf > T.UNREAD_INK_CONFIDENCE and self.zone.lost_mark:
+            conf = T.UNREAD_INK_CONFIDENCE  # a mark OCR was never shown (ocr.lost_mark)
         return conf
 
     def redrawable(self, text: str, snapped: bool, conf: float, edge: bool) -> bool:
@@ -175,13 +175,12 @@ class _Statement:
         a snapped word, an implausible value, a stroke, an untrusted page, a mark OCR was not shown, ink
         running into the box's line or past it (*edge*, :attr:`ocr.OcrResult.edge`: a glyph may be cut, or the value
         go on beyond the zone, and the ink in the zone then truly shows the misread)."""
-        if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge \
-                or self.lost_mark:
+        if conf >= T.OCR_OK or not text or self.printed or snapped or self.struck or not self.trusted or edge:
             return False
         kind = self.spec.kind
         if not kinds.plausible(kind, text) or not _latin1(text) or (kind == "date" and kinds.outside(text, self.signing)):
             return False
-        return kind in T.REDRAW_KINDS
+        return kind in T.REDRAW_KINDS and not self.zone.lost_mark
 
     def redrawn(self, text: str, others: tuple[str, ...], fax: bool) -> bool:
         """Whether the reading, drawn again, explains the zone's ink clearly better than every near
