@@ -451,9 +451,10 @@ LIST_AGREEMENT_CONFIDENCE = 0.97
 UNREAD_INK_MIN_MM2 = 0.12
 UNREAD_INK_CONFIDENCE = 0.9
 # The same cap where OCR never saw the mark (formkit.scan.ocr.lost_mark): a group of the zone's ink
-# before the noise removal, as heavy as a word (MIN_WORD_INK_MM2) and LOW_GROUP_MM high, between two
-# words and all of it removed (a thin slash a light fax broke into single pixels: 'Volkssolidarität
-# Ohrdruf Bürgermeister' read 0.95, bench seed 2023). No new threshold: the noise removal's own.
+# before the noise removal, as heavy as a word (MIN_WORD_INK_MM2) and LOW_GROUP_MM high, level with
+# the writing and all of it removed (a thin slash a light fax broke into single pixels: 'Volkssolidarität
+# Ohrdruf Bürgermeister' read 0.95, bench seed 2023; a light house number after the street: 'Zum
+# Sportplatz' 0.96, seed 2027). No new threshold: the noise removal's own.
 # Ink in the first or last column or row of a box's interior (BOX_INNER_INSET_MM inside its
 # lines), at least this much in total: the value runs into one of the box's lines, and line
 # removal may have taken a glyph's stem with it ('39610 Sömmerda' for 99610, typed flush with the

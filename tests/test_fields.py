@@ -41,6 +41,8 @@ def test_email_clean_up_never_makes_a_bad_address_valid() -> None:
     ("address", "18.-März-Straße 50\n99867 Gotha", True),
     ("address", "Lutherstraße 94\n893548 Uhlstädt-Kirchhasel", False),  # a misread postcode: 6 digits
     ("address", "Hinter der Mauer 66\n89310 Bad L.obenstein", False),  # a speck read as a dot in a word
+    ("address", "Am Anger 63\n97217. Triptis", False),  # a speck read as a sign after the postcode
+    ("address", "Am Anger 63\nD-97217 Triptis", True),
     ("institution", "Diakonie Sömmerda e. V. / Leiter", True), ("institution", "Jugendamt L.obenstein", False),
 ])
 def test_checks_by_kind(kind: str, value: str, ok: bool) -> None:

@@ -97,6 +97,21 @@ def test_two_reads_outvote_a_third_whatever_its_confidence() -> None:
     assert "address" not in f or f["address"].proposal is None
 
 
+def test_reads_spelled_alike_that_outvote_the_email_are_no_proof() -> None:
+    """Bench seed 2025 (Courier 9, fine fax): the institution and the address read the f of
+    Münchenbernsdorf as t alike, the e-mail domain read it right. The two outvote the domain, but
+    a misread repeated in the same word in the same type is no confirmation: the address, read
+    0.96, is in doubt beside the e-mail's proposal, and no value is changed but the e-mail's."""
+    page = _page("Grünewald, Thoralf", "t.gruenewald@muenchenbernsdorf.de",
+                 institution="Volkssolidarität Münchenbernsdort", address="Zum Sportplatz 50\n45395 Münchenbernsdort",
+                 conf={"name": 0.94, "institution": 0.4, "address": 0.96, "email": 0.6})
+    fields = {k: FieldReading(k, v, c, "ocr") for k, (_, v, c) in page.items()}
+    out = apply(fields, KINDS)
+    assert out["address"].value == fields["address"].value and out["address"].confidence < T.OCR_OK
+    assert out["email"].snapped and out["email"].confidence < T.OCR_OK
+    assert out["name"] == fields["name"]
+
+
 def test_two_agreeing_reads_correct_an_unsure_third() -> None:
     f = findings(_page("Liesel Hähnel", "I.haehnel@ohraruf.de", institution="Jugendamt Ohrdruf / Leiter",
                        address="Zum Sportplatz 49\n99885 Ohrdruf", conf={"email": 0.4}))

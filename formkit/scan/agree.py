@@ -444,6 +444,12 @@ def findings(values: Mapping[str, tuple[str, str, float]]) -> dict[str, Finding]
     agree, losers = _decide(reads)
     for r in agree:
         confirmed.setdefault(r.field, []).append("place")
+    if losers:
+        # The reads that outvote are no proof where they are spelled alike: the institution's and
+        # the address's 'Münchenbernsdort' (Courier 9, the f misread alike in both) outvoted the
+        # e-mail's right 'muenchenbernsdorf', and the address stayed sure (bench seed 2025). A loser
+        # goes to a person anyway, so nothing is lost when the winners are in doubt with it.
+        disputed.update(r.field for r in agree)
     if dom is not None and town is not None and not losers and _same(dom, town) and all(_equal(town, r) for r in reads
                                                                                        if r is not dom) \
             and _domain_stated(dom.text.lower(), [by_kind[k][1] for k in ("address", "institution") if k in by_kind]):
@@ -496,7 +502,8 @@ def email_confirmed(value: str, finding: Finding | None) -> bool:
 
 def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[str, FieldReading]:
     """The page's fields with agreement applied: a proposal goes in as a snapped value below
-    OCR_OK (a field read at OCR_OK or above keeps its value, capped below it), a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE. Fields
+    OCR_OK (a field read at OCR_OK or above keeps its value, capped below it), a wholly confirmed e-mail address is raised to T.AGREE_CONFIRMED_CONFIDENCE
+    (not one in dispute). Fields
     a person changed on a packet, struck through (scan.ocr.zone_ink), snapped ones and verified prints are
     neither sources nor targets."""
     usable = {n: (kinds[n], f.value, f.confidence) for n, f in fields.items()
@@ -513,6 +520,7 @@ def apply(fields: Mapping[str, FieldReading], kinds: Mapping[str, str]) -> dict[
         elif fnd.proposal is not None:
             out[n] = dc_replace(f, value=fnd.proposal, snapped=True,
                                 confidence=min(f.confidence, T.SNAPPED_CONFIDENCE))
-        elif kinds[n] == "email" and email_confirmed(f.value, fnd) and f.confidence >= T.AGREE_RAISE_FROM:
+        elif not fnd.disputed and kinds[n] == "email" and email_confirmed(f.value, fnd) \
+                and f.confidence >= T.AGREE_RAISE_FROM:
             out[n] = dc_replace(f, confidence=max(f.confidence, T.AGREE_CONFIRMED_CONFIDENCE))
     return out

@@ -143,7 +143,7 @@ class Levers:
     redraw: bool = True  # an unsure typed reading confirmed by drawing it again (formkit.scan.redraw)
     look_alike: bool = True  # a sure reading that is no word while a look-alike is (formkit.scan.lexicon)
     case_doubt: bool = True  # a small c/o/s/v/w/x/z opening a name's word may be a capital (fields.case_in_doubt)
-    lost_mark: bool = True  # a letter-high mark between words that the noise removal took (lost_mark)
+    lost_mark: bool = True  # a letter-high mark beside the writing that the noise removal took (lost_mark)
 
 
 ALL = Levers()
@@ -436,7 +436,7 @@ class ZoneInk:
 
     @functools.cached_property
     def lost_mark(self) -> bool:
-        """A letter-high mark between two words that the noise removal took (:func:`lost_mark`);
+        """A letter-high mark beside the writing that the noise removal took (:func:`lost_mark`);
         computed when asked: only a reading it could cap asks (a few ms a zone)."""
         return self.raw is not None and lost_mark(self.raw, self.text, self.px_per_mm)
 
@@ -468,7 +468,7 @@ def zone_ink(ink: np.ndarray, px_per_mm: float, margin_mm: float, own: FormLines
 
 
 def lost_mark(raw: np.ndarray, kept: np.ndarray, px_per_mm: float) -> bool:
-    """Did the noise removal take a mark as high as a letter that stands between two words?
+    """Did the noise removal take a mark as high as a letter that stands beside the writing?
 
     A thin slash or dash on a light fax falls apart into single pixels; each is dropped as a speck,
     and what stays of it is too light for a word: 'Volkssolidarität Ohrdruf Bürgermeister' was
@@ -476,8 +476,9 @@ def lost_mark(raw: np.ndarray, kept: np.ndarray, px_per_mm: float) -> bool:
     never shown the slash, left no gap for :func:`unread_ink_between` to find. *raw*: the zone's
     ink without the box lines, before the noise removal; *kept*: what OCR is shown. A group of
     *raw* (grown as the word groups are) with nothing kept, at least MIN_WORD_INK_MM2 of ink and
-    LOW_GROUP_MM high, with kept writing left and right of it level with it, is such a mark; fax
-    specks are a pixel or two and seldom stack a letter high."""
+    LOW_GROUP_MM high, with kept writing level with it on either side (a line's last word before
+    it: 'Zum Sportplatz' read 0.96 for '… Sportplatz 3', the light '3' removed, Courier 9, bench
+    seed 2027), is such a mark; fax specks are a pixel or two and seldom stack a letter high."""
     kx = max(3, int(T.WORD_GAP_MM * px_per_mm)) | 1
     ky = max(3, int(T.WORD_GAP_MM * 0.6 * px_per_mm)) | 1
     lost = raw.astype(bool) & ~kept.astype(bool)
@@ -495,7 +496,7 @@ def lost_mark(raw: np.ndarray, kept: np.ndarray, px_per_mm: float) -> bool:
     for c in cand[cand > 0]:
         x, y, w, h = (int(v) for v in stats[c, :4])
         band = kept[y:y + h]
-        if band[:, :x].any() and band[:, x + w:].any():
+        if band[:, :x].any() or band[:, x + w:].any():
             return True
     return False
 

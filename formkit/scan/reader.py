@@ -263,7 +263,8 @@ def _look_alikes_doubted(fields: Mapping[str, FieldReading], layout: FormLayout,
         own = printed.get(spec.name, "")
         if own and kinds.same_words(f.value, own):
             continue
-        if lex.misread(f.value) is not None or (lex.misread(f.value, coarse=True) is not None and coarse()):
+        name = spec.kind == "name"
+        if lex.misread(f.value, name=name) is not None or (lex.misread(f.value, True, name) is not None and coarse()):
             out[spec.name] = dc_replace(f, confidence=T.LOOK_ALIKE_CONFIDENCE)
     return out
 
@@ -492,12 +493,13 @@ def analyse_page(image: Image.Image, page_no: int, registry: Campaigns | LayoutR
         # sheet is that person's packet as surely as by its QR code (an untouched tick-only packet
         # whose QR code a fax lost needs no person).
         problems.remove(told_by_print)
+    # A normal-mode fax: rows too coarse to tell some glyphs apart (asked only where it matters).
+    coarse = functools.cache(lambda: bool(page.bilevel) and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM)
     if levers.agree and trusted:
         # Facts the sheet states twice, read apart, confirm or question each other (same page only).
         fields = agree.apply(fields, {s.name: s.kind for s in layout.fields if s.type != "checkbox"})
     if levers.look_alike:
-        fields = _look_alikes_doubted(fields, layout, printed, words,
-                                      lambda: page.bilevel and channel().pitch_y_mm > T.REDRAW_FINE_PITCH_MM)
+        fields = _look_alikes_doubted(fields, layout, printed, words, coarse)
     src = page.flat if page.bilevel else grey
     preview = register.warp(src, reg.H, layout, T.PREVIEW_PX_PER_MM)
     registered = register.warp(src, reg.H, layout, T.REG_PX_PER_MM) if full else None

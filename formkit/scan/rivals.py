@@ -78,6 +78,11 @@ _BOWLS = {"e": "oc", "o": "ec", "c": "eo"}
 _COARSE = {"l": "t", "t": "l"}
 
 
+def dotted(word: str) -> list[str]:
+    """*word* with one bare vowel given the dots a fax may have lost ('Bruckner': 'Brückner')."""
+    return [word[:i] + _UMLAUTS[c] + word[i + 1:] for i, c in enumerate(word) if c in _UMLAUTS]
+
+
 def look_alikes(word: str, coarse: bool = False) -> list[str]:
     """What a sure reading of *word* may have been misread from (:mod:`formkit.scan.lexicon`): two
     glyphs for one and one for two ('rn'/'m', 'cl'/'d' …), and an umlaut whose dots were lost. Tesseract is sure of such a misread on small type ('Eichhom' for Eichhorn at 0.95,
@@ -93,9 +98,9 @@ def look_alikes(word: str, coarse: bool = False) -> list[str]:
                 out[word[:at] + dst + word[at + len(src):]] = None
                 at = word.find(src, at + 1)
     for i, c in enumerate(word):
-        if c in _UMLAUTS:
-            out[word[:i] + _UMLAUTS[c] + word[i + 1:]] = None
         for d in _BOWLS.get(c, "") + (_COARSE.get(c, "") if coarse else ""):
             out[word[:i] + d + word[i + 1:]] = None
+    for alike in dotted(word):
+        out[alike] = None
     out.pop(word, None)
     return list(out)
