@@ -104,11 +104,14 @@ PEOPLE = [
 FIRSTS = ["Carola", "Frank", "Nadine", "Olaf", "Petra", "Ronny", "Tina", "Uwe", "Vera", "Kai"]
 
 
-def person(i: int, venue: int, date: str = "26.08.2021") -> tuple[dict[str, str], dict[str, str]]:
-    """Returner *i*: from the eleventh on a colleague with a first name and e-mail of their own."""
-    p = dict(PEOPLE[i % len(PEOPLE)])
-    if i >= len(PEOPLE):
-        first = FIRSTS[(i // len(PEOPLE) - 1) % len(FIRSTS)]
+def person(i: int, venue: int, date: str = "26.08.2021", people: list[dict[str, str]] | None = None,
+           firsts: list[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Returner *i* of *people* (PEOPLE): from the eleventh on a colleague with a first name (of
+    *firsts*, FIRSTS) and e-mail of their own."""
+    people, firsts = people or PEOPLE, firsts or FIRSTS
+    p = dict(people[i % len(people)])
+    if i >= len(people):
+        first = firsts[(i // len(people) - 1) % len(firsts)]
         last = p["name"].split(",")[0] if "," in p["name"] else p["name"].split()[-1]
         p["name"] = f"{first} {last}"
         local, dom = p["email"].split("@")
