@@ -169,10 +169,9 @@ _DOT_IN_WORD = re.compile(r"(?<![^\W\d_])[A-ZÄÖÜ]\.[a-zäöüß]")
 
 def valid_address(value: str) -> bool:
     for line in value.splitlines():
-        m = _POSTCODE_LINE.match(line.strip())
-        if m and len(m.group(1)) != 5:
-            return False
-        if _POSTCODE_SIGN.match(line.strip()):
+        line = line.strip()
+        m = _POSTCODE_LINE.match(line)
+        if (m and len(m.group(1)) != 5) or _POSTCODE_SIGN.match(line):
             return False
     return not _DOT_IN_WORD.search(value)
 
